@@ -1,0 +1,25 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Check the bundled real forms; exit code 1 only means findings were reported.
+run: $(STAMP)
+	$(BIN)/jixiao check examples/ || [ $$? -eq 1 ]
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/parse_check.py
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info

@@ -1,0 +1,146 @@
+"""The check catalogue: each check is a plain function registered under its stable code.
+
+A check receives a :class:`CheckContext` (the form, its recomputed values, the
+policy, and the other forms of the same document) and yields :class:`Finding`
+objects. Messages come from the check's template, in Chinese, naming the project
+and the numbers. ``grep -rn '"rate-mismatch"' src`` finds the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Literal
+
+from ..model import DepartmentList, Document, Evaluation
+from ..scoring import Recomputed, ScoringPolicy, recompute
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    field: str
+    message: str
+    expected: str | None = None
+    found: str | None = None
+    locator: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "field": self.field, "message": self.message,
+                "expected": self.expected, "found": self.found, "locator": self.locator}
+
+
+@dataclass(slots=True)
+class CheckContext:
+    ev: Evaluation
+    policy: ScoringPolicy
+    rec: Recomputed
+    doc: Document | None = None
+
+    @property
+    def project(self) -> str:
+        return self.ev.label()
+
+    def locate(self, field: str) -> str | None:
+        loc = self.ev.locators.get(field) or self.ev.locators.get(field.rsplit(".", 1)[0])
+        return loc.describe() if loc else None
+
+
+@dataclass(slots=True)
+class ListContext:
+    """What a department-list check sees: the list and the forms of the same document."""
+
+    dl: DepartmentList
+    doc: Document | None = None
+
+    @property
+    def project(self) -> str:
+        return self.dl.title or "项目清单"
+
+    def locate(self, field: str) -> str | None:
+        if field.startswith("items[") and "]" in field:
+            place = self.dl.items[int(field[6:field.index("]")])].place
+            return place.describe() if place else None
+        return self.dl.total_place.describe() if field.startswith("total") and self.dl.total_place else None
+
+
+CheckFn = Callable[[CheckContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    code: str
+    severity: Severity
+    title: str
+    template: str
+    fn: CheckFn
+    scope: str = "form"
+
+    def finding(self, ctx: CheckContext | ListContext, field: str, expected: object = None, found: object = None,
+                **params: object) -> Finding:
+        """A finding with this check's code, severity and message template filled in."""
+        message = self.template.format(project=ctx.project, expected=expected, found=found, **params)
+        return Finding(self.code, self.severity, field, message,
+                       None if expected is None else str(expected),
+                       None if found is None else str(found),
+                       ctx.locate(field))
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(code: str, severity: Severity, title: str, template: str,
+          scope: str = "form") -> Callable[[Callable[..., Iterable[Finding]]], Check]:
+    """Register a check. The function receives (check, ctx) and yields findings."""
+
+    def deco(fn: Callable[..., Iterable[Finding]]) -> Check:
+        chk = Check(code, severity, title, template, lambda ctx: fn(CHECKS[code], ctx), scope)
+        CHECKS[code] = chk
+        return chk
+
+    return deco
+
+
+@dataclass(slots=True)
+class CheckResult:
+    ev: Evaluation
+    findings: list[Finding]
+    recomputed: Recomputed
+    policy: ScoringPolicy
+
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def run_checks(ev: Evaluation, policy: ScoringPolicy, doc: Document | None = None,
+               only: Iterable[str] | None = None) -> CheckResult:
+    rec = recompute(ev, policy)
+    ctx = CheckContext(ev, policy, rec, doc)
+    wanted = set(only) if only else None
+    findings: list[Finding] = []
+    for code, chk in CHECKS.items():
+        if chk.scope == "form" and (wanted is None or code in wanted):
+            findings.extend(chk.fn(ctx))
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    return CheckResult(ev, findings, rec, policy)
+
+
+def run_list_checks(dl: DepartmentList, doc: Document | None = None) -> list[Finding]:
+    ctx = ListContext(dl, doc)
+    findings = [f for chk in CHECKS.values() if chk.scope == "list" for f in chk.fn(ctx)]
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    return findings
+
+
+def iter_catalogue() -> Iterator[Check]:
+    return iter(CHECKS.values())
+
+
+# Importing the modules registers their checks, in catalogue order.
+from . import funds, totals, indicators, content, department_list  # noqa: E402,F401

@@ -1,0 +1,124 @@
+"""Checks on 年度绩效指标: scores against targets, notes, units, template residue."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Indicator
+from ..scoring.policy import indicator_unit, with_unit
+from ..scoring.rounding import explains, show
+from ..values import BLANKS, VAGUE_WORDS, comparable, fmt
+from . import CheckContext, Finding, check
+
+
+def _name(ind: Indicator, n: int) -> str:
+    return ind.name or ind.level2 or f"第{n + 1}项"
+
+
+def _full_score_unmet(ctx: CheckContext, n: int, ind: Indicator) -> bool:
+    calc = ctx.rec.indicator_scores[n]
+    return (calc is not None and not calc.met and not calc.assumed_unit and ind.weight is not None
+            and ind.weight > 0 and ind.score == ind.weight)
+
+
+@check("unmet-target-full-score", "error", "定量指标未达到目标却得满分",
+       "「{project}」指标“{name}”目标{target}，实际完成{actual}，未达到目标却得满分{found}；{basis}，应得{expected}")
+def unmet_target_full_score(chk, ctx: CheckContext) -> Iterator[Finding]:
+    for n, ind in enumerate(ctx.ev.indicators):
+        if _full_score_unmet(ctx, n, ind):
+            calc = ctx.rec.indicator_scores[n]
+            assert calc is not None
+            yield chk.finding(ctx, f"indicators[{n}].score", show(calc.expected), fmt(ind.score),
+                              name=_name(ind, n), target=ind.target, actual=ind.actual, basis=calc.basis)
+
+
+@check("score-formula-deviation", "warning", "定量指标得分与计算公式不符",
+       "「{project}」指标“{name}”目标{target}、实际{actual}，{basis}，应得{expected}，表中为{found}{assumed}")
+def score_formula_deviation(chk, ctx: CheckContext) -> Iterator[Finding]:
+    for n, ind in enumerate(ctx.ev.indicators):
+        calc = ctx.rec.indicator_scores[n]
+        if calc is None or ind.score is None or not ind.weight or _full_score_unmet(ctx, n, ind):
+            continue
+        if explains(ind.score, [calc.expected]):
+            continue
+        assumed = "（实际值或目标值未写单位，按同一单位计算）" if calc.assumed_unit else ""
+        yield chk.finding(ctx, f"indicators[{n}].score", show(calc.expected), fmt(ind.score), name=_name(ind, n),
+                          target=ind.target, actual=ind.actual, basis=calc.basis, assumed=assumed)
+
+
+def _empty_note(note: str | None) -> bool:
+    return note is None or note.strip() in BLANKS
+
+
+@check("missing-deviation-note", "warning", "扣分但未填写偏差原因分析",
+       "「{project}」指标“{name}”得分{found}低于分值{expected}，但未填写偏差原因分析及改进措施")
+def missing_deviation_note(chk, ctx: CheckContext) -> Iterator[Finding]:
+    for n, ind in enumerate(ctx.ev.indicators):
+        if ind.weight is not None and ind.score is not None and ind.score < ind.weight and _empty_note(ind.note):
+            yield chk.finding(ctx, f"indicators[{n}].note", fmt(ind.weight), fmt(ind.score), name=_name(ind, n))
+
+
+@check("actual-missing", "warning", "给了得分但未填写实际完成值",
+       "「{project}」指标“{name}”得分{found}，但实际完成值为空")
+def actual_missing(chk, ctx: CheckContext) -> Iterator[Finding]:
+    for n, ind in enumerate(ctx.ev.indicators):
+        if ind.score is not None and not ind.actual and (ind.score != 0 or ind.weight):
+            yield chk.finding(ctx, f"indicators[{n}].actual", None, fmt(ind.score), name=_name(ind, n))
+
+
+@check("unit-mismatch", "warning", "目标值与实际值计量单位不一致",
+       "「{project}」指标“{name}”目标{target}的单位为“{expected}”，实际完成值{actual}的单位为“{found}”，无法比较")
+def unit_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
+    for n, ind in enumerate(ctx.ev.indicators):
+        t, a = ind.target_measure, ind.actual_measure
+        if t is None or a is None or not t.quantitative or a.kind != "number" or not t.unit or not a.unit:
+            continue
+        unit = indicator_unit(ind)
+        if comparable(with_unit(t, unit), with_unit(a, unit)) is None:
+            yield chk.finding(ctx, f"indicators[{n}].actual", t.unit, a.unit, name=_name(ind, n),
+                              target=ind.target, actual=ind.actual)
+
+
+_NONE_WORDS = frozenset({"无", "不适用", "/", "—", "-"})
+
+
+@check("placeholder-indicator", "warning", "模板占位内容未清理",
+       "「{project}」{what}")
+def placeholder_indicator(chk, ctx: CheckContext) -> Iterator[Finding]:
+    rows = [n for n, ind in enumerate(ctx.ev.indicators) if ind.is_placeholder]
+    if rows:
+        names = "、".join(sorted({ctx.ev.indicators[n].name or "" for n in rows}))
+        yield chk.finding(ctx, "indicators", "删除未填写的模板行", f"{names}（{len(rows)}行）",
+                          what=f"留有{len(rows)}行未填写的模板占位指标（{names}）")
+    for n, ind in enumerate(ctx.ev.indicators):
+        texts = [ind.name, ind.target, ind.actual]
+        if ind.weight and ind.weight > 0 and all(t is None or t.strip() in _NONE_WORDS for t in texts):
+            yield chk.finding(ctx, f"indicators[{n}].weight", "0", fmt(ind.weight),
+                              what=f"指标内容为“无”，却设置了分值{fmt(ind.weight)}")
+
+
+def _is_satisfaction(ind: Indicator) -> bool:
+    return ind.level1 == "满意度" or "满意度" in (ind.level2 or "")
+
+
+@check("satisfaction-unmeasured", "info", "满意度未提供调查结果",
+       "「{project}」满意度指标“{name}”的实际完成值为“{found}”，不是调查得到的具体数值")
+def satisfaction_unmeasured(chk, ctx: CheckContext) -> Iterator[Finding]:
+    for n, ind in enumerate(ctx.ev.indicators):
+        a = ind.actual_measure
+        if not _is_satisfaction(ind) or a is None or a.kind in ("empty", "none") or ind.is_placeholder:
+            continue
+        if a.op is not None or not any(ch.isdigit() for ch in a.text):
+            yield chk.finding(ctx, f"indicators[{n}].actual", "调查所得的满意度数值", ind.actual, name=_name(ind, n))
+
+
+@check("vague-target", "info", "数量/质量指标的目标不可衡量",
+       "「{project}」{level2}指标“{name}”的目标“{found}”不可衡量，宜设为具体数值")
+def vague_target(chk, ctx: CheckContext) -> Iterator[Finding]:
+    for n, ind in enumerate(ctx.ev.indicators):
+        t = ind.target_measure
+        if ind.level2 in ("数量", "质量") and t is not None and t.kind == "qualitative" and \
+                any(w in t.text for w in VAGUE_WORDS):
+            yield chk.finding(ctx, f"indicators[{n}].target", None, ind.target, name=_name(ind, n),
+                              level2=ind.level2)
+

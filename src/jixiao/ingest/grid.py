@@ -1,0 +1,86 @@
+"""The common grid every reader produces and every layout reads.
+
+A reader knows its format (TSV text, Word dump, xlsx, ...); a layout knows the
+form. The grid between them is rows of cells, each cell remembering where it
+came from, so any value found later can name its place in the original file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True, frozen=True)
+class Place:
+    """Where a cell sits in its source: a text line, a sheet cell, a table cell or a page."""
+
+    line: int | None = None
+    col: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    table: int | None = None
+    page: int | None = None
+
+    def describe(self) -> str:
+        """Machine-facing English form, as in the JSON contract ("line 3")."""
+        parts: list[str] = []
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet}")
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.table is not None:
+            parts.append(f"table {self.table}")
+        if self.cell is not None:
+            parts.append(f"cell {self.cell}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.col is not None and self.cell is None:
+            parts.append(f"col {self.col}")
+        return ", ".join(parts) or "?"
+
+    def zh(self) -> str:
+        """Reader-facing Chinese form ("第9行第5列")."""
+        parts: list[str] = []
+        if self.sheet is not None:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.table is not None:
+            parts.append(f"第{self.table}个表格")
+        if self.cell is not None:
+            parts.append(f"单元格{self.cell}")
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+        if self.col is not None and self.cell is None:
+            parts.append(f"第{self.col}列")
+        return "".join(parts) or "未知位置"
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    place: Place
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(slots=True)
+class Row:
+    cells: list[Cell]
+    place: Place
+
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+    def is_blank(self) -> bool:
+        return all(not c.text.strip() for c in self.cells)
+
+
+@dataclass(slots=True)
+class Grid:
+    """All rows of one file, in reading order; tables and text between them alike."""
+
+    file: str
+    format: str
+    rows: list[Row] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Form layouts: each turns the rows of one form into an Evaluation."""

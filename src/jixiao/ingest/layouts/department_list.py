@@ -1,0 +1,83 @@
+"""A department's list of project self-evaluations (项目名称 / 金额 / 自评得分), as in seed 004."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ...model import DepartmentList, ListItem, Source
+from ...text import clean, label_key
+from ...values import NotANumber, parse_number
+from ..grid import Row
+from ..vocab import FORM_TITLE, MONEY_UNIT
+
+_COLUMNS = (("序号", "seq"), ("项目名称", "name"), ("金额", "amount"), ("资金", "amount"), ("预算", "amount"),
+            ("自评得分", "score"), ("得分", "score"), ("等级", "grade"), ("备注", "note"))
+_TITLE_WORDS = re.compile(r"清单|一览表|汇总表|自评结果|情况表")
+_DEPT_SUFFIX = re.compile(r"(?:\d{4}年度?)?(?:部门)?(?:项目支出)?(?:绩效)?自评(?:结果|项目)?(?:清单|一览表|汇总表|情况表)?$")
+
+
+def list_columns(row: Row) -> dict[str, int] | None:
+    """Column map when the row is a list header (项目名称 plus 金额 or 得分), else None."""
+    keys = [label_key(c.text) for c in row.cells]
+    if "项目名称" not in keys or sum(1 for k in keys if k) < 3:
+        return None
+    cols: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        for needle, fld in _COLUMNS:
+            if needle in k and fld not in cols:
+                cols[fld] = i
+                break
+    if "amount" not in cols and "score" not in cols:
+        return None
+    return cols
+
+
+def is_list_title(row: Row) -> bool:
+    texts = [clean(c.text) for c in row.cells if clean(c.text)]
+    return len(texts) == 1 and bool(_TITLE_WORDS.search(texts[0])) and FORM_TITLE not in label_key(texts[0])
+
+
+def parse_list(rows: list[Row], cols: dict[str, int], file: str, fmt: str, index: int) -> tuple[DepartmentList, int]:
+    """Read the header row ``rows[0]`` and the item rows after it; returns the list and rows consumed."""
+    header = rows[0]
+    dl = DepartmentList(Source(file, fmt, index, header.place))
+    for c in header.cells:
+        if m := MONEY_UNIT.search(label_key(c.text)):
+            dl.money_unit = m.group(1)  # type: ignore[assignment]
+    used = 1
+    for row in rows[1:]:
+        keys = [label_key(c.text) for c in row.cells]
+        if any(FORM_TITLE in k for k in keys) or list_columns(row):
+            break
+        used += 1
+        if not any(keys):
+            continue
+
+        def get(fld: str) -> str:
+            i = cols.get(fld, -1)
+            return clean(row.cells[i].text) if 0 <= i < len(row.cells) else ""
+
+        def num(fld: str) -> Decimal | None:
+            try:
+                return parse_number(get(fld))
+            except NotANumber:
+                dl.warnings.append(f"{row.place.zh()}：{get(fld)}不是数字")
+                return None
+
+        if any(k in ("合计", "总计", "小计") for k in keys):
+            dl.total_amount = num("amount")
+            dl.total_place = row.place
+            continue
+        name = get("name")
+        if not name:
+            dl.warnings.append(f"{row.place.zh()}：清单行没有项目名称：{' '.join(clean(c.text) for c in row.cells)}")
+            continue
+        dl.items.append(ListItem(get("seq") or None, name, num("amount"), num("score"), get("grade") or None,
+                                 get("note") or None, row.place))
+    return dl, used
+
+
+def department_from_title(title: str) -> str | None:
+    name = _DEPT_SUFFIX.sub("", title).strip()
+    return name or None

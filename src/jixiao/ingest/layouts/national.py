@@ -1,0 +1,448 @@
+"""The national 项目支出绩效自评表 (财预〔2020〕10号): grid rows of one form → Evaluation.
+
+The parser walks the rows once. Each row is recognized by its labels, not by
+its position, because published forms shift cells: merged cells come out empty
+or filled down, a row may lose or gain an empty cell, vertical text is split per
+character. Every non-empty cell is either placed in the model or reported in
+``warnings``; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ...model import (
+    FUNDS_ROW_ZH,
+    Evaluation,
+    FundsRow,
+    Goals,
+    Indicator,
+    InvalidValue,
+    Source,
+    StrayRow,
+    Total,
+)
+from ...text import clean, clean_block, label_key
+from ...values import Money, MoneyUnit, NotANumber, parse_measure, parse_number
+from ..grid import Cell, Place, Row
+from ..vocab import (
+    FUNDS_COLUMNS,
+    HEADER_FIELDS,
+    INDICATOR_COLUMNS,
+    INDICATOR_SECTION,
+    LEVEL1,
+    LEVEL2,
+    MONEY_UNIT,
+    SECTION_LABELS,
+    YEAR_ROW,
+    funds_row_kind,
+)
+
+_DEFAULT_FUNDS_ORDER = ["initial", "full_year", "executed", "weight", "rate", "score"]
+_VALUE_FIELDS = ("name", "target", "actual", "weight", "score", "note")
+
+
+@dataclass(slots=True)
+class Segment:
+    """The rows of one form, with the title row that opened it (if any)."""
+
+    rows: list[Row]
+    title: str | None = None
+    title_place: Place | None = None
+    prefix: str | None = None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return parse_number(text) is not None
+    except NotANumber:
+        return False
+
+
+def _cell(cells: list[Cell], i: int) -> Cell | None:
+    return cells[i] if 0 <= i < len(cells) else None
+
+
+def _text(cells: list[Cell], i: int) -> str:
+    c = _cell(cells, i)
+    return c.text.strip() if c else ""
+
+
+@dataclass
+class NationalParser:
+    segment: Segment
+    file: str
+    fmt: str
+    form_index: int
+    ev: Evaluation = field(init=False)
+    phase: str = "header"
+    funds_order: list[str] = field(default_factory=list)
+    funds_raw: dict[str, dict[str, tuple[Decimal, Place]]] = field(default_factory=dict)
+    goals_cols: tuple[int, int] | None = None
+    ind_cols: dict[str, int] = field(default_factory=dict)
+    unit: MoneyUnit | None = None
+    level1: tuple[str, str] | None = None
+    level2: tuple[str, str] | None = None
+    used: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        first = self.segment.title_place or (self.segment.rows[0].place if self.segment.rows else Place())
+        self.ev = Evaluation(source=Source(self.file, self.fmt, self.form_index, first))
+        self.ev.title = self.segment.title
+
+    # ------------------------------------------------------------ helpers
+    def use(self, cell: Cell | None) -> None:
+        if cell is not None:
+            self.used.add(id(cell))
+
+    def warn(self, place: Place, text: str) -> None:
+        self.ev.warnings.append(f"{place.zh()}：{text}")
+
+    def number(self, cell: Cell | None, path: str, *, percent: bool = False) -> Decimal | None:
+        if cell is None:
+            return None
+        self.use(cell)
+        try:
+            value = parse_number(cell.text, percent=percent)
+        except NotANumber:
+            shown = clean(cell.text)
+            self.ev.invalid.append(InvalidValue(path, shown, cell.place))
+            self.warn(cell.place, f"“{shown}”不是数字（{path}），已按文本保留")
+            return None
+        if value is not None:
+            self.ev.locators[path] = cell.place
+        return value
+
+    def text(self, cell: Cell | None, path: str, *, block: bool = False) -> str | None:
+        if cell is None:
+            return None
+        self.use(cell)
+        value = (clean_block if block else clean)(cell.text)
+        if value:
+            self.ev.locators[path] = cell.place
+            return value
+        return None
+
+    # ------------------------------------------------------------ main
+    def parse(self) -> Evaluation:
+        for row in self.segment.rows:
+            self.row(row)
+        self.finish()
+        return self.ev
+
+    def row(self, row: Row) -> None:
+        cells = row.cells
+        keys = [label_key(c.text) if len(c.text) < 80 else "" for c in cells]
+        if "总分" in keys:
+            self.total_row(row, keys.index("总分"))
+            return
+        if self.phase == "after_total":
+            self.remark_row(row)
+            return
+        for c, k in zip(cells, keys) if self.phase in ("header", "funds") else ():
+            if (m := MONEY_UNIT.search(k)) and ("项目资金" in k or "金额" in k or k == m.group(0)):
+                self.unit = m.group(1)  # type: ignore[assignment]
+                self.use(c)
+        if any("年初预算" in k for k in keys) and any("执行" in k or "全年预算" in k for k in keys):
+            self.funds_header(row, keys)
+            return
+        kinds = [funds_row_kind(k) for k in keys]
+        if any(kinds) and self.phase in ("header", "funds"):
+            i = next(i for i, k in enumerate(kinds) if k)
+            self.funds_row(row, i, kinds[i])  # type: ignore[arg-type]
+            return
+        if "预期目标" in keys and any("实际完成情况" in k for k in keys):
+            self.goals_header(row, keys)
+            return
+        if any("一级指标" in k for k in keys) and any("三级指标" in k for k in keys):
+            self.indicator_header(row, keys)
+            return
+        if self.phase == "goals":
+            self.goals_row(row, keys)
+            return
+        if self.phase == "indicators":
+            self.indicator_row(row, keys)
+            return
+        if any(k in HEADER_FIELDS for k in keys):
+            self.header_row(row, keys)
+            return
+        self.other_row(row, keys)
+
+    # ------------------------------------------------------------ header
+    def header_row(self, row: Row, keys: list[str]) -> None:
+        cells = row.cells
+        i = 0
+        while i < len(cells):
+            key = keys[i]
+            fld = HEADER_FIELDS.get(key)
+            if fld is None:
+                i += 1
+                continue
+            self.use(cells[i])
+            value_cell = _cell(cells, i + 1)
+            if value_cell is not None and keys[i + 1] in HEADER_FIELDS:
+                value_cell = None
+            if fld == "year":
+                if value_cell is not None:
+                    year = YEAR_ROW.fullmatch(keys[i + 1])
+                    self.use(value_cell)
+                    if year:
+                        self.ev.year = int(year.group(1))
+                        self.ev.locators["year"] = value_cell.place
+                    elif value_cell.text.strip():
+                        self.warn(value_cell.place, f"绩效自评年度“{clean(value_cell.text)}”无法识别")
+            else:
+                path = f"project.{fld}"
+                value = self.text(value_cell, path)
+                if value is not None and getattr(self.ev.project, fld) is None:
+                    setattr(self.ev.project, fld, value)
+            i += 2 if value_cell is not None else 1
+
+    def other_row(self, row: Row, keys: list[str]) -> None:
+        nonempty = [(c, k) for c, k in zip(row.cells, keys) if k]
+        if not nonempty:
+            return
+        if len(nonempty) == 1:
+            c, k = nonempty[0]
+            m = YEAR_ROW.fullmatch(k)
+            if m and ("年" in k or "(" in k):
+                self.use(c)
+                if self.ev.year is None:
+                    self.ev.year = int(m.group(1))
+                    self.ev.locators["year"] = c.place
+                return
+        for c, k in nonempty:
+            if k in SECTION_LABELS or MONEY_UNIT.fullmatch(k) or k.startswith("项目资金"):
+                self.use(c)
+
+    # ------------------------------------------------------------ funds
+    def funds_header(self, row: Row, keys: list[str]) -> None:
+        self.phase = "funds"
+        order: list[str] = []
+        for c, k in zip(row.cells, keys):
+            for needle, fld in FUNDS_COLUMNS:
+                if needle in k:
+                    order.append(fld)
+                    self.use(c)
+                    break
+            else:
+                if k in SECTION_LABELS or k.startswith("项目资金"):
+                    self.use(c)
+        self.funds_order = order
+
+    def funds_row(self, row: Row, label_index: int, kind: str) -> None:
+        self.phase = "funds"
+        cells = row.cells
+        self.use(cells[label_index])
+        for c in cells[:label_index]:
+            if label_key(c.text).startswith("项目资金"):
+                self.use(c)
+        order = self.funds_order or _DEFAULT_FUNDS_ORDER
+        if not self.funds_order:
+            self.warn(row.place, "资金表缺少表头，按“年初预算数、全年预算数、全年执行数、分值、执行率、得分”的顺序读取")
+        values = cells[label_index + 1:]
+        raw: dict[str, tuple[Decimal, Place]] = {}
+        for fld, cell in zip(order, values):
+            value = self.number(cell, f"funds.{kind}.{fld}", percent=fld == "rate")
+            if value is not None:
+                raw[fld] = (value, cell.place)
+        for cell in values[len(order):]:
+            if cell.text.strip():
+                self.use(cell)
+                self.warn(cell.place, f"{FUNDS_ROW_ZH[kind]}行多出的内容“{clean(cell.text)}”无法对应到列")
+        if kind in self.funds_raw:
+            self.warn(row.place, f"重复的{FUNDS_ROW_ZH[kind]}行，保留第一行")
+            return
+        self.funds_raw[kind] = raw
+
+    # ------------------------------------------------------------ goals
+    def goals_header(self, row: Row, keys: list[str]) -> None:
+        self.phase = "goals"
+        ce = keys.index("预期目标")
+        ca = next(i for i, k in enumerate(keys) if "实际完成情况" in k)
+        self.goals_cols = (ce, ca)
+        for c, k in zip(row.cells, keys):
+            if k in ("预期目标", "年度总体目标", "年度总体目标完成情况") or "实际完成情况" in k:
+                self.use(c)
+
+    def goals_row(self, row: Row, keys: list[str]) -> None:
+        ce, ca = self.goals_cols or (1, 2)
+        for i, (c, k) in enumerate(zip(row.cells, keys)):
+            if not c.text.strip():
+                continue
+            if k in SECTION_LABELS:
+                self.use(c)
+                continue
+            part = "expected" if abs(i - ce) <= abs(i - ca) else "achieved"
+            value = self.text(c, f"goals.{part}", block=True)
+            old = getattr(self.ev.goals, part)
+            setattr(self.ev.goals, part, value if old is None else f"{old}\n{value}")
+
+    # ------------------------------------------------------------ indicators
+    def indicator_header(self, row: Row, keys: list[str]) -> None:
+        self.phase = "indicators"
+        cols: dict[str, int] = {}
+        for i, (c, k) in enumerate(zip(row.cells, keys)):
+            for needle, fld in INDICATOR_COLUMNS:
+                if needle in k and fld not in cols:
+                    cols[fld] = i
+                    self.use(c)
+                    break
+            else:
+                if k in INDICATOR_SECTION or k.replace("\n", "") in INDICATOR_SECTION:
+                    self.use(c)
+        self.ind_cols = cols
+        for c, k in zip(row.cells, keys):
+            if k in INDICATOR_SECTION:
+                self.use(c)
+
+    def _plausibility(self, cells: list[Cell], shift: int) -> float:
+        cols = self.ind_cols
+        score = -0.5 * abs(shift)
+        for fld in ("weight", "score"):
+            t = _text(cells, cols.get(fld, -99) + shift)
+            if t:
+                score += 2 if _is_number(t) else -3
+        last = max(cols.values()) + shift
+        score -= 2 * sum(1 for c in cells[last + 1:] if c.text.strip())
+        name_col = cols.get("name", 3) + shift
+        for c in cells[:max(name_col, 0)]:
+            k = label_key(c.text)
+            if k and not (LEVEL1.fullmatch(k) or LEVEL2.fullmatch(k) or k in INDICATOR_SECTION):
+                score -= 1
+        return score
+
+    def indicator_row(self, row: Row, keys: list[str]) -> None:
+        cells = row.cells
+        cols = self.ind_cols
+        if not any(k for k in keys):
+            return
+        shift = max((0, -1, 1, -2, 2), key=lambda s: self._plausibility(cells, s))
+        name_col = cols.get("name", 3) + shift
+        # Label zone: level 1 / level 2 by their words, wherever merged cells put them.
+        for i, (c, k) in enumerate(zip(cells, keys)):
+            if i >= name_col or not k:
+                continue
+            if k in INDICATOR_SECTION:
+                self.use(c)
+            elif m := LEVEL1.fullmatch(k):
+                self.use(c)
+                self.level1 = (m.group(1), clean(c.text))
+                self.level2 = None
+                if m.group(2) and m.group(1) not in self.ev.level1_weights:
+                    self.ev.level1_weights[m.group(1)] = Decimal(m.group(2))
+            elif m := LEVEL2.fullmatch(k):
+                self.use(c)
+                self.level2 = (m.group(1), clean(c.text))
+            elif i == cols.get("level1", -1) + shift or i == cols.get("level1"):
+                self.use(c)
+                self.level1 = (clean(c.text), clean(c.text))
+                self.level2 = None
+            elif i == cols.get("level2", -1) + shift or i == cols.get("level2"):
+                self.use(c)
+                self.level2 = (clean(c.text), clean(c.text))
+        value_cells = {fld: _cell(cells, cols[fld] + shift) for fld in _VALUE_FIELDS if fld in cols}
+        if not any(c is not None and c.text.strip() for c in value_cells.values()):
+            for c in value_cells.values():
+                self.use(c)
+            return
+        n = len(self.ev.indicators)
+        p = f"indicators[{n}]"
+        ind = Indicator()
+        if self.level1:
+            ind.level1, ind.level1_text = self.level1
+        if self.level2:
+            ind.level2, ind.level2_text = self.level2
+        ind.name = self.text(value_cells.get("name"), f"{p}.name")
+        ind.target = self.text(value_cells.get("target"), f"{p}.target")
+        ind.actual = self.text(value_cells.get("actual"), f"{p}.actual")
+        ind.weight = self.number(value_cells.get("weight"), f"{p}.weight")
+        ind.score = self.number(value_cells.get("score"), f"{p}.score")
+        ind.note = self.text(value_cells.get("note"), f"{p}.note", block=True)
+        ind.target_measure = parse_measure(ind.target or "")
+        ind.actual_measure = parse_measure(ind.actual or "")
+        self.ev.locators[p] = row.place
+        self.ev.indicators.append(ind)
+        if shift:
+            self.warn(row.place, f"指标行“{ind.name or ind.level2 or ''}”的单元格错位{shift:+d}列，已按内容对齐")
+
+    # ------------------------------------------------------------ total and after
+    def total_row(self, row: Row, index: int) -> None:
+        cells = row.cells
+        numbers: list[tuple[Decimal, Cell]] = []
+        for c in cells[index + 1:]:
+            self.use(c)
+            try:
+                v = parse_number(c.text)
+            except NotANumber:
+                if clean(c.text):
+                    self.warn(c.place, f"总分行中的“{clean(c.text)}”不是数字")
+                continue
+            if v is not None:
+                numbers.append((v, c))
+        self.use(cells[index])
+        for c in cells[:index]:
+            self.use(c)
+        if self.ev.total is not None:
+            shown = " ".join(clean(c.text) for c in cells if clean(c.text))
+            self.ev.strays.append(StrayRow(shown, row.place, "total", tuple(v for v, _ in numbers)))
+            self.warn(row.place, f"多余的总分行“{shown}”，本表已有总分，此行不计入本表")
+            return
+        total = Total()
+        if len(numbers) == 1:
+            total.score = numbers[0][0]
+            self.ev.locators["total.score"] = numbers[0][1].place
+        elif numbers:
+            (total.weight, wc), (total.score, sc) = numbers[0], numbers[1]
+            self.ev.locators["total.weight"] = wc.place
+            self.ev.locators["total.score"] = sc.place
+            for v, c in numbers[2:]:
+                self.warn(c.place, f"总分行多出的数值“{clean(c.text)}”无法对应到列，未计入")
+        self.ev.locators["total"] = row.place
+        self.ev.total = total
+        self.phase = "after_total"
+
+    def remark_row(self, row: Row) -> None:
+        parts: list[str] = []
+        for c in row.cells:
+            self.use(c)
+            t = clean_block(c.text)
+            if t and label_key(t) != "备注":
+                parts.append(t.removeprefix("备注:").removeprefix("备注：").strip())
+        text = "\n".join(p for p in parts if p)
+        if text:
+            self.ev.remarks = f"{self.ev.remarks}\n{text}" if self.ev.remarks else text
+            self.ev.locators.setdefault("remarks", row.place)
+
+    # ------------------------------------------------------------ finish
+    def finish(self) -> None:
+        ev = self.ev
+        if self.unit is None and self.funds_raw:
+            amounts = [v for raw in self.funds_raw.values() for f, (v, _) in raw.items()
+                       if f in ("initial", "full_year", "executed")]
+            self.unit = "元" if amounts and max(amounts) >= 10000 else "万元"
+            ev.warnings.append(f"表中未注明金额单位，按数额大小推定为“{self.unit}”")
+        ev.money_unit = self.unit
+        for kind, raw in self.funds_raw.items():
+            fr = FundsRow()
+            for fld, (value, _place) in raw.items():
+                if fld in ("initial", "full_year", "executed"):
+                    setattr(fr, fld, Money(value, self.unit))  # type: ignore[arg-type]
+                else:
+                    setattr(fr, fld, value)
+            setattr(ev.funds, kind, fr)
+        for row in self.segment.rows:
+            for c in row.cells:
+                if id(c) not in self.used and c.text.strip():
+                    self.warn(c.place, f"未能归入表格任何部分的内容“{clean(c.text)[:60]}”")
+        if not self.funds_raw:
+            ev.warnings.append("表格不完整：没有找到资金使用情况（年度资金总额）")
+        if not ev.indicators:
+            ev.warnings.append("表格不完整：没有找到绩效指标")
+        if not ev.goals.expected and not ev.goals.achieved and self.goals_cols is None:
+            ev.warnings.append("表格不完整：没有找到年度总体目标")
+
+
+def parse_national(segment: Segment, file: str, fmt: str, form_index: int) -> Evaluation:
+    return NationalParser(segment, file, fmt, form_index).parse()

@@ -1,0 +1,86 @@
+"""Plain-text dumps of the form: Excel export as TSV, and Word table dump one cell per line.
+
+TSV (seeds 000, 001): one row per line, cells split on tabs.
+Word dump (seeds 002–004): a line starting with a tab opens a cell, a line without
+one continues the previous cell (wrapped or vertical text), a blank line ends the row.
+"""
+
+from __future__ import annotations
+
+from ..decode import decode_text, looks_binary, split_lines
+from ..grid import Cell, Grid, Place, Row
+from . import register
+
+
+def _is_text(data: bytes) -> bool:
+    return not looks_binary(data)
+
+
+def is_cell_per_line(lines: list[str]) -> bool:
+    """Word dumps have most content lines opening with a single tab and holding no other tab."""
+    opened = inner = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        if line.startswith("\t") and "\t" not in line[1:]:
+            opened += 1
+        elif "\t" in line.strip("\t"):
+            inner += 1
+    return opened > inner
+
+
+@register("text", _is_text, priority=-10)
+def read_text(data: bytes, file: str) -> Grid:
+    text, encoding = decode_text(data, file)
+    lines = split_lines(text)
+    if is_cell_per_line(lines):
+        grid = cells_grid(lines, file)
+    else:
+        grid = tsv_grid(lines, file)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        grid.warnings.append(f"文件编码为 {encoding}，已自动转换")
+    return grid
+
+
+def tsv_grid(lines: list[str], file: str) -> Grid:
+    grid = Grid(file=file, format="text-tsv")
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        cells = [Cell(t, Place(line=n, col=c)) for c, t in enumerate(line.split("\t"), start=1)]
+        grid.rows.append(Row(cells, Place(line=n)))
+    return grid
+
+
+def cells_grid(lines: list[str], file: str) -> Grid:
+    grid = Grid(file=file, format="text-cells")
+    cells: list[Cell] = []
+    first_line = 0
+
+    def end_row() -> None:
+        nonlocal cells
+        if cells:
+            grid.rows.append(Row(cells, Place(line=first_line)))
+            cells = []
+
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            if line.startswith("\t"):
+                # An empty cell ("\t" alone) belongs to the row; a truly blank line ends it.
+                if not cells:
+                    first_line = n
+                cells.append(Cell("", Place(line=n, col=len(cells) + 1)))
+                continue
+            end_row()
+            continue
+        if line.startswith("\t"):
+            if not cells:
+                first_line = n
+            cells.append(Cell(line[1:].replace("\t", " "), Place(line=n, col=len(cells) + 1)))
+        elif cells:
+            cells[-1].text += "\n" + line
+        else:
+            first_line = n
+            cells.append(Cell(line, Place(line=n, col=1)))
+    end_row()
+    return grid

@@ -1,0 +1,78 @@
+"""Printed labels of the national form, as keys (see :func:`jixiao.text.label_key`)."""
+
+from __future__ import annotations
+
+import re
+
+FORM_TITLE = "项目支出绩效自评表"
+
+HEADER_FIELDS: dict[str, str] = {
+    "项目编码": "code",
+    "项目代码": "code",
+    "项目名称": "name",
+    "主管部门": "department",
+    "主管部门(单位)": "department",
+    "一级预算单位": "department",
+    "实施单位": "implementing_unit",
+    "项目实施单位": "implementing_unit",
+    "项目负责人": "manager",
+    "联系人": "manager",
+    "联系电话": "phone",
+    "绩效自评年度": "year",
+    "评价年度": "year",
+}
+
+SECTION_LABELS = frozenset({
+    "资金使用情况", "项目目标完成情况", "年度总体目标", "年度总体目标完成情况", "年度绩效指标",
+    "年度绩效指标完成情况", "绩效指标", "项目资金", "项目资金(元)", "项目资金(万元)",
+})
+
+FUNDS_COLUMNS: tuple[tuple[str, str], ...] = (
+    # (substring of the header key, field); order matters: 全年预算数 before 预算数.
+    ("年初预算", "initial"),
+    ("全年预算", "full_year"),
+    ("调整后预算", "full_year"),
+    ("全年执行", "executed"),
+    ("执行数", "executed"),
+    ("分值", "weight"),
+    ("权重", "weight"),
+    ("执行率", "rate"),
+    ("得分", "score"),
+)
+
+INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("一级指标", "level1"),
+    ("二级指标", "level2"),
+    ("三级指标", "name"),
+    ("指标值", "target"),
+    ("完成值", "actual"),
+    ("分值", "weight"),
+    ("权重", "weight"),
+    ("得分", "score"),
+    ("原因", "note"),
+    ("改进措施", "note"),
+)
+
+LEVEL1 = re.compile(r"(产出|效益|满意度|效果|影响)(?:指标)?(?:\((\d+(?:\.\d+)?)分\))?")
+LEVEL2 = re.compile(
+    r"(数量|质量|时效|成本|经济成本|社会成本|生态环境成本|生态成本|经济效益|社会效益|生态效益|可持续影响"
+    r"|服务对象满意度|其他满意度|满意度)(?:指标)?"
+)
+INDICATOR_SECTION = frozenset({"年度绩效指标", "绩效指标", "年度绩效指标完成情况"})
+
+MONEY_UNIT = re.compile(r"\((万元|元)\)")
+YEAR_ROW = re.compile(r"[(]?\s*(\d{4})\s*年?度?\s*[)]?")
+YEAR_IN_TEXT = re.compile(r"(20\d{2}|19\d{2})\s*年")
+
+
+def funds_row_kind(key: str) -> str | None:
+    """Which funds row a label names, if any."""
+    if key.startswith("年度资金总额") or key == "资金总额":
+        return "total"
+    if "财政拨款" in key:
+        return "appropriation"
+    if "上年结转" in key:
+        return "carryover"
+    if key.startswith(("其他资金", "其中:其他资金")):
+        return "other"
+    return None

@@ -1,0 +1,204 @@
+"""The evaluation as typed data: one :class:`Evaluation` per printed form.
+
+Values keep the form's precision (``Decimal``), amounts carry their unit
+(:class:`~jixiao.values.Money`), and every field read from the file has a
+:class:`Locator` in ``Evaluation.locators`` under the same path the checks use
+("funds.total.executed", "indicators[3].score").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import re
+
+from .ingest.grid import Place
+from .text import label_key
+from .values import Measure, Money, MoneyUnit
+
+FUNDS_ROWS = ("total", "appropriation", "carryover", "other")
+FUNDS_ROW_ZH = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+# Template residue: "指标1：", "指标2", "……", "..." (label_key drops the colon).
+PLACEHOLDER_NAME = re.compile(r"指标\d*|…+|\.{3,}|。{3,}")
+AMOUNT_COLUMNS = ("initial", "full_year", "executed")
+COLUMN_ZH = {
+    "initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数",
+    "weight": "分值", "rate": "执行率", "score": "得分",
+}
+
+
+@dataclass(slots=True, frozen=True)
+class Locator:
+    """File, form and place of one value."""
+
+    file: str
+    form_index: int | None
+    place: Place
+
+    def describe(self) -> str:
+        return self.place.describe()
+
+    def zh(self) -> str:
+        return self.place.zh()
+
+
+@dataclass(slots=True)
+class Source:
+    file: str
+    format: str
+    form_index: int
+    place: Place
+
+    def to_json(self) -> dict[str, object]:
+        return {"file": self.file, "format": self.format, "form_index": self.form_index,
+                "locator": self.place.describe()}
+
+
+@dataclass(slots=True)
+class Project:
+    code: str | None = None
+    name: str | None = None
+    department: str | None = None
+    implementing_unit: str | None = None
+    manager: str | None = None
+    phone: str | None = None
+
+
+@dataclass(slots=True)
+class FundsRow:
+    initial: Money | None = None
+    full_year: Money | None = None
+    executed: Money | None = None
+    weight: Decimal | None = None
+    rate: Decimal | None = None
+    score: Decimal | None = None
+
+
+@dataclass(slots=True)
+class Funds:
+    total: FundsRow | None = None
+    appropriation: FundsRow | None = None
+    carryover: FundsRow | None = None
+    other: FundsRow | None = None
+
+    def rows(self) -> list[tuple[str, FundsRow]]:
+        return [(k, r) for k in FUNDS_ROWS if (r := getattr(self, k)) is not None]
+
+
+@dataclass(slots=True)
+class Goals:
+    expected: str | None = None
+    achieved: str | None = None
+
+
+@dataclass(slots=True)
+class Indicator:
+    level1: str | None = None
+    level2: str | None = None
+    name: str | None = None
+    target: str | None = None
+    actual: str | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    note: str | None = None
+    level1_text: str | None = None
+    level2_text: str | None = None
+    target_measure: Measure | None = None
+    actual_measure: Measure | None = None
+
+    @property
+    def is_placeholder(self) -> bool:
+        """A template row left unfilled ("指标1：", "……") with nothing else in it."""
+        if self.weight is not None or self.score is not None or self.target or self.actual:
+            return False
+        return bool(PLACEHOLDER_NAME.fullmatch(label_key(self.name or "")))
+
+
+@dataclass(slots=True)
+class Total:
+    weight: Decimal | None = None
+    score: Decimal | None = None
+
+
+@dataclass(slots=True)
+class StrayRow:
+    """A row found inside a form that belongs to none of its parts (e.g. a second 总分)."""
+
+    text: str
+    place: Place
+    kind: str = "unplaced"
+    values: tuple[Decimal, ...] = ()
+
+
+@dataclass(slots=True)
+class InvalidValue:
+    """A numeric cell holding words; kept as text for the checks to report."""
+
+    field: str
+    text: str
+    place: Place
+
+
+@dataclass(slots=True)
+class Evaluation:
+    source: Source
+    year: int | None = None
+    project: Project = field(default_factory=Project)
+    money_unit: MoneyUnit | None = None
+    funds: Funds = field(default_factory=Funds)
+    goals: Goals = field(default_factory=Goals)
+    indicators: list[Indicator] = field(default_factory=list)
+    level1_weights: dict[str, Decimal] = field(default_factory=dict)
+    total: Total | None = None
+    remarks: str | None = None
+    title: str | None = None
+    template: str = "national"
+    warnings: list[str] = field(default_factory=list)
+    locators: dict[str, Place] = field(default_factory=dict)
+    invalid: list[InvalidValue] = field(default_factory=list)
+    strays: list[StrayRow] = field(default_factory=list)
+
+    def locator(self, path: str) -> Locator | None:
+        place = self.locators.get(path)
+        return Locator(self.source.file, self.source.form_index, place) if place else None
+
+    def label(self) -> str:
+        """How messages name the form: its project name, else its place."""
+        return self.project.name or f"第{self.source.form_index + 1}张表（{self.source.place.zh()}）"
+
+
+@dataclass(slots=True)
+class ListItem:
+    seq: str | None
+    name: str
+    amount: Decimal | None
+    score: Decimal | None = None
+    grade: str | None = None
+    note: str | None = None
+    place: Place | None = None
+
+
+@dataclass(slots=True)
+class DepartmentList:
+    """A department's list of its project self-evaluations (项目名称 / 金额 / 自评得分)."""
+
+    source: Source
+    title: str | None = None
+    department: str | None = None
+    money_unit: MoneyUnit | None = None
+    items: list[ListItem] = field(default_factory=list)
+    total_amount: Decimal | None = None
+    total_place: Place | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Document:
+    """Everything read from one file."""
+
+    file: str
+    format: str
+    evaluations: list[Evaluation] = field(default_factory=list)
+    lists: list[DepartmentList] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,66 @@
+"""The library's front door: paths in, documents and check results out, errors contained per file.
+
+The CLI, the store importer and the web UI all go through here, so a broken file
+never takes down a batch: it comes back as a :class:`FileFailure` beside the others.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .checks import CheckResult, Finding, run_checks, run_list_checks
+from .errors import JixiaoError
+from .ingest.recognize import read_path
+from .model import DepartmentList, Document
+from .scoring import ScoringPolicy, get_policy
+
+# Directory scans pick files by name; reading itself goes by content.
+SUPPORTED_SUFFIXES = frozenset({".txt", ".tsv", ".csv", ".text"})
+
+
+@dataclass(slots=True)
+class FileFailure:
+    file: str
+    code: str
+    message: str
+
+
+@dataclass(slots=True)
+class CheckedDocument:
+    doc: Document
+    results: list[CheckResult] = field(default_factory=list)
+    list_findings: list[tuple[DepartmentList, list[Finding]]] = field(default_factory=list)
+
+
+def expand(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Files as given; directories walked recursively for supported files, hidden ones skipped."""
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for sub in sorted(p.rglob("*")):
+                if sub.is_file() and sub.suffix.lower() in SUPPORTED_SUFFIXES and \
+                        not any(part.startswith(".") for part in sub.relative_to(p).parts):
+                    yield sub
+        else:
+            yield p
+
+
+def load(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document | FileFailure]:
+    for path in expand(paths):
+        try:
+            yield read_path(path)
+        except JixiaoError as exc:
+            yield FileFailure(str(path), exc.code, exc.message)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not end the batch
+            yield FileFailure(str(path), "internal-error", f"{path}: 读取时发生内部错误（{type(exc).__name__}: {exc}）")
+
+
+def check_document(doc: Document, policy: ScoringPolicy | str = "national") -> CheckedDocument:
+    pol = get_policy(policy) if isinstance(policy, str) else policy
+    out = CheckedDocument(doc)
+    out.results = [run_checks(ev, pol, doc) for ev in doc.evaluations]
+    out.list_findings = [(dl, run_list_checks(dl, doc)) for dl in doc.lists]
+    return out

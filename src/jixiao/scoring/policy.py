@@ -1,0 +1,151 @@
+"""Scoring policies: the national default of rules.md and local variants, one registry.
+
+A policy says how derived cells are computed: the 执行率 denominator, weights, how
+a quantitative indicator earns its score, grade bands. Adding a province is one
+subclass and one :func:`register_policy` call.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import ClassVar
+
+from ..model import Evaluation, FundsRow, Indicator
+from ..values import Measure, comparable, parse_measure
+from .rounding import HUNDRED
+
+_NAME_UNIT = re.compile(r"[（(]([^（）()]{1,6})[)）]\s*$")
+
+
+@dataclass(slots=True, frozen=True)
+class IndicatorScore:
+    """What the policy computes for one quantitative indicator."""
+
+    expected: Decimal
+    met: bool
+    basis: str  # Chinese, for messages: how the expected score was computed
+    assumed_unit: bool = False
+
+
+def indicator_unit(ind: Indicator) -> str | None:
+    """A unit printed in the indicator name ("纸媒版面数量(个)")."""
+    m = _NAME_UNIT.search(ind.name or "")
+    if not m:
+        return None
+    unit = parse_measure("1" + m.group(1)).unit
+    return unit
+
+
+def with_unit(m: Measure, unit: str | None) -> Measure:
+    if m.unit or unit is None or not m.quantitative:
+        return m
+    return Measure(m.text, m.kind, m.op, m.value, m.upper, unit, m.approx)
+
+
+@dataclass(frozen=True)
+class ScoringPolicy:
+    name: str = "national"
+    title: str = "全国通用（财预〔2020〕10号）"
+    rate_weight: Decimal = Decimal(10)
+    level1_weights: dict[str, Decimal] = field(
+        default_factory=lambda: {"产出": Decimal(50), "效益": Decimal(30), "满意度": Decimal(10)})
+    denominator: str = "full_year"
+    grade_bands: tuple[tuple[Decimal, str], ...] = (
+        (Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (Decimal(0), "差"))
+    qualitative_bands: tuple[Decimal, Decimal] = (Decimal(80), Decimal(60))
+    low_execution: Decimal = Decimal(60)
+
+    DENOMINATOR_ZH: ClassVar[dict[str, str]] = {"full_year": "全年预算数", "initial": "年初预算数"}
+
+    # -------------------------------------------------------------- funds
+    def rate(self, row: FundsRow) -> Decimal | None:
+        """执行率 in percent, exact; None when the denominator is missing or zero."""
+        budget = getattr(row, self.denominator)
+        if budget is None or row.executed is None or budget.amount == 0:
+            return None
+        return row.executed.to(budget.unit).amount / budget.amount * HUNDRED
+
+    def rate_score(self, rate: Decimal, weight: Decimal | None = None) -> Decimal:
+        w = self.rate_weight if weight is None else weight
+        return min(rate * w / HUNDRED, w)
+
+    # -------------------------------------------------------------- indicators
+    def indicator_score(self, ind: Indicator) -> IndicatorScore | None:
+        """Expected score of a quantitative indicator (rules.md §5), or None when not computable."""
+        if ind.weight is None or ind.target_measure is None or ind.actual_measure is None:
+            return None
+        unit = indicator_unit(ind)
+        target = with_unit(ind.target_measure, unit)
+        actual = with_unit(ind.actual_measure, unit)
+        if not target.quantitative or actual.kind != "number" or actual.op is not None:
+            return None
+        scale = comparable(target, actual)
+        if scale is None or target.value is None or actual.value is None:
+            return None
+        assumed = (target.unit is None) != (actual.unit is None)
+        t = target.value * scale[0]
+        a = actual.value * scale[1]
+        w = ind.weight
+        if target.kind == "range":
+            hi = target.upper * scale[0] if target.upper is not None else t
+            if t <= a <= hi:
+                return IndicatorScore(w, True, f"实际值在目标区间{target.text}内，得满分", assumed)
+            if a < t and t > 0:
+                return IndicatorScore(a / t * w, False, "实际值低于区间下限，按 实际÷下限×分值", assumed)
+            return None  # above a range: direction unknown (a count may exceed, a duration may not)
+        # A cost indicator with a bare target ("采购成本 62万") is a ceiling, as rules.md §5 reads 成本.
+        op = target.op or ("<=" if "成本" in (ind.level2 or "") else ">=")
+        if op in ("<=", "<"):
+            if a == 0:
+                return None  # nothing executed: the ratio rule says nothing useful
+            met = a <= t if op == "<=" else a < t
+            if met:
+                return IndicatorScore(w, True, f"“{target.text}”为上限，实际值未超过，得满分", assumed)
+            return IndicatorScore(t / a * w, False, "超出上限，按 目标÷实际×分值", assumed)
+        if t == 0:
+            return None
+        met = a >= t if op in (">=", "=") else a > t
+        if met:
+            return IndicatorScore(w, True, "实际值达到目标，得满分", assumed)
+        return IndicatorScore(min(a / t, Decimal(1)) * w, False, "按 实际÷目标×分值", assumed)
+
+    # -------------------------------------------------------------- totals
+    def grade(self, total: Decimal) -> str:
+        for floor, name in self.grade_bands:
+            if total >= floor:
+                return name
+        return self.grade_bands[-1][1]
+
+    def denominator_zh(self) -> str:
+        return self.DENOMINATOR_ZH.get(self.denominator, self.denominator)
+
+
+POLICIES: dict[str, ScoringPolicy] = {}
+
+
+def register_policy(policy: ScoringPolicy) -> ScoringPolicy:
+    POLICIES[policy.name] = policy
+    return policy
+
+
+def get_policy(name: str) -> ScoringPolicy:
+    try:
+        return POLICIES[name]
+    except KeyError:
+        raise KeyError(f"未知的评分规则“{name}”，可用：{', '.join(POLICIES)}") from None
+
+
+def policy_for(ev: Evaluation, name: str | None = None) -> ScoringPolicy:
+    return get_policy(name or "national")
+
+
+NATIONAL = register_policy(ScoringPolicy())
+register_policy(ScoringPolicy(
+    name="hubei",
+    title="湖北（执行率20分，产出40分，效益与满意度40分）",
+    rate_weight=Decimal(20),
+    level1_weights={"产出": Decimal(40), "效益": Decimal(30), "满意度": Decimal(10)},
+    qualitative_bands=(Decimal(80), Decimal(50)),
+))

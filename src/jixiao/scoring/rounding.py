@@ -1,0 +1,69 @@
+"""Printed precision and the tolerance of rules.md §2.
+
+A printed value is accepted when some way a spreadsheet could have produced it
+explains it: rounding half up or truncating the exact value at the printed
+precision (or at the precision left after dropping padded zeros, "99.4500"), or
+doing so after the rate itself was rounded first (double rounding).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Iterable
+
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+def places(d: Decimal) -> int:
+    """Decimal places as printed: Decimal("9.60") → 2."""
+    exp = d.as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else 0
+
+
+def significant_places(d: Decimal) -> int:
+    """Places left when padding zeros are dropped: Decimal("99.4500") → 2, Decimal("100.00") → 0."""
+    return places(d.normalize()) if d else 0
+
+
+def quantum(n: int) -> Decimal:
+    return ONE.scaleb(-n)
+
+
+def round_half_up(d: Decimal, n: int) -> Decimal:
+    return d.quantize(quantum(n), rounding=ROUND_HALF_UP)
+
+
+def truncate(d: Decimal, n: int) -> Decimal:
+    return d.quantize(quantum(n), rounding=ROUND_DOWN)
+
+
+def explains(printed: Decimal, exact: Iterable[Decimal]) -> bool:
+    """True when rounding or truncating any candidate at the printed precision gives ``printed``."""
+    hi = places(printed)
+    lo = min(significant_places(printed), hi)
+    for value in exact:
+        for n in range(lo, hi + 1):
+            if round_half_up(value, n) == printed or truncate(value, n) == printed:
+                return True
+    return False
+
+
+def within_last_digit(printed: Decimal, exact: Decimal) -> bool:
+    """|printed − exact| ≤ one unit of the printed last digit."""
+    return abs(printed - exact) <= quantum(places(printed))
+
+
+def rounded_variants(exact: Decimal, max_places: int = 4) -> list[Decimal]:
+    """The exact value and its roundings/truncations at 0..max_places: the inputs of double rounding."""
+    out = [exact]
+    for n in range(max_places + 1):
+        for v in (round_half_up(exact, n), truncate(exact, n)):
+            if v not in out:
+                out.append(v)
+    return out
+
+
+def show(d: Decimal, n: int = 2) -> str:
+    """A computed value for messages: n places, half up, no exponent."""
+    return format(round_half_up(d, n), "f")

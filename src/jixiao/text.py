@@ -1,0 +1,63 @@
+"""Cleaning printed text: artifacts of export, wrapped and vertical text, label keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_P_BREAK = re.compile(r"\s*</p>\s*<p>\s*|<br\s*/?>", re.I)
+_TAGS = re.compile(r"</?p>", re.I)
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+# A line break with CJK (or CJK punctuation) on both sides is a wrap, not a separator.
+_WRAP = re.compile(rf"(?<=[{_CJK}\uff08\uff09()（）：:、，。%\d])\n(?=[{_CJK}\uff08\uff09()（）\d])")
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \u3000\xa0]+(?=[{_CJK}])")
+
+
+def strip_artifacts(text: str) -> str:
+    """Remove export artifacts: Word bookmarks, HTML paragraph tags."""
+    if "[" in text:
+        text = _BOOKMARK.sub("", text)
+    if "<" in text:
+        text = _P_BREAK.sub("\n", text)
+        text = _TAGS.sub("", text)
+    return text
+
+
+def clean(text: str) -> str:
+    """A cell's value as printed: artifacts gone, wrapped lines joined, ends trimmed.
+
+    Spaces inside the text are kept as found ("按时  完成"); use :func:`normalized`
+    for comparisons.
+    """
+    text = strip_artifacts(text)
+    if "\n" in text:
+        lines = [ln.strip() for ln in text.split("\n")]
+        text = "\n".join(ln for ln in lines if ln)
+        text = _WRAP.sub("", text)
+    return text.strip(" \t\u3000\xa0\n")
+
+
+def clean_block(text: str) -> str:
+    """Free text (goals, notes, remarks): like :func:`clean` but paragraphs keep their breaks."""
+    text = strip_artifacts(text)
+    lines = [ln.strip() for ln in text.split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def normalized(text: str) -> str:
+    """For comparing: NFKC, spaces between CJK characters removed, runs of space collapsed."""
+    text = unicodedata.normalize("NFKC", clean(text))
+    text = _CJK_GAP.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def label_key(text: str) -> str:
+    """A printed label reduced for matching: no spaces or breaks, no '*', no trailing colon,
+    full-width brackets as ASCII ("实施⏎单位：" → "实施单位")."""
+    text = unicodedata.normalize("NFKC", strip_artifacts(text))
+    text = "".join(text.split()).replace("*", "")
+    return text.rstrip(":：")
