@@ -106,6 +106,8 @@ _UNIT = re.compile(
     r"段|支|组|班|团|届|期次|人天|间次|架次|车次|户次|场馆|块|根|盏|公斤|千克|立方米|m|km|kg|GB|TB|G|T|M|K)|万|亿|%|‰)"
     r"(?:/(?:人|次|天|日|月|年|期|件|个|户|项|场|人次|小时|平方米|本|册|份))*$"
 )
+_COUNTED = re.compile(r"^(?:人|名|个|次|件|项|家|户|场|本|期|篇|套|台|所|处|份|条|辆|座|间|张|册|批|类|部)"
+                      r"[\u4e00-\u9fff]{1,4}$")
 _APPROX = re.compile(r"^(约|大约|近|预计|多)")
 VAGUE_WORDS = ("提高", "提升", "有效", "良好", "加强", "增强", "明显", "显著", "有所", "较好", "逐步", "持续",
                "进一步", "促进", "改善", "保障", "优化")
@@ -154,7 +156,10 @@ def _unit(raw: str) -> str | None | Literal[False]:
         return None
     if u.startswith("(") and u.endswith(")"):
         u = u[1:-1]
-    return _UNIT_SYNONYMS.get(u, u) if _UNIT.match(u) else False
+    if _UNIT.match(u):
+        return _UNIT_SYNONYMS.get(u, u)
+    # A counting word with what it counts: "4名社工", "3个街道"; compared only with the same words.
+    return u if _COUNTED.match(u) else False
 
 
 # Units that count the same thing under another word.

@@ -65,10 +65,10 @@ def parse_list(rows: list[Row], cols: dict[str, int], file: str, fmt: str, index
                 dl.warnings.append(f"{row.place.zh()}：{get(fld)}不是数字")
                 return None
 
-        if any(k in ("合计", "总计", "小计") for k in keys):
+        if any(k in ("合计", "总计") for k in keys):
             dl.total_amount = num("amount")
             dl.total_place = row.place
-            continue
+            break
         name = get("name")
         if not name:
             dl.warnings.append(f"{row.place.zh()}：清单行没有项目名称：{' '.join(clean(c.text) for c in row.cells)}")
