@@ -32,6 +32,8 @@ def clean(text: str) -> str:
     Spaces inside the text are kept as found ("按时  完成"); use :func:`normalized`
     for comparisons.
     """
+    if "\n" not in text and "[" not in text and "<" not in text:
+        return text.strip(" \t\u3000\xa0")
     text = strip_artifacts(text)
     if "\n" in text:
         lines = [ln.strip() for ln in text.split("\n")]

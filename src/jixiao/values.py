@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -37,6 +38,7 @@ class Money:
 
 
 BLANKS = frozenset({"", "—", "–", "-", "－", "/", "／", "——", "--", "\\", "无", "不适用", "/ ", "_"})
+_PLAIN = re.compile(r"\d{1,15}(?:\.\d{1,10})?")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
 
@@ -63,6 +65,9 @@ def parse_number(text: str, *, percent: bool = False) -> Decimal | None:
     Thousands separators are dropped ("1,299,270.00"); with ``percent`` a trailing
     '%' is dropped ("72.2%" → 72.2).
     """
+    s = text.strip()
+    if _PLAIN.fullmatch(s):
+        return Decimal(s)
     s = clean(text)
     if s in BLANKS:
         return None
@@ -166,6 +171,7 @@ def _unit(raw: str) -> str | None | Literal[False]:
 _UNIT_SYNONYMS = {"个月": "月", "名": "人", "位": "人", "日": "天", "工作日": "个工作日", "㎡": "平方米"}
 
 
+@lru_cache(maxsize=16384)
 def parse_measure(text: str) -> Measure:
     """Parse a 年度指标值 or 实际完成值 cell. Never raises: unknown shapes stay text."""
     raw = clean(text)

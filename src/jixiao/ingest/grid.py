@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..text import label_key
+from typing import NamedTuple
 
-@dataclass(slots=True, frozen=True)
-class Place:
-    """Where a cell sits in its source: a text line, a sheet cell, a table cell or a page."""
+
+class Place(NamedTuple):
+    """Where a cell sits in its source: a text line, a sheet cell, a table cell or a page.
+
+    A NamedTuple rather than a dataclass: every parsed value gets one, so it must be cheap.
+    """
 
     line: int | None = None
     col: int | None = None
@@ -56,21 +61,48 @@ class Place:
         return "".join(parts) or "未知位置"
 
 
-@dataclass(slots=True)
 class Cell:
-    text: str
-    place: Place
-    rowspan: int = 1
-    colspan: int = 1
+    """One cell's text and origin. Text readers give a line and column; other readers a full Place.
+
+    The Place of a text cell is built only when asked for: most cells never need one.
+    """
+
+    __slots__ = ("text", "line", "col", "_place")
+
+    def __init__(self, text: str, place: Place | None = None, line: int | None = None, col: int | None = None) -> None:
+        self.text = text
+        self._place = place
+        self.line = line
+        self.col = col
+
+    @property
+    def place(self) -> Place:
+        if self._place is None:
+            self._place = Place(self.line, self.col)
+        return self._place
+
+    def __repr__(self) -> str:
+        return f"Cell({self.text!r}, {self.place.describe()})"
+
+
+# Key of a cell too long to be a label; non-empty, so the row still counts as having content.
+LONG = "\x00"
 
 
 @dataclass(slots=True)
 class Row:
     cells: list[Cell]
     place: Place
+    _keys: list[str] | None = None
 
     def texts(self) -> list[str]:
         return [c.text for c in self.cells]
+
+    def keys(self) -> list[str]:
+        """Label keys of the cells (see :func:`jixiao.text.label_key`); long text keys as LONG."""
+        if self._keys is None:
+            self._keys = [(label_key(c.text) if len(c.text) < 80 else LONG) if c.text else "" for c in self.cells]
+        return self._keys
 
     def is_blank(self) -> bool:
         return all(not c.text.strip() for c in self.cells)

@@ -51,10 +51,11 @@ def read_bytes(data: bytes, file: str) -> Document:
 
 def _title(row: Row) -> tuple[str, str] | None:
     """(title, prefix) when the row is a form title."""
-    texts = [c.text for c in row.cells if c.text.strip()]
-    if len(texts) != 1:
+    keys = [k for k in row.keys() if k]
+    if len(keys) != 1 or FORM_TITLE not in keys[0]:
         return None
-    key = label_key(texts[0])
+    key = keys[0]
+    texts = [c.text for c in row.cells if c.text.strip()]
     pos = key.find(FORM_TITLE)
     if pos < 0 or len(key) > len(FORM_TITLE) + 24:
         return None
@@ -63,16 +64,15 @@ def _title(row: Row) -> tuple[str, str] | None:
 
 def _has_form_content(rows: list[Row]) -> bool:
     for row in rows:
-        for c in row.cells:
-            k = label_key(c.text) if len(c.text) < 40 else ""
-            if funds_row_kind(k) or k == "总分" or "一级指标" in k:
+        for k in row.keys():
+            if k and (funds_row_kind(k) or k == "总分" or "一级指标" in k):
                 return True
     return False
 
 
 def _starts_form(row: Row) -> bool:
-    keys = {label_key(c.text) for c in row.cells if len(c.text) < 40}
-    return bool(keys & {"项目编码", "项目名称"}) and bool(keys & set(HEADER_FIELDS))
+    keys = row.keys()
+    return ("项目编码" in keys or "项目名称" in keys) and any(k in HEADER_FIELDS for k in keys)
 
 
 def recognize(grid: Grid) -> Document:

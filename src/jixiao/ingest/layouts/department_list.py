@@ -19,7 +19,7 @@ _DEPT_SUFFIX = re.compile(r"(?:\d{4}年度?)?(?:部门)?(?:项目支出)?(?:绩�
 
 def list_columns(row: Row) -> dict[str, int] | None:
     """Column map when the row is a list header (项目名称 plus 金额 or 得分), else None."""
-    keys = [label_key(c.text) for c in row.cells]
+    keys = row.keys()
     if "项目名称" not in keys or sum(1 for k in keys if k) < 3:
         return None
     cols: dict[str, int] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from ...model import (
     FUNDS_ROW_ZH,
@@ -24,7 +25,7 @@ from ...model import (
     Total,
 )
 from ...text import clean, clean_block, label_key
-from ...values import Money, MoneyUnit, NotANumber, parse_measure, parse_number
+from ...values import _PLAIN, Money, MoneyUnit, NotANumber, parse_measure, parse_number
 from ..grid import Cell, Place, Row
 from ..vocab import (
     FUNDS_COLUMNS,
@@ -43,6 +44,18 @@ _DEFAULT_FUNDS_ORDER = ["initial", "full_year", "executed", "weight", "rate", "s
 _VALUE_FIELDS = ("name", "target", "actual", "weight", "score", "note")
 
 
+@lru_cache(maxsize=2048)
+def label_kind(key: str) -> tuple[int, str, Decimal | None] | None:
+    """(level, canonical name, declared weight) for an indicator level label; level 0 is the section label."""
+    if key in INDICATOR_SECTION:
+        return (0, key, None)
+    if m := LEVEL1.fullmatch(key):
+        return (1, m.group(1), Decimal(m.group(2)) if m.group(2) else None)
+    if m := LEVEL2.fullmatch(key):
+        return (2, m.group(1), None)
+    return None
+
+
 @dataclass(slots=True)
 class Segment:
     """The rows of one form, with the title row that opened it (if any)."""
@@ -54,6 +67,8 @@ class Segment:
 
 
 def _is_number(text: str) -> bool:
+    if _PLAIN.fullmatch(text):
+        return True
     try:
         return parse_number(text) is not None
     except NotANumber:
@@ -133,29 +148,34 @@ class NationalParser:
 
     def row(self, row: Row) -> None:
         cells = row.cells
-        keys = [label_key(c.text) if len(c.text) < 80 else "" for c in cells]
+        keys = row.keys()
+        joined = "|".join(keys)
+        if not joined.strip("|"):
+            return
         if "总分" in keys:
             self.total_row(row, keys.index("总分"))
             return
         if self.phase == "after_total":
             self.remark_row(row)
             return
-        for c, k in zip(cells, keys) if self.phase in ("header", "funds") else ():
-            if (m := MONEY_UNIT.search(k)) and ("项目资金" in k or "金额" in k or k == m.group(0)):
-                self.unit = m.group(1)  # type: ignore[assignment]
-                self.use(c)
-        if any("年初预算" in k for k in keys) and any("执行" in k or "全年预算" in k for k in keys):
+        early = self.phase in ("header", "funds")
+        if early and ("(" in joined):
+            for c, k in zip(cells, keys):
+                if (m := MONEY_UNIT.search(k)) and ("项目资金" in k or "金额" in k or k == m.group(0)):
+                    self.unit = m.group(1)  # type: ignore[assignment]
+                    self.use(c)
+        if early and "年初预算" in joined and ("执行" in joined or "全年预算" in joined):
             self.funds_header(row, keys)
             return
-        kinds = [funds_row_kind(k) for k in keys]
-        if any(kinds) and self.phase in ("header", "funds"):
-            i = next(i for i, k in enumerate(kinds) if k)
-            self.funds_row(row, i, kinds[i])  # type: ignore[arg-type]
-            return
-        if "预期目标" in keys and any("实际完成情况" in k for k in keys):
+        if early:
+            for i, k in enumerate(keys):
+                if k and (kind := funds_row_kind(k)):
+                    self.funds_row(row, i, kind)
+                    return
+        if "预期目标" in keys and "实际完成情况" in joined:
             self.goals_header(row, keys)
             return
-        if any("一级指标" in k for k in keys) and any("三级指标" in k for k in keys):
+        if "一级指标" in joined and "三级指标" in joined:
             self.indicator_header(row, keys)
             return
         if self.phase == "goals":
@@ -297,7 +317,8 @@ class NationalParser:
             if k in INDICATOR_SECTION:
                 self.use(c)
 
-    def _plausibility(self, cells: list[Cell], shift: int) -> float:
+    def _plausibility(self, cells: list[Cell], keys: list[str], shift: int) -> float:
+        """How well the row fits the header when shifted: numbers under 分值/得分, nothing lost."""
         cols = self.ind_cols
         score = -0.5 * abs(shift)
         for fld in ("weight", "score"):
@@ -305,36 +326,43 @@ class NationalParser:
             if t:
                 score += 2 if _is_number(t) else -3
         last = max(cols.values()) + shift
-        score -= 2 * sum(1 for c in cells[last + 1:] if c.text.strip())
+        score -= 2 * sum(1 for k in keys[last + 1:] if k)
         name_col = cols.get("name", 3) + shift
-        for c in cells[:max(name_col, 0)]:
-            k = label_key(c.text)
-            if k and not (LEVEL1.fullmatch(k) or LEVEL2.fullmatch(k) or k in INDICATOR_SECTION):
-                score -= 1
+        score -= sum(1 for k in keys[:max(name_col, 0)] if k and label_kind(k) is None)
         return score
+
+    def _shift(self, cells: list[Cell], keys: list[str]) -> int:
+        """Columns the row's values sit away from the header's; 0 for the common, aligned row."""
+        cols = self.ind_cols
+        w = cols.get("weight")
+        if w is None:
+            return 0
+        if len(cells) <= max(cols.values()) + 1 and self._plausibility(cells, keys, 0) >= 4:
+            return 0
+        if not any(keys[max(w - 2, 0):]):
+            return 0  # nothing from 年度指标值 on: an unfilled row, nothing to align
+        return max((0, -1, 1, -2, 2), key=lambda s: self._plausibility(cells, keys, s))
 
     def indicator_row(self, row: Row, keys: list[str]) -> None:
         cells = row.cells
         cols = self.ind_cols
-        if not any(k for k in keys):
-            return
-        shift = max((0, -1, 1, -2, 2), key=lambda s: self._plausibility(cells, s))
+        shift = self._shift(cells, keys)
         name_col = cols.get("name", 3) + shift
         # Label zone: level 1 / level 2 by their words, wherever merged cells put them.
         for i, (c, k) in enumerate(zip(cells, keys)):
             if i >= name_col or not k:
                 continue
-            if k in INDICATOR_SECTION:
+            kind = label_kind(k)
+            if kind is not None:
                 self.use(c)
-            elif m := LEVEL1.fullmatch(k):
-                self.use(c)
-                self.level1 = (m.group(1), clean(c.text))
-                self.level2 = None
-                if m.group(2) and m.group(1) not in self.ev.level1_weights:
-                    self.ev.level1_weights[m.group(1)] = Decimal(m.group(2))
-            elif m := LEVEL2.fullmatch(k):
-                self.use(c)
-                self.level2 = (m.group(1), clean(c.text))
+                level, canonical, weight = kind
+                if level == 1:
+                    self.level1 = (canonical, clean(c.text))
+                    self.level2 = None
+                    if weight is not None and canonical not in self.ev.level1_weights:
+                        self.ev.level1_weights[canonical] = weight
+                elif level == 2:
+                    self.level2 = (canonical, clean(c.text))
             elif i == cols.get("level1", -1) + shift or i == cols.get("level1"):
                 self.use(c)
                 self.level1 = (clean(c.text), clean(c.text))

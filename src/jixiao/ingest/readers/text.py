@@ -47,7 +47,7 @@ def tsv_grid(lines: list[str], file: str) -> Grid:
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        cells = [Cell(t, Place(line=n, col=c)) for c, t in enumerate(line.split("\t"), start=1)]
+        cells = [Cell(t, None, n, c) for c, t in enumerate(line.split("\t"), start=1)]
         grid.rows.append(Row(cells, Place(line=n)))
     return grid
 
@@ -69,18 +69,18 @@ def cells_grid(lines: list[str], file: str) -> Grid:
                 # An empty cell ("\t" alone) belongs to the row; a truly blank line ends it.
                 if not cells:
                     first_line = n
-                cells.append(Cell("", Place(line=n, col=len(cells) + 1)))
+                cells.append(Cell("", None, n, len(cells) + 1))
                 continue
             end_row()
             continue
         if line.startswith("\t"):
             if not cells:
                 first_line = n
-            cells.append(Cell(line[1:].replace("\t", " "), Place(line=n, col=len(cells) + 1)))
+            cells.append(Cell(line[1:].replace("\t", " "), None, n, len(cells) + 1))
         elif cells:
             cells[-1].text += "\n" + line
         else:
             first_line = n
-            cells.append(Cell(line, Place(line=n, col=1)))
+            cells.append(Cell(line, None, n, 1))
     end_row()
     return grid
