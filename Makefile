@@ -16,6 +16,7 @@ run: $(STAMP)
 	$(BIN)/jixiao check examples/ || [ $$? -eq 1 ]
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests
 	$(BIN)/pytest
 
 bench: $(STAMP)

@@ -123,9 +123,12 @@ def _print_checked(checked: CheckedDocument, min_severity: str) -> None:
             for w in r.ev.warnings:
                 out.print(f"  [dim]读取提示 {w}[/]", highlight=False)
     for dl, findings in checked.list_findings:
-        for f in findings:
-            if SEVERITY_ORDER[f.severity] <= limit:
-                out.print(f"  [{SEVERITY_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code}: {f.message}",
+        shown = [f for f in findings if SEVERITY_ORDER[f.severity] <= limit]
+        total = fmt(dl.total_amount) or "—"
+        out.print(f"[bold]项目清单：{dl.title or '（无标题）'}[/]（{len(dl.items)} 个项目，合计 {total}{dl.money_unit or ''}"
+                  f"{'' if shown else '，未发现问题'}）", highlight=False)
+        for f in shown:
+            out.print(f"  [{SEVERITY_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code}: {f.message}",
                           highlight=False)
 
 

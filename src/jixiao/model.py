@@ -8,10 +8,9 @@ Values keep the form's precision (``Decimal``), amounts carry their unit
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-import re
 
 from .ingest.grid import Place
 from .text import label_key

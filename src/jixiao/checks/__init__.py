@@ -8,7 +8,7 @@ and the numbers. ``grep -rn '"rate-mismatch"' src`` finds the rule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Literal
 
 from ..model import DepartmentList, Document, Evaluation
@@ -143,4 +143,4 @@ def iter_catalogue() -> Iterator[Check]:
 
 
 # Importing the modules registers their checks, in catalogue order.
-from . import funds, totals, indicators, content, department_list  # noqa: E402,F401
+from . import content, department_list, funds, indicators, totals  # noqa: E402,F401

@@ -8,9 +8,9 @@ came from, so any value found later can name its place in the original file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..text import label_key
-from typing import NamedTuple
 
 
 class Place(NamedTuple):
@@ -26,39 +26,32 @@ class Place(NamedTuple):
     table: int | None = None
     page: int | None = None
 
+    def _parts(self, zh: bool) -> list[str]:
+        out = []
+        for name, en_fmt, zh_fmt in _PLACE_PARTS:
+            value = getattr(self, name)
+            if value is not None and not (name == "col" and self.cell is not None):
+                out.append((zh_fmt if zh else en_fmt).format(value))
+        return out
+
     def describe(self) -> str:
-        """Machine-facing English form, as in the JSON contract ("line 3")."""
-        parts: list[str] = []
-        if self.sheet is not None:
-            parts.append(f"sheet {self.sheet}")
-        if self.page is not None:
-            parts.append(f"page {self.page}")
-        if self.table is not None:
-            parts.append(f"table {self.table}")
-        if self.cell is not None:
-            parts.append(f"cell {self.cell}")
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.col is not None and self.cell is None:
-            parts.append(f"col {self.col}")
-        return ", ".join(parts) or "?"
+        """Machine-facing English form, as in the JSON contract ("line 3, col 5")."""
+        return ", ".join(self._parts(False)) or "?"
 
     def zh(self) -> str:
         """Reader-facing Chinese form ("第9行第5列")."""
-        parts: list[str] = []
-        if self.sheet is not None:
-            parts.append(f"工作表“{self.sheet}”")
-        if self.page is not None:
-            parts.append(f"第{self.page}页")
-        if self.table is not None:
-            parts.append(f"第{self.table}个表格")
-        if self.cell is not None:
-            parts.append(f"单元格{self.cell}")
-        if self.line is not None:
-            parts.append(f"第{self.line}行")
-        if self.col is not None and self.cell is None:
-            parts.append(f"第{self.col}列")
-        return "".join(parts) or "未知位置"
+        return "".join(self._parts(True)) or "未知位置"
+
+
+# (field, English, Chinese), outermost first; a column is not shown beside a cell reference.
+_PLACE_PARTS = (
+    ("sheet", "sheet {}", "工作表“{}”"),
+    ("page", "page {}", "第{}页"),
+    ("table", "table {}", "第{}个表格"),
+    ("cell", "cell {}", "单元格{}"),
+    ("line", "line {}", "第{}行"),
+    ("col", "col {}", "第{}列"),
+)
 
 
 class Cell:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import JixiaoError, NoFormFound, UnreadableFile, UnsupportedFormat
 from ..model import Document
-from ..text import clean, label_key
+from ..text import clean
 from .grid import Grid, Row
 from .layouts.department_list import department_from_title, is_list_title, list_columns, parse_list
 from .layouts.national import Segment, parse_national

@@ -53,29 +53,27 @@ def parse_list(rows: list[Row], cols: dict[str, int], file: str, fmt: str, index
         used += 1
         if not any(keys):
             continue
-
-        def get(fld: str) -> str:
-            i = cols.get(fld, -1)
-            return clean(row.cells[i].text) if 0 <= i < len(row.cells) else ""
-
-        def num(fld: str) -> Decimal | None:
-            try:
-                return parse_number(get(fld))
-            except NotANumber:
-                dl.warnings.append(f"{row.place.zh()}：{get(fld)}不是数字")
-                return None
-
+        texts = {fld: clean(row.cells[i].text) for fld, i in cols.items() if i < len(row.cells)}
         if any(k in ("合计", "总计") for k in keys):
-            dl.total_amount = num("amount")
+            dl.total_amount = _amount(dl, row, texts.get("amount", ""))
             dl.total_place = row.place
             break
-        name = get("name")
+        name = texts.get("name", "")
         if not name:
             dl.warnings.append(f"{row.place.zh()}：清单行没有项目名称：{' '.join(clean(c.text) for c in row.cells)}")
             continue
-        dl.items.append(ListItem(get("seq") or None, name, num("amount"), num("score"), get("grade") or None,
-                                 get("note") or None, row.place))
+        dl.items.append(ListItem(texts.get("seq") or None, name, _amount(dl, row, texts.get("amount", "")),
+                                 _amount(dl, row, texts.get("score", "")), texts.get("grade") or None,
+                                 texts.get("note") or None, row.place))
     return dl, used
+
+
+def _amount(dl: DepartmentList, row: Row, text: str) -> Decimal | None:
+    try:
+        return parse_number(text)
+    except NotANumber:
+        dl.warnings.append(f"{row.place.zh()}：“{text}”不是数字")
+        return None
 
 
 def department_from_title(title: str) -> str | None:

@@ -17,7 +17,6 @@ from ...model import (
     FUNDS_ROW_ZH,
     Evaluation,
     FundsRow,
-    Goals,
     Indicator,
     InvalidValue,
     Source,
@@ -425,7 +424,7 @@ class NationalParser:
             (total.weight, wc), (total.score, sc) = numbers[0], numbers[1]
             self.ev.locators["total.weight"] = wc.place
             self.ev.locators["total.score"] = sc.place
-            for v, c in numbers[2:]:
+            for _, c in numbers[2:]:
                 self.warn(c.place, f"总分行多出的数值“{clean(c.text)}”无法对应到列，未计入")
         self.ev.locators["total"] = row.place
         self.ev.total = total
