@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import FUNDS_ROWS, DepartmentList, Evaluation, FundsRow, Indicator
+from ..scoring.policy import indicator_unit
 from ..text import normalized
 from ..values import fmt
 
@@ -42,6 +43,7 @@ def _indicator(ind: Indicator) -> dict[str, Any]:
         "level1_text": ind.level1_text,
         "level2_text": ind.level2_text,
         "placeholder": ind.is_placeholder,
+        "unit": indicator_unit(ind) or (ind.target_measure.unit if ind.target_measure else None),
     }
     if ind.target_measure and ind.target_measure.kind not in ("empty",):
         out["target_parsed"] = ind.target_measure.to_json()
