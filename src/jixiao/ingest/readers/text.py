@@ -47,7 +47,8 @@ def tsv_grid(lines: list[str], file: str) -> Grid:
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        cells = [Cell(t, None, n, c) for c, t in enumerate(line.split("\t"), start=1)]
+        # Trailing empty cells are the sheet's width, not content.
+        cells = [Cell(t, None, n, c) for c, t in enumerate(line.rstrip("\t").split("\t"), start=1)]
         grid.rows.append(Row(cells, Place(line=n)))
     return grid
 
