@@ -83,13 +83,13 @@ _NONE_WORDS = frozenset({"无", "不适用", "/", "—", "-"})
 
 
 @check("placeholder-indicator", "warning", "模板占位内容未清理",
-       "「{project}」{what}")
+       "「{project}」模板占位内容未清理：{what}")
 def placeholder_indicator(chk, ctx: CheckContext) -> Iterator[Finding]:
     rows = [n for n, ind in enumerate(ctx.ev.indicators) if ind.is_placeholder]
     if rows:
         names = "、".join(sorted({ctx.ev.indicators[n].name or "" for n in rows}))
         yield chk.finding(ctx, "indicators", "删除未填写的模板行", f"{names}（{len(rows)}行）",
-                          what=f"留有{len(rows)}行未填写的模板占位指标（{names}）")
+                          what=f"留有{len(rows)}行未填写的占位指标（{names}）")
     for n, ind in enumerate(ctx.ev.indicators):
         texts = [ind.name, ind.target, ind.actual]
         if ind.weight and ind.weight > 0 and all(t is None or t.strip() in _NONE_WORDS for t in texts):
