@@ -2,7 +2,7 @@
 
 A printed value is accepted when some way a spreadsheet could have produced it
 explains it: rounding half up or truncating the exact value at the printed
-precision (or at the precision left after dropping padded zeros, "99.4500"), or
+precision (or at two places when the zeros after them are padding, "99.4500"), or
 doing so after the rate itself was rounded first (double rounding).
 """
 
@@ -41,7 +41,9 @@ def truncate(d: Decimal, n: int) -> Decimal:
 def explains(printed: Decimal, exact: Iterable[Decimal]) -> bool:
     """True when rounding or truncating any candidate at the printed precision gives ``printed``."""
     hi = places(printed)
-    lo = min(significant_places(printed), hi)
+    # Zeros past two places are padding ("99.4500" is 99.45); within two they are printed digits
+    # ("10.00" claims two places, so it does not stand for 9.5 rounded to a whole point).
+    lo = min(max(significant_places(printed), min(hi, 2)), hi)
     for value in exact:
         for n in range(lo, hi + 1):
             if round_half_up(value, n) == printed or truncate(value, n) == printed:
