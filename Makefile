@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean sysdeps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,7 +15,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/jixiao check examples/ || [ $$? -eq 1 ]
 
-test: $(STAMP)
+# LibreOffice, CJK fonts, poppler, PostgreSQL: installed once from Debian packages when missing.
+sysdeps:
+	bash scripts/setup-system.sh
+
+test: sysdeps $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/pytest
 
