@@ -10,7 +10,9 @@ from jixiao.checks import CHECKS
 
 from .conftest import ROOT, jixiao_cmd
 
-DESIGN = ROOT.parent / "shared" / "design" / "checks.md"
+# ../shared from the main checkout; from a worktree (/work/wt/NAME) it sits further up.
+DESIGN = next((d / "shared" / "design" / "checks.md" for d in ROOT.parents
+               if (d / "shared" / "design" / "checks.md").exists()), ROOT.parent / "shared" / "design" / "checks.md")
 
 
 def _design_rows() -> dict[str, str]:

@@ -13,11 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .checks import SEVERITY_ORDER, iter_catalogue
+from .checks import SEVERITY_ORDER, SEVERITY_ZH, iter_catalogue
 from .export.json import department_list_json, evaluation_json
 from .pipeline import CheckedDocument, FileFailure, check_document, load
 from .scoring import POLICIES
 from .scoring.rounding import show
+from .store import commands as store
 from .values import fmt
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -30,7 +31,6 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="输出机器可读的 JSO
 PolicyOpt = Annotated[str, typer.Option("--policy", help="评分规则，见 jixiao policies")]
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _fail(f: FileFailure) -> None:
@@ -182,6 +182,10 @@ def policies() -> None:
     for name, pol in POLICIES.items():
         out.print(f"{name}\t{pol.title}")
 
+
+app.command("import")(store.import_files)
+app.command()(store.summary)
+app.command()(store.findings)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
