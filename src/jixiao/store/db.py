@@ -6,7 +6,6 @@ PostgreSQL database is ready for ``jixiao import`` without a separate setup step
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from ..errors import JixiaoError
+from .schema import dumps
 
 ENV_VAR = "JIXIAO_DB"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -99,7 +99,7 @@ def open_store(db: str | None = None, *, upgrade: bool = True) -> Engine:
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     try:
-        engine = create_engine(url, pool_pre_ping=parsed.get_backend_name() != "sqlite", json_serializer=_json)
+        engine = create_engine(url, pool_pre_ping=parsed.get_backend_name() != "sqlite", json_serializer=dumps)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         if upgrade:
@@ -109,11 +109,6 @@ def open_store(db: str | None = None, *, upgrade: bool = True) -> Engine:
     except ModuleNotFoundError as exc:
         raise StoreError(describe(url), f"缺少数据库驱动 {exc.name}") from None
     return engine
-
-
-def _json(obj: object) -> str:
-    # Chinese kept readable in the database (and a third smaller than \u escapes).
-    return json.dumps(obj, ensure_ascii=False)
 
 
 def _first_line(exc: BaseException) -> str:

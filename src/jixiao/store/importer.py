@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Iterator
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError, StatementError
 
 from ..errors import UnreadableFile
@@ -171,16 +171,13 @@ def _assign_versions(conn: Connection, forms: list[FormRows], modified_at: datet
     latest: dict[tuple[str, int | None], int] = {}
     current: dict[tuple[str, int | None], tuple[datetime, int | FormRows]] = {}
     for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start:start + _CHUNK]
-        for key, year, version in conn.execute(
-                select(E.c.project_key, E.c.year, func.max(E.c.version))
-                .where(E.c.project_key.in_(chunk)).group_by(E.c.project_key, E.c.year)):
-            latest[(key, year)] = version
-        for row_id, key, year, mtime in conn.execute(
-                select(E.c.id, E.c.project_key, E.c.year, SourceFile.modified_at)
+        for row_id, key, year, version, is_current, mtime in conn.execute(
+                select(E.c.id, E.c.project_key, E.c.year, E.c.version, E.c.is_current, SourceFile.modified_at)
                 .join(SourceFile, SourceFile.id == E.c.source_file_id)
-                .where(E.c.project_key.in_(chunk), E.c.is_current)):
-            current[(key, year)] = (_aware(mtime), row_id)
+                .where(E.c.project_key.in_(keys[start:start + _CHUNK]))):
+            latest[(key, year)] = max(version, latest.get((key, year), 0))
+            if is_current:
+                current[(key, year)] = (_aware(mtime), row_id)
     demoted: list[int] = []
     mtime = _aware(modified_at)
     for form in forms:

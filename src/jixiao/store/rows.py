@@ -21,7 +21,7 @@ from ..scoring import get_policy
 from ..scoring.policy import indicator_unit
 from ..scoring.rounding import round_half_up
 from ..text import label_key
-from .schema import SCALE
+from .schema import SCALE, Encoded, dumps
 
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s*年度?")
 
@@ -59,6 +59,10 @@ def project_key(code: str | None, name: str | None, department_key: str | None) 
     if name and name_key(name):
         return f"name:{department_key or ''}/{name_key(name)}"
     return None
+
+
+def _encoded(obj: object) -> Encoded:
+    return Encoded(dumps(obj))
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -104,9 +108,10 @@ def _form_rows(r: CheckResult, fallback_department: str | None) -> FormRows:
         "grade": r.policy.grade(graded) if graded is not None else None,
         "errors": r.count("error"),
         "warnings": r.count("warning"),
-        "document": evaluation_json(ev),
-        "checked": {"policy": r.policy.name, "recomputed": rec.to_json()},
-        "places": {"source": list(ev.source.place), "fields": {k: list(v) for k, v in ev.locators.items()}},
+        # Serialized here, in the worker, so that the single writing process does less.
+        "document": _encoded(evaluation_json(ev)),
+        "checked": _encoded({"policy": r.policy.name, "recomputed": rec.to_json()}),
+        "places": _encoded({"source": list(ev.source.place), "fields": {k: list(v) for k, v in ev.locators.items()}}),
     }
     indicators = [
         {"position": n, "level1": ind.level1, "level2": ind.level2, "name": ind.name,
@@ -120,7 +125,7 @@ def _form_rows(r: CheckResult, fallback_department: str | None) -> FormRows:
 
 def _list_rows(dl: DepartmentList, findings: list[Finding]) -> ListRows:
     row = {"list_index": dl.source.form_index, "title": dl.title, "department": dl.department,
-           "money_unit": dl.money_unit, "total_amount": dl.total_amount, "document": department_list_json(dl)}
+           "money_unit": dl.money_unit, "total_amount": dl.total_amount, "document": _encoded(department_list_json(dl))}
     items = [{"position": n, "seq": it.seq, "name": it.name, "amount": it.amount, "score": it.score,
               "grade": it.grade, "note": it.note, "locator": it.place.describe() if it.place else None}
              for n, it in enumerate(dl.items)]
