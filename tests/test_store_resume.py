@@ -3,6 +3,7 @@ with every file once and every form of each file once (issue 6, done-when)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -18,6 +19,17 @@ from .conftest import jixiao_cmd
 from .corpus import seed_variants
 
 
+def _group_gone(pgid: int, wait: float = 10.0) -> bool:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def _files_stored(engine) -> int:
     with engine.connect() as conn:
         return conn.scalar(select(func.count()).select_from(SourceFile))
@@ -29,14 +41,19 @@ def test_kill_9_during_import_then_rerun_completes_without_duplicates(db_url, tm
     files, forms = seed_variants(1500, corpus)
     engine = open_store(db_url)
     cmd = [*jixiao_cmd(), "import", str(corpus), "--db", db_url, "--workers", "2"]
-    # Its own process group, so the kill reaches the workers too, as a kill of the job would.
+    # Its own process group, to check afterwards that no worker outlived it.
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 60
     while _files_stored(engine) < 10 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL)
+    proc.kill()  # SIGKILL to the importer alone, as `kill -9 PID` would
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, "the import finished before it could be killed: use a larger corpus"
+    try:
+        assert _group_gone(proc.pid), "worker processes outlived the killed importer"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
     partial = _files_stored(engine)
     assert 10 <= partial < len(files)
 

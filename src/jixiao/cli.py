@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .checks import SEVERITY_ORDER, SEVERITY_ZH, iter_catalogue
+from .checks import SEVERITY_ORDER, SEVERITY_STYLE, SEVERITY_ZH, iter_catalogue
 from .export.json import department_list_json, evaluation_json
 from .pipeline import CheckedDocument, FileFailure, check_document, load
 from .scoring import POLICIES
@@ -30,7 +30,6 @@ Files = Annotated[list[str], typer.Argument(help="文件或目录（目录下的
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出机器可读的 JSON")]
 PolicyOpt = Annotated[str, typer.Option("--policy", help="评分规则，见 jixiao policies")]
 
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _fail(f: FileFailure) -> None:

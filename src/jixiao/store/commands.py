@@ -154,7 +154,7 @@ def findings(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（xlsx 必须指定）")] = None,
 ) -> None:
     """列出库中各表的审核问题（每个项目的最新版本），可按规则代码、级别、年度、部门筛选。"""
-    from .output import finding_section, findings_json
+    from .output import finding_section, findings_json, print_findings
     from .query import Filters, load_findings
 
     if code and code not in CHECKS:
@@ -164,4 +164,7 @@ def findings(
     if fmt not in FORMATS:
         _stop(f"--format 只能是 {'、'.join(FORMATS)}，而不是“{fmt}”")
     rows = load_findings(_open(db), Filters(year, department), code, severity)
-    _emit([finding_section(rows)], fmt, output, findings_json(rows))
+    if fmt == "table" and output is None:
+        print_findings(rows, out)
+    else:
+        _emit([finding_section(rows)], fmt, output, findings_json(rows))

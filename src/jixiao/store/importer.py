@@ -10,9 +10,11 @@ from the most recently modified file is the current one, older ones are kept.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
 import os
+import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ from .schema import DepartmentListRow, EvaluationRow, FindingRow, IndicatorRow, 
 
 E = EvaluationRow.__table__
 _CHUNK = 500
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(slots=True)
@@ -91,11 +94,23 @@ def _rows_inline(todo: list[tuple[str, str]], policy: str) -> Iterator[FileRows 
         yield file_rows(file, digest, policy)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end with the importing process, even when it is killed with kill -9."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers then end when their queue closes
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _rows_parallel(todo: list[tuple[str, str]], policy: str, workers: int) -> Iterator[FileRows | FileFailure]:
     """Results in input order, with a bounded number in flight so memory stays flat."""
-    # forkserver: the progress bar runs a thread, and forking a threaded process can deadlock.
-    ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    # spawn, not fork: the progress bar runs a thread, and forking a threaded process can deadlock;
+    # not forkserver: its server would outlive a killed importer.
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         pending: deque[tuple[str, Future[FileRows | FileFailure]]] = deque()
         items = iter(todo)
         for file, digest in items:

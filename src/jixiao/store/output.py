@@ -14,7 +14,7 @@ from typing import Any, Sequence
 from rich.console import Console
 from rich.table import Table
 
-from ..checks import SEVERITY_ZH
+from ..checks import SEVERITY_STYLE, SEVERITY_ZH
 from .query import FindingView
 from .summary import GRADES, GROUP_BY_ZH, NO_SCORE, GroupRow, Summary
 
@@ -49,8 +49,8 @@ def summary_sections(s: Summary) -> list[Section]:
     unit = f"（{s.unit}）"
     sections = [Section(
         "groups", f"按{GROUP_BY_ZH[s.by]}汇总",
-        [GROUP_BY_ZH[s.by], "项目数", f"全年预算数{unit}", f"全年执行数{unit}", "执行率(%)", "平均得分",
-         *GRADES, NO_SCORE, "有错误的表", "缺金额的表"],
+        [GROUP_BY_ZH[s.by], "项目数", f"预算数{unit}", f"执行数{unit}", "执行率%", "平均分",
+         *GRADES, NO_SCORE, "有错误", "缺金额"],
         [_group_line(g) for g in (*s.groups, s.total)])]
     sections.append(Section("codes", "审核问题（按规则代码）", ["代码", "级别", "说明", "涉及表数", "问题数"],
                             [[c.code, SEVERITY_ZH.get(c.severity, c.severity), c.title, c.forms, c.findings]
@@ -79,11 +79,25 @@ def finding_section(rows: Sequence[FindingView]) -> Section:
                      f.file, f.locator] for f in rows])
 
 
+def print_findings(rows: Sequence[FindingView], console: Console) -> None:
+    """One line per finding, as ``jixiao check`` prints them, with the form and file it belongs to."""
+    for f in rows:
+        where = "，".join(str(x) for x in (f.year, f.department) if x)
+        console.print(f"[{SEVERITY_STYLE.get(f.severity, '')}]{SEVERITY_ZH.get(f.severity, f.severity)}[/] {f.code} "
+                      f"[bold]{f.project or '（无名称）'}[/]{f'（{where}）' if where else ''}：{f.message}"
+                      f"  [dim]{f.file}{f' {f.locator}' if f.locator else ''}[/]", highlight=False)
+    console.print(f"共 {len(rows)} 条", highlight=False)
+
+
 def print_tables(sections: Sequence[Section], console: Console) -> None:
     for sec in sections:
         table = Table(title=sec.title, title_justify="left")
-        for col in sec.columns:
-            table.add_column(col, overflow="fold")
+        for n, col in enumerate(sec.columns):
+            # Numbers never wrap (a narrow terminal folds names and headers instead).
+            numeric = any(isinstance(row[n], (int, Decimal)) for row in sec.rows)
+            widest = max((len(show(row[n])) for row in sec.rows), default=0)
+            table.add_column(col, overflow="fold", justify="right" if numeric else "left",
+                             min_width=widest if numeric else min(widest, 8))
         for row in sec.rows:
             table.add_row(*(show(v) for v in row))
         if not sec.rows:
