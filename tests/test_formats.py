@@ -14,6 +14,7 @@ from jixiao.ingest.recognize import read_path
 from .conftest import ROOT, SEEDS
 
 EXTS = ["xlsx", "docx", "html", "csv"]
+LEGACY = ["xls", "doc"]
 FORMS = ROOT / "tests" / "fixtures" / "forms"
 _PLACE = re.compile(r"工作表“[^”]*”|第\d+页|第\d+个表格|单元格[A-Z]+\d+|第\d+行|第\d+段|第\d+列")
 
@@ -45,7 +46,7 @@ def test_every_seed_has_a_fixture(ext: str) -> None:
     assert [p.stem for p in fixture_files(ext)] == [s.name[:3] for s in SEEDS]
 
 
-@pytest.mark.parametrize("path", [p for e in EXTS for p in fixture_files(e)], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [p for e in EXTS + LEGACY for p in fixture_files(e)], ids=lambda p: p.name)
 def test_same_evaluations_as_the_seed_text(path: Path, expected) -> None:
     got = comparable(path)
     want = expected[path.stem]
