@@ -183,5 +183,9 @@ def policies() -> None:
         out.print(f"{name}\t{pol.title}")
 
 
+from .export.commands import register as register_export  # noqa: E402 - the commands use this module's options
+
+register_export(app)
+
 if __name__ == "__main__":  # pragma: no cover
     app()
