@@ -276,3 +276,25 @@ def test_cli_import_summary_and_findings(db_url, tmp_path: Path) -> None:
     assert [(f["project"], f["expected"], f["found"]) for f in found] == [("区人大代表履职经费", "93.85", "100")]
     bad = _jx("findings", "--db", db_url, "--severity", "fatal")
     assert bad.returncode == 2 and "--severity" in bad.stderr
+
+
+def test_the_same_forms_in_other_formats_become_versions(store) -> None:
+    """Each seed also as xlsx, docx and HTML (tests/fixtures): other bytes, same projects and years."""
+    fixtures = Path(__file__).parent / "fixtures" / "forms"
+    others = sorted(p for p in fixtures.iterdir() if p.suffix in (".xlsx", ".docx", ".html"))
+    assert len(others) == 15
+    import_paths(SEEDS, store)
+    seeds_only = summarize(store)
+    report = import_paths(others, store, workers=2)
+    assert (report.imported, report.failed) == (15, [])
+    assert report.new_versions == report.forms == 3 * 37
+    assert _count(store, EvaluationRow) == 4 * 37
+    after = summarize(store)
+    assert after.total.projects == 37
+    assert (after.total.budget, after.total.executed) == (seeds_only.total.budget, seeds_only.total.executed)
+    assert [(d.title, d.total) for d in after.lists] == [(d.title, d.total) for d in seeds_only.lists]
+    with store.connect() as conn:
+        versions = conn.execute(select(EvaluationRow.project_key, EvaluationRow.year, func.count(),
+                                       func.min(EvaluationRow.version), func.max(EvaluationRow.version))
+                                .group_by(EvaluationRow.project_key, EvaluationRow.year)).all()
+    assert len(versions) == 37 and {tuple(v[2:]) for v in versions} == {(4, 1, 4)}

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError, StatementError
 
 from ..errors import UnreadableFile
 from ..pipeline import FileFailure, expand
-from .db import _first_line
+from .db import first_line
 from .rows import FileRows, FormRows, file_rows
 from .schema import DepartmentListRow, EvaluationRow, FindingRow, IndicatorRow, ListItemRow, SourceFile
 
@@ -155,7 +155,7 @@ def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, wor
             tick(file, "skipped")
             continue
         except (StatementError, SQLAlchemyError) as exc:
-            report.failed.append(FileFailure(file, "store-error", f"{file}: 写入数据库失败：{_first_line(exc)}"))
+            report.failed.append(FileFailure(file, "store-error", f"{file}: 写入数据库失败：{first_line(exc)}"))
             tick(file, "failed")
             continue
         report.imported += 1
