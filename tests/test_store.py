@@ -140,6 +140,25 @@ def test_stored_forms_read_back_as_the_parser_made_them(store) -> None:
     assert len(load_evaluations(store, Filters(year=2023))) == 6
 
 
+def test_template_fields_survive_the_round_trip() -> None:
+    """Fields only some templates print (Sichuan fund sources, 年初目标, 指标性质…) come back from the JSON."""
+    from jixiao.ingest.grid import Place
+    from jixiao.model import FundsRow
+    from jixiao.store.rebuild import evaluation_from_json
+
+    ev = read_path(SEEDS[0]).evaluations[0]
+    ev.project.finance_manager, ev.project.finance_office = "张三", "计财科"
+    ev.funds.special_account = FundsRow(Money(Decimal("1.5"), "元"), None, None, reason="未拨付")
+    ev.goals.initial = "年初目标"
+    ind = ev.indicators[0]
+    ind.nature, ind.unit, ind.core, ind.coefficient, ind.target_initial = "≥", "个", True, Decimal("95.5"), "≥3"
+    ev.report_code, ev.conclusion, ev.problems = "川财绩〔2024〕1号", "优", "无"
+    places = {"source": list(ev.source.place), "fields": {k: list(v) for k, v in ev.locators.items()}}
+    rebuilt = evaluation_from_json(evaluation_json(ev), places)
+    assert evaluation_json(rebuilt) == evaluation_json(ev)
+    assert rebuilt.locators == ev.locators and isinstance(rebuilt.source.place, Place)
+
+
 def test_money_is_exact_and_a_value_the_store_would_round_fails_loudly(store, tmp_path: Path) -> None:
     big = Form(name="大额", code="A1", initial="123456789012.34", full_year="123456789012.34",
                executed="98765432109.87", appropriation=("123456789012.34", "123456789012.34", "98765432109.87"))
@@ -302,6 +321,7 @@ def test_the_same_forms_in_other_formats_become_versions(store) -> None:
     assert after.total.projects == 37
     assert (after.total.budget, after.total.executed) == (seeds_only.total.budget, seeds_only.total.executed)
     assert [(d.title, d.total) for d in after.lists] == [(d.title, d.total) for d in seeds_only.lists]
+    assert all(evaluation_json(s.evaluation()) == s.document for s in load_stored(store, Filters(all_versions=True)))
     with store.connect() as conn:
         versions = conn.execute(select(EvaluationRow.project_key, EvaluationRow.year, func.count(),
                                        func.min(EvaluationRow.version), func.max(EvaluationRow.version))
