@@ -84,7 +84,7 @@ def _parsed_totals(unit: str) -> dict[str, tuple[Decimal, Decimal]]:
 
 
 def test_summary_totals_match_the_parsed_seeds(store) -> None:
-    import_paths(SEEDS, store, workers=2)
+    import_paths(SEEDS, store)
     for unit in ("万元", "元"):
         s = summarize(store, "department", unit)
         expected = _parsed_totals(unit)
@@ -279,8 +279,8 @@ def test_cli_import_summary_and_findings(db_url, tmp_path: Path) -> None:
                env={"JIXIAO_DB": db_url})
     assert proc.returncode == 2, proc.stderr
     assert "导入 5 个（37 张自评表、1 份项目清单）" in proc.stderr and "broken.txt" in proc.stderr
-    again = _jx("import", str(SEEDS[0].parent), "--db", db_url)
-    assert again.returncode == 0 and "跳过 5 个" in again.stderr
+    again = _cli("import", str(SEEDS[0].parent), "--db", db_url)
+    assert again.exit_code == 0 and "跳过 5 个" in again.stderr
 
     data = json.loads(_cli("summary", "--db", db_url, "--format", "json").stdout)
     assert data["schema"] == "jixiao/summary@1" and data["total"]["projects"] == 37
@@ -313,7 +313,7 @@ def test_the_same_forms_in_other_formats_become_versions(store) -> None:
     assert len(others) == 15
     import_paths(SEEDS, store)
     seeds_only = summarize(store)
-    report = import_paths(others, store, workers=2)
+    report = import_paths(others, store)
     assert (report.imported, report.failed) == (15, [])
     assert report.new_versions == report.forms == 3 * 37
     assert _count(store, EvaluationRow) == 4 * 37
