@@ -15,6 +15,7 @@ from typing import Any
 
 from ..checks import CheckResult, Finding
 from ..export.json import department_list_json, evaluation_json
+from ..ingest.grid import Place
 from ..model import DepartmentList, Document
 from ..pipeline import FileFailure, check_document, load
 from ..scoring.policy import indicator_unit
@@ -64,6 +65,14 @@ def _encoded(obj: object) -> Encoded:
     return Encoded(dumps(obj))
 
 
+def _place(place: Place) -> list[object]:
+    """A Place as a short list: trailing empty parts dropped ([78, 5] for line 78, col 5)."""
+    parts = list(place)
+    while parts and parts[-1] is None:
+        parts.pop()
+    return parts
+
+
 def _finding(f: Finding) -> dict[str, Any]:
     return {"code": f.code, "severity": f.severity, "field": f.field, "message": f.message,
             "expected": f.expected, "found": f.found, "locator": f.locator}
@@ -110,7 +119,8 @@ def _form_rows(r: CheckResult, fallback_department: str | None) -> FormRows:
         # Serialized here, in the worker, so that the single writing process does less.
         "document": _encoded(evaluation_json(ev)),
         "checked": _encoded({"policy": r.policy.name, "recomputed": rec.to_json()}),
-        "places": _encoded({"source": list(ev.source.place), "fields": {k: list(v) for k, v in ev.locators.items()}}),
+        "places": _encoded({"source": _place(ev.source.place),
+                            "fields": {k: _place(v) for k, v in ev.locators.items()}}),
     }
     indicators = [
         {"position": n, "level1": ind.level1, "level2": ind.level2, "name": ind.name,
