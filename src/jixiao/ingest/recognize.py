@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import JixiaoError, NoFormFound, UnreadableFile, UnsupportedFormat
 from ..model import Document
-from ..text import clean
+from ..text import clean, label_key
 from .grid import Grid, Row
 from .layouts.department_list import department_from_title, is_list_title, list_columns, parse_list
 from .layouts.national import Segment, parse_national
@@ -62,6 +62,18 @@ def _title(row: Row) -> tuple[str, str] | None:
     return clean(texts[0]).replace("\n", ""), key[:pos]
 
 
+def _lone_attachment(row: Row | None) -> str | None:
+    """The label of a row holding nothing but an attachment label ("附件1-2："), else None."""
+    if row is None:
+        return None
+    texts = [c.text for c in row.cells if c.text.strip()]
+    if len(texts) != 1:
+        return None
+    text = clean(texts[0])
+    m = _ATTACHMENT.match(text)
+    return text if m and m.end() == len(text) and len(text) > 2 else None
+
+
 def _has_form_content(rows: list[Row]) -> bool:
     for row in rows:
         for k in row.keys():
@@ -106,6 +118,10 @@ def recognize(grid: Grid) -> Document:
             continue
         title = _title(row)
         if title is not None:
+            before = current.rows if current is not None else preamble
+            if label := _lone_attachment(before[-1] if before else None):
+                before.pop()  # "附件1：" on a line of its own above the title (PDF, HTML), as in "附件1：⏎项目支出…"
+                title = (label + title[0], label_key(label) + title[1])
             current = Segment([], title[0], row.place, title[1] or None)
             segments.append(current)
         elif current is not None and _starts_form(row) and _has_form_content(current.rows):
