@@ -101,6 +101,7 @@ def line_text(line: list[Char]) -> str:
 
 def cell_text(chars: list[Char], right: float) -> str:
     parts: list[str] = []
+    prev_end = 0.0
     for line in _lines(chars):
         text = line_text(line).strip()
         if not text:
