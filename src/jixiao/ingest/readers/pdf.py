@@ -20,6 +20,8 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
+from pdfplumber.table import Table
+from pdfplumber.utils.exceptions import PdfminerException
 
 from ...errors import UnreadableFile
 from ..grid import Grid, Place
@@ -33,6 +35,9 @@ _EDGE_SLACK = 7.0
 _NO_LINE_START = frozenset("。，、；：？！）》」』”’%),.;:?!")
 
 
+_BROKEN = (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError)
+
+
 def is_pdf(data: bytes) -> bool:
     return b"%PDF-" in data[:1024]
 
@@ -44,8 +49,8 @@ def _open(data: bytes, file: str) -> pdfplumber.PDF:
         return pdf
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise PasswordProtected(file) from None
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise UnreadableFile(file, f"PDF 文件已损坏，无法打开（{type(exc).__name__}）") from None
+    except _BROKEN as exc:
+        raise UnreadableFile(file, f"PDF 文件已损坏，无法打开（{exc or type(exc).__name__}）") from None
 
 
 def _angle(ch: Char) -> int:
@@ -128,8 +133,11 @@ def _inside(ch: Char, box: tuple[float, float, float, float]) -> bool:
 
 
 def read_page(grid: Grid, page: pdfplumber.page.Page, number: int) -> None:
-    chars = [c for c in page.chars if c["text"].strip() or c["text"] == " "]
-    tables = page.find_tables()
+    lay_out_page(grid, [c for c in page.chars if c["text"].strip() or c["text"] == " "], page.find_tables(), number)
+
+
+def lay_out_page(grid: Grid, chars: list[Char], tables: list[Table], number: int) -> None:
+    """Rows of one page: table cells from the characters inside them, other characters as lines."""
     by_top = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
     centers = [(c["top"] + c["bottom"]) / 2 for c in by_top]
     items: list[tuple[float, int, object]] = []
@@ -180,11 +188,14 @@ def _read(data: bytes, file: str) -> tuple[Grid, dict[int, int], list[int]]:
     scanned: list[int] = []
     with _open(data, file) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            if not page.chars:
-                if page.images:
-                    scanned.append(number)
-            elif turn := sideways(page):
-                turns[number - 1] = turn
-            elif not turns:
-                read_page(grid, page, number)
+            try:
+                if not page.chars:
+                    if page.images:
+                        scanned.append(number)
+                elif turn := sideways(page):
+                    turns[number - 1] = turn
+                elif not turns:
+                    read_page(grid, page, number)
+            except _BROKEN as exc:
+                raise UnreadableFile(file, f"PDF 第{number}页已损坏，无法读取（{exc or type(exc).__name__}）") from None
     return grid, turns, scanned
