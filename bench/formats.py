@@ -103,7 +103,7 @@ def main() -> None:
             n_forms = len(read_bytes(data, f.name).evaluations)
             seconds = args.seconds if fmt != "doc" else 0.0
             forms += n_forms
-            t_bare += timed(lambda data=data: BARE[fmt](data), seconds)[0]
+            t_bare += timed(lambda data=data, bare=BARE[fmt]: bare(data), seconds)[0]
             t_grid += timed(lambda data=data, reader=reader, f=f: reader.read(data, f.name), seconds)[0]
             t_parse += timed(lambda data=data, f=f: read_bytes(data, f.name), seconds)[0]
         print(f"{fmt:6} {len(files):5d} {forms:5d} {forms / t_bare:13.1f} {forms / t_grid:13.1f} {forms / t_parse:14.1f} "
