@@ -1,0 +1,83 @@
+"""The ``template``, ``export`` and ``report`` commands; registered on the CLI app by :func:`register`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..cli import Files, PolicyOpt, _fail, err, out
+from ..errors import JixiaoError
+from ..model import Evaluation
+from ..pipeline import FileFailure, load
+from ..scoring import POLICIES, get_policy
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+OutDir = Annotated[Path, typer.Option("-o", "--out", help="输出目录", file_okay=False)]
+
+
+def _policy(name: str):
+    if name not in POLICIES:
+        err.print(f"未知的评分规则“{name}”，可用：{', '.join(POLICIES)}")
+        raise typer.Exit(2)
+    return get_policy(name)
+
+
+def output_name(ev: Evaluation, suffix: str) -> str:
+    """``<file stem>_<form number>_<project name>.<suffix>``: unique per form, readable in a file list."""
+    name = _UNSAFE.sub("_", ev.project.name or "未命名")[:40].strip("_")
+    return f"{Path(ev.source.file).stem}_{ev.source.form_index + 1:02d}_{name}.{suffix}"
+
+
+def template(
+    output: Annotated[Path, typer.Option("-o", "--out", help="输出的 xlsx 文件")] = Path("项目支出绩效自评表.xlsx"),
+    year: Annotated[int | None, typer.Option("--year", help="绩效自评年度")] = None,
+    policy: PolicyOpt = "national",
+) -> None:
+    """生成空白的 Excel 自评表模板（灰色单元格为公式并锁定）。"""
+    from .xlsx import template_xlsx
+
+    output.write_bytes(template_xlsx(_policy(policy), year))
+    out.print(f"已生成模板：{output}", highlight=False)
+
+
+def export(
+    files: Files,
+    output: OutDir = Path("."),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx / docx / pdf / json")] = "xlsx",
+    policy: PolicyOpt = "national",
+) -> None:
+    """把读取的自评表导出为 Excel 模板、Word、PDF 或 JSON，每张表一个文件。"""
+    from . import exporters
+
+    known = exporters()
+    if fmt not in known:
+        err.print(f"未知的导出格式“{fmt}”，可用：{', '.join(known)}")
+        raise typer.Exit(2)
+    exporter, pol = known[fmt], _policy(policy)
+    output.mkdir(parents=True, exist_ok=True)
+    items: list[tuple[Evaluation, Path]] = []
+    unreadable = False
+    for item in load(files):
+        if isinstance(item, FileFailure):
+            unreadable = True
+            _fail(item)
+            continue
+        items += [(ev, output / output_name(ev, exporter.suffix)) for ev in item.evaluations]
+    try:
+        exporter.write(items, pol)
+    except JixiaoError as exc:
+        err.print(f"[red]✗[/red] {exc.message}", highlight=False)
+        raise typer.Exit(2) from None
+    for _, path in items:
+        out.print(str(path), highlight=False)
+    out.print(f"共导出 {len(items)} 张表（{exporter.title}）", highlight=False)
+    raise typer.Exit(2 if unreadable else 0)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("template")(template)
+    app.command("export")(export)
