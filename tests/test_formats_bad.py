@@ -14,8 +14,9 @@ import msoffcrypto.format.ooxml
 import openpyxl
 import pytest
 
+from jixiao import office
 from jixiao.errors import JixiaoError, NoFormFound, UnsupportedFormat
-from jixiao.ingest.readers import convert, ocr
+from jixiao.ingest.readers import ocr
 from jixiao.ingest.readers.containers import PasswordProtected
 from jixiao.ingest.recognize import read_bytes, read_path
 
@@ -133,8 +134,8 @@ def test_sideways_page_is_turned_upright() -> None:
 
 
 def test_doc_without_libreoffice_names_what_to_install(monkeypatch) -> None:
-    monkeypatch.setattr(convert.shutil, "which", lambda _name: None)
-    with pytest.raises(convert.ConverterMissing) as info:
+    monkeypatch.setattr(office.shutil, "which", lambda _name: None)
+    with pytest.raises(office.ConverterMissing) as info:
         read_path(FORMS / "000.doc")
     assert "LibreOffice" in info.value.message and "000.doc" in info.value.message
 
