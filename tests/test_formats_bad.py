@@ -183,3 +183,37 @@ def test_tables_and_paragraphs_keep_their_places() -> None:
 def test_unknown_binary_is_unsupported() -> None:
     with pytest.raises(UnsupportedFormat):
         read_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100), "x.png")
+
+
+def test_wps_and_et_are_read_by_content(tmp_path: Path) -> None:
+    """WPS saves .wps as a Word 97 file and .et as an Excel 97 file: the streams decide, not the name."""
+    for src, name in ((FORMS / "000.doc", "表.wps"), (FORMS / "000.xls", "表.et")):
+        (tmp_path / name).write_bytes(src.read_bytes())
+        assert comparable(tmp_path / name) == comparable(FORMS / "000.xlsx"), name
+
+
+def test_form_inside_a_page_layout_table(tmp_path: Path) -> None:
+    page = (FORMS / "000.html").read_text(encoding="utf-8")
+    start, end = page.index('<div class="article">'), page.index('<div class="share">')
+    wrapped = (page[:start] + '<table width="100%"><tr><td class="left">栏目导航</td><td>' + page[start:end]
+               + "</td></tr></table>" + page[end:])
+    path = tmp_path / "layout.html"
+    path.write_text(wrapped, encoding="utf-8")
+    got = comparable(path)
+    want = comparable(FORMS / "000.html")
+    assert got[1:] == want[1:]
+    # The layout table's side column is page text before the form: kept, as a warning.
+    assert got[0]["warnings"] == ["：表格之前的内容“栏目导航”不属于任何表"] + want[0]["warnings"]
+
+
+def test_nested_table_text_stays_in_its_cell(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document(FORMS / "000.docx")
+    outer = d.tables[0].cell(0, 5)  # the year cell
+    outer.paragraphs[0].text = ""
+    inner = outer.add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = "2022"
+    path = tmp_path / "nested.docx"
+    d.save(path)
+    assert comparable(path)[0]["year"] == 2022
