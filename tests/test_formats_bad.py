@@ -61,6 +61,7 @@ def bad_files(tmp_path_factory) -> dict[str, Path]:
         "truncated.docx": (FORMS / "000.docx").read_bytes()[:-300],
         "bomb.docx": zip_bomb(),
         "notice.pdf": (FORMS / "bad" / "notice.pdf").read_bytes(),
+        "locked.pdf": (FORMS / "bad" / "locked.pdf").read_bytes(),
         "notice.html": NO_FORM_PAGE.encode("utf-8"),
         "broken.pdf": (FORMS / "000.pdf").read_bytes()[:2000],
         "broken.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
@@ -75,6 +76,7 @@ def bad_files(tmp_path_factory) -> dict[str, Path]:
 @pytest.mark.parametrize(("name", "error", "words"), [
     ("locked.xlsx", PasswordProtected, "密码"),
     ("locked.docx", PasswordProtected, "密码"),
+    ("locked.pdf", PasswordProtected, "密码"),
     ("truncated.xlsx", JixiaoError, "不完整"),
     ("truncated.docx", JixiaoError, "损坏"),
     ("bomb.docx", JixiaoError, "压缩炸弹"),
@@ -127,10 +129,18 @@ def test_scanned_pdf_is_read_by_ocr() -> None:
     assert sum(a == b for a, b in zip(scores, expected)) >= len(expected) - 1
 
 
-def test_sideways_page_is_turned_upright() -> None:
-    doc = read_path(FORMS / "rotated" / "000.pdf")
-    assert any("旋转" in w for w in doc.warnings)
+def test_rotated_page_reads_as_the_upright_one() -> None:
+    """A landscape page saved as a portrait page turned by /Rotate."""
     assert comparable(FORMS / "rotated" / "000.pdf") == comparable(FORMS / "000.pdf")
+
+
+def test_sideways_text_is_turned_upright() -> None:
+    """A landscape page's content drawn turned on a portrait page (the file holds the first form)."""
+    doc = read_path(FORMS / "sideways" / "000.pdf")
+    assert doc.warnings == ["第2页的文字是旋转的，已转正后读取"]
+    got = comparable(FORMS / "sideways" / "000.pdf")
+    want = comparable(FORMS / "000.pdf")[0]
+    assert got[0] == want
 
 
 def test_doc_without_libreoffice_names_what_to_install(monkeypatch) -> None:
