@@ -21,7 +21,14 @@ from jixiao.ingest.readers.containers import PasswordProtected
 from jixiao.ingest.recognize import read_bytes, read_path
 
 from .conftest import jixiao_cmd
-from .test_formats import FORMS, comparable
+from .test_formats import FORMS, comparable, needs_soffice
+
+try:
+    import rapidocr_onnxruntime  # noqa: F401
+
+    HAS_OCR = True
+except ImportError:
+    HAS_OCR = False
 
 GOOD = FORMS / "000.xlsx"
 NO_FORM_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>通知公告</title></head><body>
@@ -51,6 +58,15 @@ def zip_bomb() -> bytes:
     return out.getvalue()
 
 
+def word_encrypted(path: Path) -> bytes:
+    """A Word 97 file whose header says it is encrypted (the FIB's fEncrypted flag), as Word writes one."""
+    data = bytearray(path.read_bytes())
+    # The WordDocument stream opens with the FIB (wIdent 0xA5EC) at the start of a 512-byte sector.
+    fib = next(i for i in range(512, len(data), 512) if data[i:i + 2] == b"\xec\xa5")
+    data[fib + 11] |= 0x01
+    return bytes(data)
+
+
 @pytest.fixture(scope="module")
 def bad_files(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("bad")
@@ -62,6 +78,7 @@ def bad_files(tmp_path_factory) -> dict[str, Path]:
         "bomb.docx": zip_bomb(),
         "notice.pdf": (FORMS / "bad" / "notice.pdf").read_bytes(),
         "locked.pdf": (FORMS / "bad" / "locked.pdf").read_bytes(),
+        "locked.doc": word_encrypted(FORMS / "000.doc"),
         "notice.html": NO_FORM_PAGE.encode("utf-8"),
         "broken.pdf": (FORMS / "000.pdf").read_bytes()[:2000],
         "broken.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
@@ -77,6 +94,7 @@ def bad_files(tmp_path_factory) -> dict[str, Path]:
     ("locked.xlsx", PasswordProtected, "密码"),
     ("locked.docx", PasswordProtected, "密码"),
     ("locked.pdf", PasswordProtected, "密码"),
+    ("locked.doc", PasswordProtected, "密码"),
     ("truncated.xlsx", JixiaoError, "不完整"),
     ("truncated.docx", JixiaoError, "损坏"),
     ("bomb.docx", JixiaoError, "压缩炸弹"),
@@ -117,6 +135,7 @@ def test_scanned_pdf_without_the_ocr_extra_says_how_to_get_it(monkeypatch) -> No
     assert "扫描图像" in info.value.message and "jixiao[ocr]" in info.value.message
 
 
+@pytest.mark.skipif(not HAS_OCR, reason="OCR 扩展未安装（make test 会安装：pip install -e '.[dev,ocr]'）")
 def test_scanned_pdf_is_read_by_ocr() -> None:
     """The first form of seed 000, printed, scanned at 150 dpi: the numbers that matter come back."""
     got = comparable(FORMS / "scanned" / "000.pdf")[0]
@@ -195,6 +214,7 @@ def test_unknown_binary_is_unsupported() -> None:
         read_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100), "x.png")
 
 
+@needs_soffice
 def test_wps_and_et_are_read_by_content(tmp_path: Path) -> None:
     """WPS saves .wps as a Word 97 file and .et as an Excel 97 file: the streams decide, not the name."""
     for src, name in ((FORMS / "000.doc", "表.wps"), (FORMS / "000.xls", "表.et")):
