@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # System packages the project needs beside its Python ones: LibreOffice (doc/wps/et
-# conversion, PDF printing, template recomputation), CJK fonts (PDF and chart rendering),
+# conversion, PDF printing, template recomputation), CJK fonts (PDF, report and chart rendering),
 # poppler (pdftoppm, to look at PDFs), PostgreSQL (the store's second database).
 # Idempotent and quiet when everything is present; needs root or sudo to install.
 set -euo pipefail
@@ -10,6 +10,9 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffic
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# WeasyPrint (report PDF) draws text with Pango and subsets fonts fastest with HarfBuzz.
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so" || need+=(libharfbuzz-subset0)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 

@@ -78,6 +78,28 @@ def export(
     raise typer.Exit(2 if unreadable else 0)
 
 
+def report(
+    files: Files,
+    output: Annotated[Path, typer.Option("-o", "--out", help="report.html 或 report.pdf")] = Path("审核报告.html"),
+    policy: PolicyOpt = "national",
+) -> None:
+    """生成中文审核报告（HTML 或 PDF）：按主管部门汇总，有错误的表在前，附执行率与总分图。"""
+    from .report import build_report, write_report
+
+    pol = _policy(policy)
+    result = build_report(files, pol)
+    for failure in result.failures:
+        _fail(failure)
+    try:
+        write_report(result, output)
+    except JixiaoError as exc:
+        err.print(f"[red]✗[/red] {exc.message}", highlight=False)
+        raise typer.Exit(2) from None
+    out.print(f"已生成审核报告：{output}（{result.form_count} 张表，其中有错误的 {result.error_forms} 张）", highlight=False)
+    raise typer.Exit(2 if result.failures else 0)
+
+
 def register(app: typer.Typer) -> None:
     app.command("template")(template)
     app.command("export")(export)
+    app.command("report")(report)

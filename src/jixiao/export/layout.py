@@ -24,7 +24,7 @@ Value = str | Decimal | int | None
 NCOLS = 9
 # Relative column widths (millimetres on the Word page): labels, money columns that fit "1300000.00" at
 # 9 points, narrow score columns, a wide deviation-note column.
-WIDTHS = (19, 20, 23, 23, 23, 19, 13, 13, 27)
+WIDTHS = (19, 23, 23, 23, 23, 19, 13, 13, 24)
 DASH = "—"
 LAYOUT_SCHEMA = "jixiao/template@1"
 

@@ -115,7 +115,8 @@ def _protect(ws: Worksheet) -> None:
 
 
 def _meta(wb: Workbook, layout: FormLayout, extra: dict[str, str]) -> None:
-    ws = wb.create_sheet(META_SHEET)
+    # First, not last: readers take every sheet's rows in order, and rows after a form's 总分 are its 备注.
+    ws = wb.create_sheet(META_SHEET, 0)
     ws.append(["key", "value"])
     for key, value in {**layout.meta, "generator": f"jixiao {__version__}", **extra}.items():
         ws.append([key, value])
@@ -153,6 +154,8 @@ def layout_workbook(layout: FormLayout, extra_meta: dict[str, str] | None = None
     _page_setup(ws, layout)
     _protect(ws)
     _meta(wb, layout, extra_meta or {})
+    wb.active = wb[SHEET]
+    wb.views[0].firstSheet = 1  # the tab bar starts at the form, not at the hidden sheet
     wb.calculation.fullCalcOnLoad = True
     return wb, cached
 
@@ -187,7 +190,7 @@ def workbook_bytes(wb: Workbook, cached: dict[str, object]) -> bytes:
     with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
+            if item.filename.startswith("xl/worksheets/sheet"):
                 data = _with_cached(data.decode("utf-8"), cached).encode("utf-8")
             elif item.filename == "docProps/app.xml":
                 # LibreOffice trusts the cached results of files an Excel wrote and recomputes the others';
