@@ -10,7 +10,9 @@ from jixiao.checks import CHECKS
 
 from .conftest import ROOT, jixiao_cmd
 
-DESIGN = ROOT.parent / "shared" / "design" / "checks.md"
+# The design notes sit beside the checkout: /work/shared next to /work/main, or two levels up from a worktree.
+DESIGN = next((p / "shared" / "design" / "checks.md" for p in ROOT.parents
+               if (p / "shared" / "design" / "checks.md").exists()), ROOT.parent / "shared" / "design" / "checks.md")
 
 
 def _design_rows() -> dict[str, str]:

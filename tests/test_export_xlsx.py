@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from jixiao.export.layout import NCOLS
-from jixiao.export.office import convert, soffice
 from jixiao.export.xlsx import META_SHEET, SHEET, form_xlsx, template_xlsx
 from jixiao.ingest.recognize import read_path
+from jixiao.office import convert, soffice
 from jixiao.pipeline import check_document
 from jixiao.scoring import get_policy
 from jixiao.scoring.rounding import places, quantum, round_half_up

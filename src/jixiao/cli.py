@@ -18,6 +18,8 @@ from .export.json import department_list_json, evaluation_json
 from .pipeline import CheckedDocument, FileFailure, check_document, load
 from .scoring import POLICIES
 from .scoring.rounding import show
+from .templates import TEMPLATES
+from .templates.commands import list_templates
 from .values import fmt
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -27,10 +29,17 @@ err = Console(stderr=True, soft_wrap=True)
 
 Files = Annotated[list[str], typer.Argument(help="文件或目录（目录下的文件逐个读取）", metavar="FILE...")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出机器可读的 JSON")]
-PolicyOpt = Annotated[str, typer.Option("--policy", help="评分规则，见 jixiao policies")]
+PolicyOpt = Annotated[str | None, typer.Option("--policy", help="评分规则，见 jixiao policies（默认按各表的模板）")]
+TemplateOpt = Annotated[str | None, typer.Option("--template", help="强制按此模板读取，见 jixiao templates")]
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def _known(name: str | None, registry: dict[str, Any], what: str) -> None:
+    if name is not None and name not in registry:
+        err.print(f"未知的{what}“{name}”，可用：{', '.join(registry)}")
+        raise typer.Exit(2)
 
 
 def _fail(f: FileFailure) -> None:
@@ -42,11 +51,12 @@ def _dump(data: Any) -> None:
 
 
 @app.command()
-def parse(files: Files, as_json: JsonOpt = False) -> None:
+def parse(files: Files, as_json: JsonOpt = False, template: TemplateOpt = None) -> None:
     """读取自评表，输出结构化数据。"""
+    _known(template, TEMPLATES, "表格模板")
     objects: list[dict[str, Any]] = []
     unreadable = False
-    for item in load(files):
+    for item in load(files, template):
         if isinstance(item, FileFailure):
             unreadable = True
             _fail(item)
@@ -87,6 +97,7 @@ def _check_json(checked: CheckedDocument) -> list[dict[str, Any]]:
             "source": r.ev.source.to_json(),
             "project": {"name": r.ev.project.name, "code": r.ev.project.code},
             "policy": r.policy.name,
+            "template": r.ev.template,
             "findings": [f.to_json() for f in r.findings],
             "recomputed": r.recomputed.to_json(),
             "warnings": list(r.ev.warnings),
@@ -136,24 +147,26 @@ def _print_checked(checked: CheckedDocument, min_severity: str) -> None:
 def check(
     files: Files,
     as_json: JsonOpt = False,
-    policy: PolicyOpt = "national",
+    policy: PolicyOpt = None,
     severity: Annotated[str, typer.Option("--severity", help="显示到哪一级：error / warning / info")] = "info",
+    template: TemplateOpt = None,
 ) -> None:
     """审核自评表：重算执行率、得分、总分，列出全部问题。"""
-    if policy not in POLICIES:
-        err.print(f"未知的评分规则“{policy}”，可用：{', '.join(POLICIES)}")
-        raise typer.Exit(2)
+    _known(policy, POLICIES, "评分规则")
+    _known(template, TEMPLATES, "表格模板")
     if severity not in SEVERITY_ORDER:
         err.print(f"--severity 只能是 error、warning 或 info，而不是“{severity}”")
         raise typer.Exit(2)
     objects: list[dict[str, Any]] = []
     unreadable = any_error = False
-    for item in load(files):
+    items = list(load(files, template))
+    batch = [ev for item in items if not isinstance(item, FileFailure) for ev in item.evaluations]
+    for item in items:
         if isinstance(item, FileFailure):
             unreadable = True
             _fail(item)
             continue
-        checked = check_document(item, policy)
+        checked = check_document(item, policy, batch)
         any_error = any_error or any(r.has_errors() for r in checked.results) or any(
             f.severity == "error" for _, fs in checked.list_findings for f in fs)
         if as_json:
@@ -174,6 +187,12 @@ def checks() -> None:
     for chk in iter_catalogue():
         table.add_row(chk.code, SEVERITY_ZH[chk.severity], chk.title)
     out.print(table)
+
+
+@app.command()
+def templates() -> None:
+    """列出可识别的表格模板。"""
+    list_templates(out)
 
 
 @app.command()

@@ -17,7 +17,10 @@ from .text import label_key
 from .values import Measure, Money, MoneyUnit
 
 FUNDS_ROWS = ("total", "appropriation", "carryover", "other")
-FUNDS_ROW_ZH = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+# Rows only some templates print (Sichuan's fund sources, a department's 基本支出/项目支出).
+EXTRA_FUNDS_ROWS = ("special_account", "unit_funds", "basic", "project")
+FUNDS_ROW_ZH = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金",
+                "special_account": "财政专户管理资金", "unit_funds": "单位资金", "basic": "基本支出", "project": "项目支出"}
 # Template residue: "指标1：", "指标2", "……", "..." (label_key drops the colon).
 PLACEHOLDER_NAME = re.compile(r"指标\d*|…+|\.{3,}|。{3,}")
 AMOUNT_COLUMNS = ("initial", "full_year", "executed")
@@ -62,6 +65,8 @@ class Project:
     implementing_unit: str | None = None
     manager: str | None = None
     phone: str | None = None
+    finance_manager: str | None = None
+    finance_office: str | None = None
 
 
 @dataclass(slots=True)
@@ -72,6 +77,7 @@ class FundsRow:
     weight: Decimal | None = None
     rate: Decimal | None = None
     score: Decimal | None = None
+    reason: str | None = None
 
 
 @dataclass(slots=True)
@@ -80,15 +86,20 @@ class Funds:
     appropriation: FundsRow | None = None
     carryover: FundsRow | None = None
     other: FundsRow | None = None
+    special_account: FundsRow | None = None
+    unit_funds: FundsRow | None = None
+    basic: FundsRow | None = None
+    project: FundsRow | None = None
 
     def rows(self) -> list[tuple[str, FundsRow]]:
-        return [(k, r) for k in FUNDS_ROWS if (r := getattr(self, k)) is not None]
+        return [(k, r) for k in FUNDS_ROWS + EXTRA_FUNDS_ROWS if (r := getattr(self, k)) is not None]
 
 
 @dataclass(slots=True)
 class Goals:
     expected: str | None = None
     achieved: str | None = None
+    initial: str | None = None  # 年初绩效目标, where a template prints it beside the adjusted one
 
 
 @dataclass(slots=True)
@@ -105,6 +116,11 @@ class Indicator:
     level2_text: str | None = None
     target_measure: Measure | None = None
     actual_measure: Measure | None = None
+    nature: str | None = None  # 指标性质: an operator (≥, =), 定性, 定量指标/定性指标
+    unit: str | None = None  # 度量单位 / 计量单位 as printed in its own column
+    core: bool | None = None  # 是否核心指标
+    coefficient: Decimal | None = None  # 得分系数, in percent
+    target_initial: str | None = None  # 年初指标值 when the form also prints an adjusted one
 
     @property
     def is_placeholder(self) -> bool:
@@ -153,6 +169,11 @@ class Evaluation:
     remarks: str | None = None
     title: str | None = None
     template: str = "national"
+    report_code: str | None = None
+    implementation: str | None = None  # 项目实施内容及过程概述
+    conclusion: str | None = None  # 评价结论
+    problems: str | None = None  # 存在问题
+    improvements: str | None = None  # 改进措施
     warnings: list[str] = field(default_factory=list)
     locators: dict[str, Place] = field(default_factory=dict)
     invalid: list[InvalidValue] = field(default_factory=list)

@@ -14,11 +14,17 @@ from typing import Iterable, Iterator
 from .checks import CheckResult, Finding, run_checks, run_list_checks
 from .errors import JixiaoError
 from .ingest.recognize import read_path
-from .model import DepartmentList, Document
+from .model import DepartmentList, Document, Evaluation
 from .scoring import ScoringPolicy, get_policy
+from .templates import get_template
 
 # Directory scans pick files by name; reading itself goes by content.
-SUPPORTED_SUFFIXES = frozenset({".txt", ".tsv", ".csv", ".text"})
+SUPPORTED_SUFFIXES = frozenset({
+    ".txt", ".tsv", ".csv", ".text",
+    ".xlsx", ".xlsm", ".xls", ".et", ".ods",
+    ".docx", ".docm", ".doc", ".wps", ".odt",
+    ".pdf", ".html", ".htm",
+})
 
 
 @dataclass(slots=True)
@@ -48,19 +54,28 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
             yield p
 
 
-def load(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document | FileFailure]:
+def load(paths: Iterable[str | os.PathLike[str]], template: str | None = None) -> Iterator[Document | FileFailure]:
+    """Each file read (every form forced to ``template`` when given), or its failure."""
     for path in expand(paths):
         try:
-            yield read_path(path)
+            yield read_path(path, template)
         except JixiaoError as exc:
             yield FileFailure(str(path), exc.code, exc.message)
         except Exception as exc:  # noqa: BLE001 - one bad file must not end the batch
             yield FileFailure(str(path), "internal-error", f"{path}: 读取时发生内部错误（{type(exc).__name__}: {exc}）")
 
 
-def check_document(doc: Document, policy: ScoringPolicy | str = "national") -> CheckedDocument:
-    pol = get_policy(policy) if isinstance(policy, str) else policy
+def policy_of(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> ScoringPolicy:
+    """The policy asked for, else the one of the form's template."""
+    if isinstance(policy, ScoringPolicy):
+        return policy
+    return get_policy(policy or get_template(ev.template).policy)
+
+
+def check_document(doc: Document, policy: ScoringPolicy | str | None = None,
+                   batch: list[Evaluation] | None = None) -> CheckedDocument:
+    """Check every form of ``doc``; ``batch`` is every form loaded with it, for checks across files."""
     out = CheckedDocument(doc)
-    out.results = [run_checks(ev, pol, doc) for ev in doc.evaluations]
+    out.results = [run_checks(ev, policy_of(ev, policy), doc, batch=batch) for ev in doc.evaluations]
     out.list_findings = [(dl, run_list_checks(dl, doc)) for dl in doc.lists]
     return out

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal
 
 from ..model import DepartmentList, Document, Evaluation
 from ..scoring import Recomputed, ScoringPolicy, recompute
+from ..templates import FormTemplate, get_template
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -39,10 +40,20 @@ class CheckContext:
     policy: ScoringPolicy
     rec: Recomputed
     doc: Document | None = None
+    batch: list[Evaluation] | None = None  # every form loaded in the run, across files
 
     @property
     def project(self) -> str:
         return self.ev.label()
+
+    @property
+    def template(self) -> FormTemplate:
+        return get_template(self.ev.template)
+
+    def others(self) -> list[Evaluation]:
+        """The other forms loaded with this one: the whole run when known, else its document."""
+        pool = self.batch if self.batch is not None else (self.doc.evaluations if self.doc else [])
+        return [e for e in pool if e is not self.ev]
 
     def locate(self, field: str) -> str | None:
         loc = self.ev.locators.get(field) or self.ev.locators.get(field.rsplit(".", 1)[0])
@@ -119,9 +130,9 @@ class CheckResult:
 
 
 def run_checks(ev: Evaluation, policy: ScoringPolicy, doc: Document | None = None,
-               only: Iterable[str] | None = None) -> CheckResult:
+               only: Iterable[str] | None = None, batch: list[Evaluation] | None = None) -> CheckResult:
     rec = recompute(ev, policy)
-    ctx = CheckContext(ev, policy, rec, doc)
+    ctx = CheckContext(ev, policy, rec, doc, batch)
     wanted = set(only) if only else None
     findings: list[Finding] = []
     for code, chk in CHECKS.items():
@@ -143,4 +154,4 @@ def iter_catalogue() -> Iterator[Check]:
 
 
 # Importing the modules registers their checks, in catalogue order.
-from . import content, department_list, funds, indicators, totals  # noqa: E402,F401
+from . import content, department_list, funds, indicators, templates, totals  # noqa: E402,F401

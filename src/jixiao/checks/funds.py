@@ -52,7 +52,9 @@ def rate_score_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
 def rate_undefined(chk, ctx: CheckContext) -> Iterator[Finding]:
     for key, row in ctx.ev.funds.rows():
         budget = getattr(row, ctx.policy.denominator)
-        if row.rate is not None and row.executed is not None and (budget is None or budget.amount == 0):
+        printed_zero = row.rate is not None and row.rate == ctx.policy.zero_budget_rate
+        if row.rate is not None and row.executed is not None and (budget is None or budget.amount == 0) \
+                and not printed_zero:
             yield chk.finding(ctx, f"funds.{key}.{ctx.policy.denominator}", None,
                               "空" if budget is None else fmt(budget.amount), row=FUNDS_ROW_ZH[key],
                               denominator=ctx.policy.denominator_zh(), rate=fmt(row.rate))
@@ -67,14 +69,21 @@ def _sum(values: list[Money | None]) -> Money | None:
 
 
 @check("funds-breakdown-mismatch", "error", "资金来源分项之和不等于年度资金总额",
-       "「{project}」{column}：当年财政拨款+上年结转资金+其他资金={expected}，年度资金总额为{found}")
+       "「{project}」{column}：{parts}={expected}，年度资金总额为{found}")
 def funds_breakdown(chk, ctx: CheckContext) -> Iterator[Finding]:
+    """Each group of sub-rows the template declares (sources; 基本/项目支出) must add up to the total."""
     f = ctx.ev.funds
     if f.total is None:
         return
-    subs = [r for r in (f.appropriation, f.carryover, f.other) if r is not None]
-    if not subs:
-        return
+    for group in ctx.template.breakdowns:
+        subs = [r for k in group if (r := getattr(f, k)) is not None]
+        if subs:
+            yield from _breakdown(chk, ctx, subs, "+".join(FUNDS_ROW_ZH[k] for k in group))
+
+
+def _breakdown(chk, ctx: CheckContext, subs: list, parts_zh: str) -> Iterator[Finding]:
+    f = ctx.ev.funds
+    assert f.total is not None
     for col in AMOUNT_COLUMNS:
         total: Money | None = getattr(f.total, col)
         parts = _sum([getattr(r, col) for r in subs])
@@ -84,7 +93,7 @@ def funds_breakdown(chk, ctx: CheckContext) -> Iterator[Finding]:
         p = parts.amount if parts is not None else Decimal(0)
         tol = quantum(places(t)) if total is not None else Decimal(0)
         if abs(t - p) > tol:
-            yield chk.finding(ctx, f"funds.total.{col}", fmt(p), fmt(t), column=COLUMN_ZH[col])
+            yield chk.finding(ctx, f"funds.total.{col}", fmt(p), fmt(t), column=COLUMN_ZH[col], parts=parts_zh)
 
 
 @check("low-execution", "info", "执行率低于60%",

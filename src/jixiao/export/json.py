@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..model import FUNDS_ROWS, DepartmentList, Evaluation, FundsRow, Indicator
+from ..model import EXTRA_FUNDS_ROWS, FUNDS_ROWS, DepartmentList, Evaluation, FundsRow, Indicator
 from ..scoring.policy import ScoringPolicy, indicator_unit
 from ..text import normalized
 from ..values import fmt
@@ -18,6 +18,11 @@ from . import register_exporter
 
 SCHEMA = "jixiao/evaluation@1"
 LIST_SCHEMA = "jixiao/department-list@1"
+
+
+def _present(**fields: Any) -> dict[str, Any]:
+    """Fields only some templates print: emitted when the form has them, so T1 output stays as it is."""
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def _funds_row(row: FundsRow | None) -> dict[str, str | None] | None:
@@ -30,7 +35,7 @@ def _funds_row(row: FundsRow | None) -> dict[str, str | None] | None:
         "weight": fmt(row.weight),
         "rate": fmt(row.rate),
         "score": fmt(row.score),
-    }
+    } | _present(reason=row.reason)
 
 
 def _indicator(ind: Indicator) -> dict[str, Any]:
@@ -46,8 +51,10 @@ def _indicator(ind: Indicator) -> dict[str, Any]:
         "level1_text": ind.level1_text,
         "level2_text": ind.level2_text,
         "placeholder": ind.is_placeholder,
-        "unit": indicator_unit(ind) or (ind.target_measure.unit if ind.target_measure else None),
+        "unit": ind.unit or indicator_unit(ind) or (ind.target_measure.unit if ind.target_measure else None),
     }
+    out |= _present(nature=ind.nature, unit_printed=ind.unit, target_initial=ind.target_initial,
+                    coefficient=fmt(ind.coefficient), core=ind.core)
     if ind.target_measure and ind.target_measure.kind not in ("empty",):
         out["target_parsed"] = ind.target_measure.to_json()
     if ind.actual_measure and ind.actual_measure.kind not in ("empty",):
@@ -71,14 +78,17 @@ def evaluation_json(ev: Evaluation) -> dict[str, Any]:
             "manager": p.manager,
             "phone": p.phone,
             "name_normalized": normalized(p.name) if p.name else None,
-        },
+        } | _present(finance_manager=p.finance_manager, finance_office=p.finance_office),
         "money_unit": ev.money_unit,
-        "funds": {k: _funds_row(getattr(ev.funds, k)) for k in FUNDS_ROWS},
-        "goals": {"expected": ev.goals.expected, "achieved": ev.goals.achieved},
+        "funds": {k: _funds_row(getattr(ev.funds, k)) for k in FUNDS_ROWS}
+        | {k: _funds_row(row) for k in EXTRA_FUNDS_ROWS if (row := getattr(ev.funds, k)) is not None},
+        "goals": {"expected": ev.goals.expected, "achieved": ev.goals.achieved} | _present(initial=ev.goals.initial),
         "indicators": [_indicator(i) for i in ev.indicators],
         "level1_weights": {k: fmt(v) for k, v in ev.level1_weights.items()},
         "total": {"weight": fmt(ev.total.weight), "score": fmt(ev.total.score)} if ev.total else None,
         "remarks": ev.remarks,
+        **_present(report_code=ev.report_code, implementation=ev.implementation, conclusion=ev.conclusion,
+                   problems=ev.problems, improvements=ev.improvements),
         "warnings": list(ev.warnings),
         "locators": {k: v.describe() for k, v in ev.locators.items()},
     }

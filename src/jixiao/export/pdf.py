@@ -6,11 +6,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..errors import ExportError
 from ..model import Evaluation
+from ..office import convert
 from ..scoring import ScoringPolicy
 from . import register_exporter
 from .docx import form_docx
-from .office import convert
 
 
 @register_exporter("pdf", "pdf", "PDF（经 LibreOffice 由 Word 版式生成）")
@@ -24,5 +25,5 @@ def write_pdf(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy) -> No
             sources.append(src)
         if not sources:
             return
-        for pdf, (_, path) in zip(convert(sources, "pdf", Path(tmp) / "pdf"), items):
+        for pdf, (_, path) in zip(convert(sources, "pdf", Path(tmp) / "pdf", error=ExportError), items):
             shutil.move(str(pdf), path)

@@ -12,19 +12,24 @@ from pathlib import Path
 
 from ..errors import JixiaoError, NoFormFound, UnreadableFile, UnsupportedFormat
 from ..model import Document
-from ..text import clean
+from ..templates import choose, get_template, looked_for, title_words
+from ..text import clean, label_key
 from .grid import Grid, Row
+from .layouts.base import Segment
 from .layouts.department_list import department_from_title, is_list_title, list_columns, parse_list
-from .layouts.national import Segment, parse_national
 from .readers import detect
-from .vocab import FORM_TITLE, HEADER_FIELDS, YEAR_IN_TEXT, funds_row_kind
+from .vocab import HEADER_FIELDS, YEAR_IN_TEXT, funds_row_kind
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 _ATTACHMENT = re.compile(r"^附件[\d\-—－.、]*[:：]?")
+# Labels that show a provincial form has begun, beside the national ones.
+_TEMPLATE_CONTENT = frozenset({"总额", "合计", "指标名称", "基本支出"})
 
 
-def read_path(path: str | Path) -> Document:
-    """Read one file into a Document; raises a :class:`JixiaoError` subclass when it cannot."""
+def read_path(path: str | Path, template: str | None = None) -> Document:
+    """Read one file into a Document; raises a :class:`JixiaoError` subclass when it cannot.
+
+    ``template`` forces every form of the file to that template instead of recognizing it."""
     p = Path(path)
     file = str(path)
     try:
@@ -36,36 +41,36 @@ def read_path(path: str | Path) -> Document:
         raise
     except OSError as exc:
         raise UnreadableFile(file, exc.strerror or str(exc)) from None
-    return read_bytes(data, file)
+    return read_bytes(data, file, template)
 
 
-def read_bytes(data: bytes, file: str) -> Document:
+def read_bytes(data: bytes, file: str, template: str | None = None) -> Document:
     if not data.strip():
         raise UnreadableFile(file, "文件为空")
     reader = detect(data)
     if reader is None:
         raise UnsupportedFormat(file, "无法从内容判断文件格式")
     grid = reader.read(data, file)
-    return recognize(grid)
+    return recognize(grid, template)
 
 
 def _title(row: Row) -> tuple[str, str] | None:
-    """(title, prefix) when the row is a form title."""
+    """(title, prefix) when the row is a form title: one cell holding a template's title word."""
     keys = [k for k in row.keys() if k]
-    if len(keys) != 1 or FORM_TITLE not in keys[0]:
+    if len(keys) != 1 or "绩效自评表" not in keys[0]:
         return None
     key = keys[0]
-    texts = [c.text for c in row.cells if c.text.strip()]
-    pos = key.find(FORM_TITLE)
-    if pos < 0 or len(key) > len(FORM_TITLE) + 24:
+    word = next((w for w in title_words() if w in key), None)
+    if word is None or len(key) > len(word) + 24:
         return None
-    return clean(texts[0]).replace("\n", ""), key[:pos]
+    texts = [c.text for c in row.cells if c.text.strip()]
+    return clean(texts[0]).replace("\n", ""), key[:key.find(word)]
 
 
 def _has_form_content(rows: list[Row]) -> bool:
     for row in rows:
         for k in row.keys():
-            if k and (funds_row_kind(k) or k == "总分" or "一级指标" in k):
+            if k and (funds_row_kind(k) or k == "总分" or "一级指标" in k or k in _TEMPLATE_CONTENT):
                 return True
     return False
 
@@ -75,7 +80,9 @@ def _starts_form(row: Row) -> bool:
     return ("项目编码" in keys or "项目名称" in keys) and any(k in HEADER_FIELDS for k in keys)
 
 
-def recognize(grid: Grid) -> Document:
+def recognize(grid: Grid, template: str | None = None) -> Document:
+    """Cut the grid into forms and read each with its template: the forced one, else the best match."""
+    forced = get_template(template) if template else None
     doc = Document(grid.file, grid.format, warnings=list(grid.warnings))
     segments: list[Segment] = []
     preamble: list[Row] = []
@@ -130,7 +137,12 @@ def recognize(grid: Grid) -> Document:
             where = seg.title_place.zh() if seg.title_place else "?"
             pending.append(f"{where}：标题“{seg.title}”之后没有表格内容，已忽略")
             continue
-        ev = parse_national(seg, grid.file, grid.format, len(doc.evaluations))
+        title_key = label_key(seg.title) if seg.title else ""
+        chosen = forced or choose(seg, title_key)[0]
+        ev = chosen.parse(seg, grid.file, grid.format, len(doc.evaluations))
+        ev.template = chosen.name
+        if ev.year is None and (year := YEAR_IN_TEXT.search(title_key)):
+            ev.year = int(year.group(1))
         if seg.prefix:
             prefix = seg.prefix
             m = _ATTACHMENT.match(prefix)
@@ -145,5 +157,5 @@ def recognize(grid: Grid) -> Document:
     if pending:
         (doc.evaluations[-1].warnings if doc.evaluations else doc.warnings).extend(pending)
     if not doc.evaluations and not doc.lists:
-        raise NoFormFound(grid.file, labels="项目支出绩效自评表、年度资金总额、一级指标、总分、项目名称/金额")
+        raise NoFormFound(grid.file, labels=f"{looked_for()}、项目名称/金额")
     return doc

@@ -56,6 +56,10 @@ class ScoringPolicy:
         (Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (Decimal(0), "差"))
     qualitative_bands: tuple[Decimal, Decimal] = (Decimal(80), Decimal(60))
     low_execution: Decimal = Decimal(60)
+    # A rate below this needs a printed 原因 (Sichuan: 90); None where the form has no such column.
+    reason_below: Decimal | None = None
+    # What the template prints as the rate of a row with no budget (Sichuan "0.00%"); not a finding.
+    zero_budget_rate: Decimal | None = None
 
     DENOMINATOR_ZH: ClassVar[dict[str, str]] = {"full_year": "全年预算数", "initial": "年初预算数"}
 

@@ -13,16 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from ...model import (
-    FUNDS_ROW_ZH,
-    Evaluation,
-    FundsRow,
-    Indicator,
-    InvalidValue,
-    Source,
-    StrayRow,
-    Total,
-)
+from ...model import FUNDS_ROW_ZH, Evaluation, FundsRow, Indicator
 from ...text import clean, clean_block, label_key
 from ...values import _PLAIN, Money, MoneyUnit, NotANumber, parse_measure, parse_number
 from ..grid import Cell, Place, Row
@@ -38,6 +29,7 @@ from ..vocab import (
     YEAR_ROW,
     funds_row_kind,
 )
+from .base import FormParser, Segment, infer_unit
 
 _DEFAULT_FUNDS_ORDER = ["initial", "full_year", "executed", "weight", "rate", "score"]
 _VALUE_FIELDS = ("name", "target", "actual", "weight", "score", "note")
@@ -53,16 +45,6 @@ def label_kind(key: str) -> tuple[int, str, Decimal | None] | None:
     if m := LEVEL2.fullmatch(key):
         return (2, m.group(1), None)
     return None
-
-
-@dataclass(slots=True)
-class Segment:
-    """The rows of one form, with the title row that opened it (if any)."""
-
-    rows: list[Row]
-    title: str | None = None
-    title_place: Place | None = None
-    prefix: str | None = None
 
 
 def _is_number(text: str) -> bool:
@@ -84,12 +66,7 @@ def _text(cells: list[Cell], i: int) -> str:
 
 
 @dataclass
-class NationalParser:
-    segment: Segment
-    file: str
-    fmt: str
-    form_index: int
-    ev: Evaluation = field(init=False)
+class NationalParser(FormParser):
     phase: str = "header"
     funds_order: list[str] = field(default_factory=list)
     funds_raw: dict[str, dict[str, tuple[Decimal, Place]]] = field(default_factory=dict)
@@ -98,45 +75,6 @@ class NationalParser:
     unit: MoneyUnit | None = None
     level1: tuple[str, str] | None = None
     level2: tuple[str, str] | None = None
-    used: set[int] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        first = self.segment.title_place or (self.segment.rows[0].place if self.segment.rows else Place())
-        self.ev = Evaluation(source=Source(self.file, self.fmt, self.form_index, first))
-        self.ev.title = self.segment.title
-
-    # ------------------------------------------------------------ helpers
-    def use(self, cell: Cell | None) -> None:
-        if cell is not None:
-            self.used.add(id(cell))
-
-    def warn(self, place: Place, text: str) -> None:
-        self.ev.warnings.append(f"{place.zh()}：{text}")
-
-    def number(self, cell: Cell | None, path: str, *, percent: bool = False) -> Decimal | None:
-        if cell is None:
-            return None
-        self.use(cell)
-        try:
-            value = parse_number(cell.text, percent=percent)
-        except NotANumber:
-            shown = clean(cell.text)
-            self.ev.invalid.append(InvalidValue(path, shown, cell.place))
-            self.warn(cell.place, f"“{shown}”不是数字（{path}），已按文本保留")
-            return None
-        if value is not None:
-            self.ev.locators[path] = cell.place
-        return value
-
-    def text(self, cell: Cell | None, path: str, *, block: bool = False) -> str | None:
-        if cell is None:
-            return None
-        self.use(cell)
-        value = (clean_block if block else clean)(cell.text)
-        if value:
-            self.ev.locators[path] = cell.place
-            return value
-        return None
 
     # ------------------------------------------------------------ main
     def parse(self) -> Evaluation:
@@ -396,38 +334,7 @@ class NationalParser:
 
     # ------------------------------------------------------------ total and after
     def total_row(self, row: Row, index: int) -> None:
-        cells = row.cells
-        numbers: list[tuple[Decimal, Cell]] = []
-        for c in cells[index + 1:]:
-            self.use(c)
-            try:
-                v = parse_number(c.text)
-            except NotANumber:
-                if clean(c.text):
-                    self.warn(c.place, f"总分行中的“{clean(c.text)}”不是数字")
-                continue
-            if v is not None:
-                numbers.append((v, c))
-        self.use(cells[index])
-        for c in cells[:index]:
-            self.use(c)
-        if self.ev.total is not None:
-            shown = " ".join(clean(c.text) for c in cells if clean(c.text))
-            self.ev.strays.append(StrayRow(shown, row.place, "total", tuple(v for v, _ in numbers)))
-            self.warn(row.place, f"多余的总分行“{shown}”，本表已有总分，此行不计入本表")
-            return
-        total = Total()
-        if len(numbers) == 1:
-            total.score = numbers[0][0]
-            self.ev.locators["total.score"] = numbers[0][1].place
-        elif numbers:
-            (total.weight, wc), (total.score, sc) = numbers[0], numbers[1]
-            self.ev.locators["total.weight"] = wc.place
-            self.ev.locators["total.score"] = sc.place
-            for _, c in numbers[2:]:
-                self.warn(c.place, f"总分行多出的数值“{clean(c.text)}”无法对应到列，未计入")
-        self.ev.locators["total"] = row.place
-        self.ev.total = total
+        super().total_row(row, index)
         self.phase = "after_total"
 
     def remark_row(self, row: Row) -> None:
@@ -448,7 +355,7 @@ class NationalParser:
         if self.unit is None and self.funds_raw:
             amounts = [v for raw in self.funds_raw.values() for f, (v, _) in raw.items()
                        if f in ("initial", "full_year", "executed")]
-            self.unit = "元" if amounts and max(amounts) >= 10000 else "万元"
+            self.unit = infer_unit(amounts)
             ev.warnings.append(f"表中未注明金额单位，按数额大小推定为“{self.unit}”")
         ev.money_unit = self.unit
         for kind, raw in self.funds_raw.items():
@@ -459,10 +366,7 @@ class NationalParser:
                 else:
                     setattr(fr, fld, value)
             setattr(ev.funds, kind, fr)
-        for row in self.segment.rows:
-            for c in row.cells:
-                if id(c) not in self.used and c.text.strip():
-                    self.warn(c.place, f"未能归入表格任何部分的内容“{clean(c.text)[:60]}”")
+        self.warn_unused()
         if not self.funds_raw:
             ev.warnings.append("表格不完整：没有找到资金使用情况（年度资金总额）")
         if not ev.indicators:

@@ -1,0 +1,96 @@
+"""Checks that only some templates give a reason for: 原因 of a low rate (Sichuan), 得分系数 (Chongqing
+style), template instructions left in the text, a department's form against its projects' forms."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Iterator
+
+from ..model import FUNDS_ROW_ZH, Evaluation
+from ..scoring.rounding import HUNDRED, explains, places, quantum, show
+from ..text import normalized
+from ..values import BLANKS, Money, fmt
+from . import CheckContext, Finding, check
+
+
+@check("rate-reason-missing", "warning", "预算执行率低于要求但未填写原因",
+       "「{project}」{row}预算执行率{found}%，低于{expected}%，但“原因”栏为空")
+def rate_reason_missing(chk, ctx: CheckContext) -> Iterator[Finding]:
+    floor = ctx.policy.reason_below
+    if floor is None:
+        return
+    for key, row in ctx.ev.funds.rows():
+        rate = ctx.policy.rate(row)
+        if rate is None or rate >= floor or (row.reason and row.reason.strip() not in BLANKS):
+            continue
+        yield chk.finding(ctx, f"funds.{key}.reason", fmt(floor), show(rate), row=FUNDS_ROW_ZH[key])
+
+
+@check("coefficient-score-mismatch", "error", "指标得分不等于得分系数×指标权重",
+       "「{project}」指标“{name}”得分印为{found}，按得分系数{coefficient}%×指标权重{weight}计算应为{expected}")
+def coefficient_score_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
+    for n, ind in enumerate(ctx.ev.indicators):
+        if ind.coefficient is None or ind.weight is None or ind.score is None:
+            continue
+        exact = ind.coefficient * ind.weight / HUNDRED
+        if explains(ind.score, [exact]):
+            continue
+        yield chk.finding(ctx, f"indicators[{n}].score", show(exact), fmt(ind.score),
+                          name=ind.name or f"第{n + 1}项", coefficient=fmt(ind.coefficient), weight=fmt(ind.weight))
+
+
+# What template forms print for the filler to replace: "(200字以内)", "对照年度目标，说明…", "请填写…".
+_INSTRUCTION = re.compile(r"[(（]\s*\d+\s*字(?:以内|以下|左右)\s*[)）]|^[(（]?\s*(?:对照|请|简要|根据|围绕)[^。]{0,30}"
+                          r"(?:说明|填写|描述|概述|分析)|^[(（]?\s*(?:说明|填写|描述|概述|简述)[^，,。]{0,16}[…\.]{2,}")
+
+
+def _texts(ev: Evaluation) -> Iterator[tuple[str, str, str | None]]:
+    yield "goals.expected", "年度目标", ev.goals.expected
+    yield "goals.achieved", "目标完成情况", ev.goals.achieved
+    yield "implementation", "项目实施内容及过程概述", ev.implementation
+    yield "conclusion", "评价结论", ev.conclusion
+    yield "problems", "存在问题", ev.problems
+    yield "improvements", "改进措施", ev.improvements
+    for key, row in ev.funds.rows():
+        yield f"funds.{key}.reason", f"{FUNDS_ROW_ZH[key]}的原因", row.reason
+    for n, ind in enumerate(ev.indicators):
+        yield f"indicators[{n}].note", f"指标“{ind.name or n + 1}”的原因分析", ind.note
+
+
+@check("placeholder-text", "warning", "模板说明文字未替换",
+       "「{project}」{what}仍是模板的说明文字“{found}”，未填写实际内容")
+def placeholder_text(chk, ctx: CheckContext) -> Iterator[Finding]:
+    for path, what, text in _texts(ctx.ev):
+        if text and _INSTRUCTION.search(text.strip()):
+            yield chk.finding(ctx, path, "实际内容", text.strip()[:40], what=what)
+
+
+def _project_forms(ctx: CheckContext, department: str) -> list[Evaluation]:
+    key = normalized(department)
+    return [e for e in ctx.others()
+            if not e.template == ctx.ev.template and e.year == ctx.ev.year and e.project.department
+            and normalized(e.project.department) == key and e.funds.total is not None]
+
+
+@check("department-total-mismatch", "warning", "部门整体支出表的项目支出与各项目自评表合计不符",
+       "「{project}」项目支出{column}为{found}{unit}，同时载入的{count}张项目自评表合计{expected}{unit}（{names}）")
+def department_total_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
+    ev = ctx.ev
+    if not ctx.template.department_wide or ev.project.department is None:
+        return
+    row = ev.funds.project or ev.funds.total
+    forms = _project_forms(ctx, ev.project.department)
+    if row is None or not forms:
+        return
+    key = "project" if ev.funds.project is not None else "total"
+    for col, zh in (("full_year", "全年预算数"), ("executed", "全年执行数")):
+        printed: Money | None = getattr(row, col)
+        amounts = [m for e in forms if e.funds.total is not None and (m := getattr(e.funds.total, col)) is not None]
+        if printed is None or not amounts:
+            continue
+        total = sum((m.to(printed.unit).amount for m in amounts), Decimal(0))
+        if abs(total - printed.amount) > quantum(places(printed.amount)):
+            names = "、".join(e.label() for e in forms[:5]) + ("等" if len(forms) > 5 else "")
+            yield chk.finding(ctx, f"funds.{key}.{col}", fmt(total), fmt(printed.amount), column=zh,
+                              unit=printed.unit, count=len(forms), names=names)

@@ -1,0 +1,120 @@
+"""What every form layout shares: the rows of one form, and placing cells into an Evaluation.
+
+A layout marks each cell it places as used; at the end every non-empty cell left
+over becomes a warning, so nothing on the form is dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ...model import Evaluation, InvalidValue, Source, StrayRow, Total
+from ...text import clean, clean_block
+from ...values import MoneyUnit, NotANumber, parse_number
+from ..grid import Cell, Place, Row
+
+
+@dataclass(slots=True)
+class Segment:
+    """The rows of one form, with the title row that opened it (if any)."""
+
+    rows: list[Row]
+    title: str | None = None
+    title_place: Place | None = None
+    prefix: str | None = None
+
+
+def infer_unit(amounts: list[Decimal]) -> MoneyUnit:
+    """元 or 万元 for a form that does not say: budgets of ten thousand or more are in 元."""
+    return "元" if amounts and max(amounts) >= 10000 else "万元"
+
+
+@dataclass
+class FormParser:
+    """Helpers to place cells into ``ev`` with their locators and invalid values."""
+
+    segment: Segment
+    file: str
+    fmt: str
+    form_index: int
+    ev: Evaluation = field(init=False)
+    used: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        first = self.segment.title_place or (self.segment.rows[0].place if self.segment.rows else Place())
+        self.ev = Evaluation(source=Source(self.file, self.fmt, self.form_index, first))
+        self.ev.title = self.segment.title
+
+    def use(self, cell: Cell | None) -> None:
+        if cell is not None:
+            self.used.add(id(cell))
+
+    def warn(self, place: Place, text: str) -> None:
+        self.ev.warnings.append(f"{place.zh()}：{text}")
+
+    def number(self, cell: Cell | None, path: str, *, percent: bool = False) -> Decimal | None:
+        if cell is None:
+            return None
+        self.use(cell)
+        try:
+            value = parse_number(cell.text, percent=percent)
+        except NotANumber:
+            shown = clean(cell.text)
+            self.ev.invalid.append(InvalidValue(path, shown, cell.place))
+            self.warn(cell.place, f"“{shown}”不是数字（{path}），已按文本保留")
+            return None
+        if value is not None:
+            self.ev.locators[path] = cell.place
+        return value
+
+    def text(self, cell: Cell | None, path: str, *, block: bool = False) -> str | None:
+        if cell is None:
+            return None
+        self.use(cell)
+        value = (clean_block if block else clean)(cell.text)
+        if value:
+            self.ev.locators[path] = cell.place
+            return value
+        return None
+
+    def total_row(self, row: Row, index: int) -> None:
+        """The 总分/合计 row: (weight, score) or (score) after the label; a second one is kept as a stray."""
+        cells = row.cells
+        numbers: list[tuple[Decimal, Cell]] = []
+        for c in cells[index + 1:]:
+            self.use(c)
+            try:
+                v = parse_number(c.text)
+            except NotANumber:
+                if clean(c.text):
+                    self.warn(c.place, f"总分行中的“{clean(c.text)}”不是数字")
+                continue
+            if v is not None:
+                numbers.append((v, c))
+        self.use(cells[index])
+        for c in cells[:index]:
+            self.use(c)
+        if self.ev.total is not None:
+            shown = " ".join(clean(c.text) for c in cells if clean(c.text))
+            self.ev.strays.append(StrayRow(shown, row.place, "total", tuple(v for v, _ in numbers)))
+            self.warn(row.place, f"多余的总分行“{shown}”，本表已有总分，此行不计入本表")
+            return
+        total = Total()
+        if len(numbers) == 1:
+            total.score = numbers[0][0]
+            self.ev.locators["total.score"] = numbers[0][1].place
+        elif numbers:
+            (total.weight, wc), (total.score, sc) = numbers[0], numbers[1]
+            self.ev.locators["total.weight"] = wc.place
+            self.ev.locators["total.score"] = sc.place
+            for _, c in numbers[2:]:
+                self.warn(c.place, f"总分行多出的数值“{clean(c.text)}”无法对应到列，未计入")
+        self.ev.locators["total"] = row.place
+        self.ev.total = total
+
+    def warn_unused(self) -> None:
+        for row in self.segment.rows:
+            for c in row.cells:
+                if id(c) not in self.used and c.text.strip():
+                    self.warn(c.place, f"未能归入表格任何部分的内容“{clean(c.text)[:60]}”")
