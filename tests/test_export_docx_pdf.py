@@ -14,8 +14,8 @@ import pytest
 from jixiao.export import get_exporter
 from jixiao.export.docx import form_docx
 from jixiao.export.layout import NCOLS
-from jixiao.export.office import soffice
 from jixiao.ingest.recognize import read_path
+from jixiao.office import soffice
 from jixiao.scoring import get_policy
 from jixiao.values import fmt
 

@@ -15,6 +15,7 @@ from typing import Callable, Literal
 
 from ..ingest.vocab import FORM_TITLE
 from ..model import FUNDS_ROW_ZH, FUNDS_ROWS, Evaluation, FundsRow, Indicator
+from ..pipeline import policy_of
 from ..scoring import ScoringPolicy
 from ..scoring.rounding import places
 
@@ -269,9 +270,10 @@ class _Builder:
         return out
 
 
-def form_layout(ev: Evaluation, policy: ScoringPolicy) -> FormLayout:
-    """A parsed form in the official layout, its printed values in place."""
-    return _Builder(ev, policy, blank=False).build()
+def form_layout(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> FormLayout:
+    """A parsed form in the official layout, its printed values in place; formulas follow ``policy``
+    (default: the policy of the form's template)."""
+    return _Builder(ev, policy_of(ev, policy), blank=False).build()
 
 
 def blank_layout(ev: Evaluation, policy: ScoringPolicy) -> FormLayout:

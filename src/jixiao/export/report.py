@@ -22,7 +22,7 @@ from ..checks import CheckResult, Finding
 from ..errors import ExportError
 from ..model import COLUMN_ZH, FUNDS_ROW_ZH, DepartmentList, Evaluation
 from ..pipeline import FileFailure, check_document, load
-from ..scoring import ScoringPolicy
+from ..scoring import ScoringPolicy, get_policy
 from ..scoring.rounding import show
 from ..text import label_key
 from ..values import Money, fmt
@@ -119,7 +119,7 @@ class ListEntry:
 
 @dataclass(slots=True)
 class Report:
-    policy: ScoringPolicy
+    policy: ScoringPolicy | None  # None: each form under its template's policy
     generated: str
     inputs: list[str]
     units: list[UnitSection] = field(default_factory=list)
@@ -138,10 +138,16 @@ class Report:
     def warning_forms(self) -> int:
         return sum(u.warnings for u in self.units)
 
+    @property
+    def policy_title(self) -> str:
+        return self.policy.title if self.policy else "按各表所属模板的评分规则"
+
     def grades(self) -> dict[str, int]:
-        out = {name: 0 for _, name in self.policy.grade_bands}
+        out: dict[str, int] = {}
         for unit in self.units:
             for form in unit.forms:
+                for _, name in form.result.policy.grade_bands:
+                    out.setdefault(name, 0)
                 if form.result.recomputed.grade:
                     out[form.result.recomputed.grade] += 1
         return out
@@ -151,10 +157,12 @@ def _unit_of(ev: Evaluation) -> str:
     return ev.project.department or ev.project.implementing_unit or NO_UNIT
 
 
-def build_report(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy, *, charts: bool = True) -> Report:
+def build_report(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy | str | None = None, *,
+                 charts: bool = True) -> Report:
     """Read and check every form under ``paths`` and arrange them for the report."""
     inputs = [str(p) for p in paths]
-    report = Report(policy, dt.datetime.now().strftime("%Y-%m-%d %H:%M"), inputs)
+    chosen = get_policy(policy) if isinstance(policy, str) else policy
+    report = Report(chosen, dt.datetime.now().strftime("%Y-%m-%d %H:%M"), inputs)
     units: dict[str, UnitSection] = {}
     for item in load(inputs):
         if isinstance(item, FileFailure):

@@ -200,7 +200,7 @@ def workbook_bytes(wb: Workbook, cached: dict[str, object]) -> bytes:
     return out.getvalue()
 
 
-def form_xlsx(ev: Evaluation, policy: ScoringPolicy) -> bytes:
+def form_xlsx(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> bytes:
     """A parsed form in the template: values filled, formulas kept, printed values cached."""
     meta = {"source_file": ev.source.file, "source_format": ev.source.format, "form_index": str(ev.source.form_index),
             "year": str(ev.year or "")}
@@ -214,6 +214,6 @@ def template_xlsx(policy: ScoringPolicy, year: int | None = None) -> bytes:
 
 
 @register_exporter("xlsx", "xlsx", "Excel 模板（公式保留、灰色单元格锁定）")
-def write_xlsx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy) -> None:
+def write_xlsx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> None:
     for ev, path in items:
         path.write_bytes(form_xlsx(ev, policy))
