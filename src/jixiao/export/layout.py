@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Literal
 
-from ..ingest.vocab import FORM_TITLE
+from ..ingest.vocab import FORM_TITLE, METADATA_SCHEMA
 from ..model import FUNDS_ROW_ZH, FUNDS_ROWS, Evaluation, FundsRow, Indicator
 from ..pipeline import policy_of
 from ..scoring import ScoringPolicy
@@ -27,7 +27,7 @@ NCOLS = 9
 # 9 points, narrow score columns, a wide deviation-note column.
 WIDTHS = (19, 23, 23, 23, 23, 19, 13, 13, 24)
 DASH = "—"
-LAYOUT_SCHEMA = "jixiao/template@1"
+LAYOUT_SCHEMA = f"{METADATA_SCHEMA}1"
 
 FUNDS_LABELS = {**FUNDS_ROW_ZH, "appropriation": "其中：当年财政拨款"}
 # The level-2 names of the national template, grouped under their level 1, with the number of

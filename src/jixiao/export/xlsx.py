@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
 from ..ingest.grid import Place
+from ..ingest.vocab import METADATA_SHEET as META_SHEET
 from ..model import Evaluation, Source
 from ..scoring import ScoringPolicy
 from ..values import fmt
@@ -32,7 +33,6 @@ from . import register_exporter
 from .layout import NCOLS, WIDTHS, FormLayout, LayoutCell, blank_layout, col_letter, form_layout
 
 SHEET = "自评表"
-META_SHEET = "元数据"
 FONT = "宋体"
 GREY = PatternFill("solid", fgColor="D9D9D9")
 THIN = Side(style="thin", color="000000")
@@ -115,8 +115,8 @@ def _protect(ws: Worksheet) -> None:
 
 
 def _meta(wb: Workbook, layout: FormLayout, extra: dict[str, str]) -> None:
-    # First, not last: readers take every sheet's rows in order, and rows after a form's 总分 are its 备注.
-    ws = wb.create_sheet(META_SHEET, 0)
+    # Last, so that tools reading the first sheet (pandas.read_excel) get the form; jixiao's reader skips it.
+    ws = wb.create_sheet(META_SHEET)
     ws.append(["key", "value"])
     for key, value in {**layout.meta, "generator": f"jixiao {__version__}", **extra}.items():
         ws.append([key, value])
@@ -154,8 +154,6 @@ def layout_workbook(layout: FormLayout, extra_meta: dict[str, str] | None = None
     _page_setup(ws, layout)
     _protect(ws)
     _meta(wb, layout, extra_meta or {})
-    wb.active = wb[SHEET]
-    wb.views[0].firstSheet = 1  # the tab bar starts at the form, not at the hidden sheet
     wb.calculation.fullCalcOnLoad = True
     return wb, cached
 
