@@ -149,6 +149,7 @@ class _Builder:
         for col, text in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)"), start=3):
             self.put(col, text, "label")
         self.put(8, "得分", "label", cols=2)
+        self.out.tall_rows[first] = 2
         total_row = first + 1
         for kind in kinds:
             r = self.next_row()
@@ -191,7 +192,7 @@ class _Builder:
         self.next_row()
         self.put(2, g.expected, "input", cols=4, wrap=True)
         self.put(6, g.achieved, "input", cols=4, wrap=True)
-        self.text_lines((g.expected, 36), (g.achieved, 36), ("\n\n\n", 1))
+        self.text_lines((g.expected, 26), (g.achieved, 26), ("\n\n\n", 1))
 
     def indicator_rows(self) -> list[Indicator]:
         if not self.blank:
@@ -206,6 +207,7 @@ class _Builder:
         for col, text in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                                     "偏差原因分析及改进措施"), start=2):
             self.put(col, text, "label")
+        self.out.tall_rows[header] = 2
         first = header + 1
         self.merged_runs(first, inds, 2, lambda i: i.level1_text, "level1")
         self.merged_runs(first, inds, 3, lambda i: (i.level1_text, i.level2_text), "level2")
@@ -218,7 +220,7 @@ class _Builder:
             self.put(7, self.number(f"{p}.weight", ind.weight), "input", validation="weight")
             self.put(8, self.number(f"{p}.score", ind.score), "input", validation="score")
             self.put(9, ind.note, "input", wrap=True)
-            self.text_lines((ind.name, 10), (ind.target, 7), (ind.actual, 7), (ind.note, 12))
+            self.text_lines((ind.name, 7), (ind.target, 7), (ind.actual, 7), (ind.note, 7))
         return first, self.row
 
     def merged_runs(self, first: int, inds: list[Indicator], col: int, key: Callable[[Indicator], object],
@@ -239,7 +241,9 @@ class _Builder:
         scores, weights = f"H{first}:H{last}", f"G{first}:G{last}"
         # Each score counts at most its weight (rules.md §9); a score without a weight counts as printed.
         capped = f'SUMPRODUCT({scores}-({scores}>{weights})*({weights}<>"")*({scores}-{weights}))'
-        self.put(8, t.score if t else None, "derived", formula=f"=ROUND(N(H{funds_row})+{capped},2)")
+        # Blank until something is scored, so the empty template shows no 0.
+        self.put(8, t.score if t else None, "derived",
+                 formula=f'=IF(AND(N(H{funds_row})=0,COUNT({scores})=0),"",ROUND(N(H{funds_row})+{capped},2))')
         self.put(9, None, "fixed")
 
     def remarks(self) -> None:
@@ -247,7 +251,7 @@ class _Builder:
         text = TEMPLATE_REMARK if self.blank else self.ev.remarks
         self.put(1, "备注", "label")
         self.put(2, text, "input", cols=NCOLS - 1, wrap=True)
-        self.text_lines((text, 60))
+        self.text_lines((text, 50))
 
     def build(self) -> FormLayout:
         self.title()
