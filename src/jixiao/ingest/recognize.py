@@ -67,6 +67,10 @@ def _title(row: Row) -> tuple[str, str] | None:
     return clean(texts[0]).replace("\n", ""), key[:key.find(word)]
 
 
+def _is_report_code(row: Row) -> bool:
+    return any(k.startswith("报表编号") for k in row.keys())
+
+
 def _has_form_content(rows: list[Row]) -> bool:
     for row in rows:
         for k in row.keys():
@@ -113,7 +117,10 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             continue
         title = _title(row)
         if title is not None:
-            current = Segment([], title[0], row.place, title[1] or None)
+            before = current.rows if current is not None else preamble
+            # A report code line ("报表编号:510000_0013zp") printed above the title belongs to its form.
+            carried = [before.pop()] if before and _is_report_code(before[-1]) else []
+            current = Segment(carried, title[0], row.place, title[1] or None)
             segments.append(current)
         elif current is not None and _starts_form(row) and _has_form_content(current.rows):
             current = Segment([row])

@@ -191,6 +191,20 @@ class LabelledParser(FormParser):
             self.ev.locators["report_code"] = cell.place
         return True
 
+    def total_row(self, row: Row, index: int) -> None:
+        """合计 under the indicator table's 权重 and 得分 columns; by count where columns are unknown."""
+        cols = {f: i for i, f in self.ind_cols.items()}
+        if self.flat or "weight" not in cols or "score" not in cols or self.ev.total is not None:
+            super().total_row(row, index)
+            return
+        cells = row.cells
+        total = Total()
+        total.weight = self.number(cells[cols["weight"]] if cols["weight"] < len(cells) else None, "total.weight")
+        total.score = self.number(cells[cols["score"]] if cols["score"] < len(cells) else None, "total.score")
+        self.use(cells[index])
+        self.ev.locators["total"] = row.place
+        self.ev.total = total
+
     # ------------------------------------------------------------ header
     def header_row(self, row: Row, keys: list[str]) -> None:
         cells = row.cells
@@ -332,6 +346,7 @@ class LabelledParser(FormParser):
             self.warn(row.place, f"重复的{FUNDS_ROW_ZH[kind]}行，保留第一行")
             return
         self.funds_raw[kind] = placed
+        self.ev.locators[f"funds.{kind}"] = row.place
 
     def flat_funds(self, values: list[Cell], kind: str) -> dict[str, Cell]:
         """Values of a flattened funds row: by count, or split at the one '%' value; else unplaced."""
