@@ -9,6 +9,7 @@ from typing import Iterator
 
 from ..model import FUNDS_ROW_ZH, Evaluation
 from ..scoring.rounding import HUNDRED, explains, places, quantum, show
+from ..templates import get_template
 from ..text import normalized
 from ..values import BLANKS, Money, fmt
 from . import CheckContext, Finding, check
@@ -70,7 +71,7 @@ def placeholder_text(chk, ctx: CheckContext) -> Iterator[Finding]:
 def _project_forms(ctx: CheckContext, department: str) -> list[Evaluation]:
     key = normalized(department)
     return [e for e in ctx.others()
-            if not e.template == ctx.ev.template and e.year == ctx.ev.year and e.project.department
+            if not get_template(e.template).department_wide and e.year == ctx.ev.year and e.project.department
             and normalized(e.project.department) == key and e.funds.total is not None]
 
 

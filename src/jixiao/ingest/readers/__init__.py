@@ -40,4 +40,4 @@ def detect(data: bytes) -> Reader | None:
 
 
 # Importing the modules registers them.
-from . import pipes, text  # noqa: E402,F401
+from . import flat, pipes, text  # noqa: E402,F401
