@@ -108,14 +108,14 @@ def _check_json(checked: CheckedDocument) -> list[dict[str, Any]]:
 def _print_checked(checked: CheckedDocument, min_severity: str) -> None:
     doc = checked.doc
     table = Table(title=f"{doc.file}（{len(doc.evaluations)} 张表）", title_justify="left")
-    for col in ("#", "项目名称", "执行率 印/算", "总分 印/算", "错误", "警告", "提示"):
+    for col in ("#", "项目名称", "模板", "执行率 印/算", "总分 印/算", "错误", "警告", "提示"):
         table.add_column(col, justify="left" if col == "项目名称" else "right")
     for r in checked.results:
         ev, rec = r.ev, r.recomputed
         rate_printed = fmt(ev.funds.total.rate) if ev.funds.total and ev.funds.total.rate is not None else "—"
         total_printed = fmt(ev.total.score) if ev.total and ev.total.score is not None else "—"
         errors = r.count("error")
-        table.add_row(str(ev.source.form_index + 1), ev.project.name or "（无名称）",
+        table.add_row(str(ev.source.form_index + 1), ev.project.name or "（无名称）", ev.template,
                       f"{rate_printed} / {show(rec.rate) if rec.rate is not None else '—'}",
                       f"{total_printed} / {show(rec.total) if rec.total is not None else '—'}",
                       f"[bold red]{errors}[/]" if errors else "0", str(r.count("warning")), str(r.count("info")))
