@@ -98,11 +98,11 @@ def document_bytes(doc: Document) -> bytes:
     return out.getvalue()
 
 
-def form_docx(ev: Evaluation, policy: ScoringPolicy) -> bytes:
+def form_docx(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> bytes:
     return document_bytes(layout_document(form_layout(ev, policy)))
 
 
 @register_exporter("docx", "docx", "Word 文档（按公开的表样排版）")
-def write_docx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy) -> None:
+def write_docx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> None:
     for ev, path in items:
         path.write_bytes(form_docx(ev, policy))

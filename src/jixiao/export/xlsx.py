@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
 from ..ingest.grid import Place
+from ..ingest.vocab import METADATA_SHEET as META_SHEET
 from ..model import Evaluation, Source
 from ..scoring import ScoringPolicy
 from ..values import fmt
@@ -32,7 +33,6 @@ from . import register_exporter
 from .layout import NCOLS, WIDTHS, FormLayout, LayoutCell, blank_layout, col_letter, form_layout
 
 SHEET = "自评表"
-META_SHEET = "元数据"
 FONT = "宋体"
 GREY = PatternFill("solid", fgColor="D9D9D9")
 THIN = Side(style="thin", color="000000")
@@ -115,6 +115,7 @@ def _protect(ws: Worksheet) -> None:
 
 
 def _meta(wb: Workbook, layout: FormLayout, extra: dict[str, str]) -> None:
+    # Last, so that tools reading the first sheet (pandas.read_excel) get the form; jixiao's reader skips it.
     ws = wb.create_sheet(META_SHEET)
     ws.append(["key", "value"])
     for key, value in {**layout.meta, "generator": f"jixiao {__version__}", **extra}.items():
@@ -187,7 +188,7 @@ def workbook_bytes(wb: Workbook, cached: dict[str, object]) -> bytes:
     with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
+            if item.filename.startswith("xl/worksheets/sheet"):
                 data = _with_cached(data.decode("utf-8"), cached).encode("utf-8")
             elif item.filename == "docProps/app.xml":
                 # LibreOffice trusts the cached results of files an Excel wrote and recomputes the others';
@@ -197,7 +198,7 @@ def workbook_bytes(wb: Workbook, cached: dict[str, object]) -> bytes:
     return out.getvalue()
 
 
-def form_xlsx(ev: Evaluation, policy: ScoringPolicy) -> bytes:
+def form_xlsx(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> bytes:
     """A parsed form in the template: values filled, formulas kept, printed values cached."""
     meta = {"source_file": ev.source.file, "source_format": ev.source.format, "form_index": str(ev.source.form_index),
             "year": str(ev.year or "")}
@@ -211,6 +212,6 @@ def template_xlsx(policy: ScoringPolicy, year: int | None = None) -> bytes:
 
 
 @register_exporter("xlsx", "xlsx", "Excel 模板（公式保留、灰色单元格锁定）")
-def write_xlsx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy) -> None:
+def write_xlsx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> None:
     for ev, path in items:
         path.write_bytes(form_xlsx(ev, policy))

@@ -79,6 +79,10 @@ def _lone_attachment(row: Row | None) -> str | None:
     return text if m and m.end() == len(text) and len(text) > 2 else None
 
 
+def _is_report_code(row: Row) -> bool:
+    return any(k.startswith("报表编号") for k in row.keys())
+
+
 def _has_form_content(rows: list[Row]) -> bool:
     for row in rows:
         for k in row.keys():
@@ -126,10 +130,12 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
         title = _title(row)
         if title is not None:
             before = current.rows if current is not None else preamble
+            # A report code line ("报表编号:510000_0013zp") printed above the title belongs to its form.
+            carried = [before.pop()] if before and _is_report_code(before[-1]) else []
             if label := _lone_attachment(before[-1] if before else None):
                 before.pop()  # "附件1：" on a line of its own above the title (PDF, HTML), as in "附件1：⏎项目支出…"
                 title = (label + title[0], label_key(label) + title[1])
-            current = Segment([], title[0], row.place, title[1] or None)
+            current = Segment(carried, title[0], row.place, title[1] or None)
             segments.append(current)
         elif current is not None and _starts_form(row) and _has_form_content(current.rows):
             current = Segment([row])

@@ -17,6 +17,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from ...errors import UnreadableFile
 from ..grid import Grid, Place
+from ..vocab import METADATA_SCHEMA, METADATA_SHEET
 from . import register
 from .containers import open_zip, read_member, zip_names
 from .numbers import BUILTIN_FORMATS, render_date, render_number
@@ -111,6 +112,12 @@ def _text(value: object, style: int | None, formats: list[str]) -> str:
     return "" if value is None else str(value)
 
 
+def is_metadata_sheet(name: str, rows: list[list[object]]) -> bool:
+    """The hidden sheet jixiao's templates carry (schema version, policy), recognized by name and schema row."""
+    return name == METADATA_SHEET and any(r[:1] == ["schema"] and str(r[1:2] and r[1]).startswith(METADATA_SCHEMA)
+                                          for r in rows[:3])
+
+
 @register("xlsx", is_xlsx, priority=10)
 def read_xlsx(data: bytes, file: str) -> Grid:
     with open_zip(data, file) as zf:
@@ -128,6 +135,8 @@ def read_xlsx(data: bytes, file: str) -> Grid:
             rows = wb.get_sheet_by_index(index).to_python(skip_empty_area=False)
         except (CalamineError, ValueError) as exc:
             raise UnreadableFile(file, f"工作表“{name}”无法读取（{exc}）") from None
+        if is_metadata_sheet(name, rows):
+            continue  # jixiao's own template metadata: about the file, not part of any form
         xml = sheet_xml[index] if index < len(sheet_xml) else b""
         styles: dict[tuple[int, int], int] | None = None
         hidden = _hidden_rows(xml)
