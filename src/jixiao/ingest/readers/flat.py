@@ -23,7 +23,7 @@ _LONG = 300
 
 def _is_flat(data: bytes) -> bool:
     head = data[:65536]
-    if looks_binary(head) or b"\t" in head or head.count(b"|") > 5:
+    if b"\t" in head or head.count(b"|") > 5 or looks_binary(head):
         return False
     lines = [ln for ln in head.splitlines() if ln.strip()]
     return 0 < len(lines) <= 12 and any(len(ln) >= _LONG and ln.count(b" ") >= 30 for ln in lines)

@@ -22,9 +22,10 @@ def _piped(line: bytes) -> bool:
 
 
 def _is_pipes(data: bytes) -> bool:
-    if looks_binary(data):
+    head = data[:16384]
+    if b"|" not in head or looks_binary(head):
         return False
-    lines = [ln for ln in data[:16384].splitlines() if ln.strip()]
+    lines = [ln for ln in head.splitlines() if ln.strip()]
     return len(lines) >= 3 and sum(1 for ln in lines if _piped(ln)) >= 0.6 * len(lines)
 
 
