@@ -46,6 +46,13 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
         raise EncodingError(file, f"第{exc.start}字节处无法解码") from None
 
 
+def decode_lines(data: bytes, file: str) -> tuple[list[str], list[str]]:
+    """Decoded lines, and the warning every text reader gives when the file was not UTF-8."""
+    text, encoding = decode_text(data, file)
+    notes = [] if encoding in ("utf-8", "utf-8-sig") else [f"文件编码为 {encoding}，已自动转换"]
+    return split_lines(text), notes
+
+
 def split_lines(text: str) -> list[str]:
     """Lines without their endings, for \\n, \\r\\n and lone \\r alike."""
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
-from ...model import FUNDS_ROW_ZH, Evaluation, FundsRow, Indicator, Total
+from ...model import FUNDS_ROW_ZH, Evaluation, FundsRow, Total
 from ...scoring.policy import with_unit
 from ...scoring.rounding import HUNDRED, places, quantum
 from ...text import clean, label_key
@@ -124,18 +124,10 @@ class LabelledParser(FormParser):
     ind_cols: dict[int, str] = field(default_factory=dict)
     goal_cols: dict[int, str] = field(default_factory=dict)
     pending_text: str | None = None
-    level1: tuple[str, str] | None = None
-    level2: tuple[str, str] | None = None
 
     @property
     def flat(self) -> bool:
         return self.fmt == FLAT
-
-    def parse(self) -> Evaluation:
-        for row in self.segment.rows:
-            self.row(row)
-        self.finish()
-        return self.ev
 
     # ------------------------------------------------------------ dispatch
     def row(self, row: Row) -> None:
@@ -443,31 +435,18 @@ class LabelledParser(FormParser):
             self.level2 = (name, clean(cell.text))
 
     def indicator(self, values: dict[str, Cell]) -> None:
-        if not any(c.text.strip() for c in values.values()):
-            for c in values.values():
-                self.use(c)
+        made = self.new_indicator(values, self.level1, self.level2)
+        if made is None:
             return
-        n = len(self.ev.indicators)
-        p = f"indicators[{n}]"
-        ind = Indicator()
-        if self.level1:
-            ind.level1, ind.level1_text = self.level1
-        if self.level2:
-            ind.level2, ind.level2_text = self.level2
-        ind.name = self.text(values.get("name"), f"{p}.name")
+        ind, p = made
         ind.nature = self.text(values.get("nature"), f"{p}.nature")
         ind.unit = self.text(values.get("unit"), f"{p}.unit")
         ind.target_initial = self.text(values.get("target_initial"), f"{p}.target_initial")
-        target = self.text(values.get("target"), f"{p}.target") or ind.target_initial
-        ind.target = self.compose(ind.nature, target, ind.unit)
-        ind.actual = self.text(values.get("actual"), f"{p}.actual")
-        ind.weight = self.number(values.get("weight"), f"{p}.weight")
-        ind.score = self.number(values.get("score"), f"{p}.score")
+        ind.target = self.compose(ind.nature, ind.target or ind.target_initial, ind.unit)
         coefficient = self.number(values.get("coefficient"), f"{p}.coefficient", percent=True)
         if coefficient is not None and not self.coefficient_percent and coefficient <= 1:
             coefficient *= HUNDRED
         ind.coefficient = coefficient
-        ind.note = self.text(values.get("note"), f"{p}.note", block=True)
         core = self.text(values.get("core"), f"{p}.core")
         if core is not None:
             ind.core = _YES.get(core)

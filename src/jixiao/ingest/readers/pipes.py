@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..decode import decode_text, looks_binary, split_lines
+from ..decode import decode_lines, looks_binary
 from ..grid import Cell, Grid, Place, Row
 from . import register
 
@@ -37,11 +37,9 @@ def _cell_per_line(lines: list[str]) -> bool:
 
 @register("pipes", _is_pipes, priority=-5)
 def read_pipes(data: bytes, file: str) -> Grid:
-    text, encoding = decode_text(data, file)
-    lines = split_lines(text)
+    lines, notes = decode_lines(data, file)
     grid = _cells_grid(lines, file) if _cell_per_line(lines) else _rows_grid(lines, file)
-    if encoding not in ("utf-8", "utf-8-sig"):
-        grid.warnings.append(f"文件编码为 {encoding}，已自动转换")
+    grid.warnings += notes
     return grid
 
 

@@ -7,7 +7,7 @@ one continues the previous cell (wrapped or vertical text), a blank line ends th
 
 from __future__ import annotations
 
-from ..decode import decode_text, looks_binary, split_lines
+from ..decode import decode_lines, looks_binary
 from ..grid import Cell, Grid, Place, Row
 from . import register
 
@@ -31,14 +31,9 @@ def is_cell_per_line(lines: list[str]) -> bool:
 
 @register("text", _is_text, priority=-10)
 def read_text(data: bytes, file: str) -> Grid:
-    text, encoding = decode_text(data, file)
-    lines = split_lines(text)
-    if is_cell_per_line(lines):
-        grid = cells_grid(lines, file)
-    else:
-        grid = tsv_grid(lines, file)
-    if encoding not in ("utf-8", "utf-8-sig"):
-        grid.warnings.append(f"文件编码为 {encoding}，已自动转换")
+    lines, notes = decode_lines(data, file)
+    grid = cells_grid(lines, file) if is_cell_per_line(lines) else tsv_grid(lines, file)
+    grid.warnings += notes
     return grid
 
 
