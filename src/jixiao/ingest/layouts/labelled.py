@@ -54,6 +54,10 @@ class LayoutSpec:
     sections: frozenset[str] = frozenset()  # labels that only open a part (scores stripped)
     total_labels: frozenset[str] = frozenset({"合计", "总分", "总计"})
 
+    def row_label(self, kind: str) -> str:
+        """A funds row as this template prints it (总额, 财政资金...)."""
+        return next((label for label, k in self.funds_rows.items() if k == kind), FUNDS_ROW_ZH[kind])
+
     def anchors(self) -> set[str]:
         """Labels that begin a row: where flattened text is cut back into rows."""
         out = set(self.header_fields) | set(self.funds_rows) | set(self.texts) | self.sections | self.total_labels
@@ -104,7 +108,7 @@ def _leading_columns_agree(order: list[str], values: list[Cell]) -> bool:
     try:
         budget, executed = parse_number(cand["full_year"]), parse_number(cand["executed"])
         rate = parse_number(cand["rate"], percent=True)
-    except NotANumber:
+    except NotANumber:  # a '%' under an amount column
         return False
     if budget is None or executed is None or rate is None:
         return False
@@ -207,6 +211,9 @@ class LabelledParser(FormParser):
     def total_row(self, row: Row, index: int) -> None:
         """合计 under the indicator table's 权重 and 得分 columns; by count where columns are unknown."""
         cols = {f: i for i, f in self.ind_cols.items()}
+        if self.flat and len([c for c in row.cells[index + 1:] if _is_number(c.text)]) == 1 and "score" in cols:
+            self.unplaced(row.cells[index:], "合计行只有一个数值，无法确定是权重还是得分")
+            return
         if self.flat or "weight" not in cols or "score" not in cols or self.ev.total is not None:
             super().total_row(row, index)
             return
@@ -251,7 +258,8 @@ class LabelledParser(FormParser):
                 ev.total.score = score
         elif target == "department_name":
             ev.project.name = ev.project.department = self.text(cell, "project.department")
-            ev.locators["project.name"] = cell.place
+            if ev.project.name:
+                ev.locators["project.name"] = cell.place
         elif target == "code_name":
             text = clean(cell.text)
             if m := _CODE_NAME.match(text):
@@ -354,9 +362,9 @@ class LabelledParser(FormParser):
                     placed[fld] = c
                 elif c.text.strip():
                     self.use(c)
-                    self.warn(c.place, f"{FUNDS_ROW_ZH[kind]}行多出的内容“{clean(c.text)}”无法对应到列")
+                    self.warn(c.place, f"{self.spec.row_label(kind)}行多出的内容“{clean(c.text)}”无法对应到列")
         if kind in self.funds_raw:
-            self.warn(row.place, f"重复的{FUNDS_ROW_ZH[kind]}行，保留第一行")
+            self.warn(row.place, f"重复的{self.spec.row_label(kind)}行，保留第一行")
             return
         self.funds_raw[kind] = placed
         self.ev.locators[f"funds.{kind}"] = row.place
@@ -385,7 +393,8 @@ class LabelledParser(FormParser):
         for c in values:
             self.use(c)
         if values:
-            self.warn(values[0].place, f"{FUNDS_ROW_ZH[kind]}行的数值“{shown}”缺少空白单元格，无法确定各自对应的列，未读取")
+            self.warn(values[0].place,
+                      f"{self.spec.row_label(kind)}行的数值“{shown}”缺少空白单元格，无法确定各自对应的列，未读取")
         return {}
 
     # ------------------------------------------------------------ indicators
@@ -526,7 +535,7 @@ class LabelledParser(FormParser):
 
     def flat_tail(self, tail: list[Cell], fields: list[str]) -> dict[str, Cell]:
         values: dict[str, Cell] = {}
-        rest = list(tail)
+        rest, fields = list(tail), list(fields)
         if fields and fields[-1] == "core" and rest and clean(rest[-1].text) in _YES:
             values["core"] = rest.pop()
             fields = fields[:-1]
@@ -543,7 +552,7 @@ class LabelledParser(FormParser):
                 values[fld] = c
             rest = rest[:len(rest) - len(numeric)]
         else:
-            self.unplaced(rest, "权重、得分等数值列不全")
+            self.unplaced(rest + words, "权重、得分等数值列不全")
             return values
         if words:
             values["note"] = _join(words)
