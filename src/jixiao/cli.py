@@ -13,11 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .checks import SEVERITY_ORDER, iter_catalogue
+from .checks import SEVERITY_ORDER, SEVERITY_STYLE, SEVERITY_ZH, iter_catalogue
 from .export.json import department_list_json, evaluation_json
 from .pipeline import CheckedDocument, FileFailure, check_document, load
 from .scoring import POLICIES
 from .scoring.rounding import show
+from .store import commands as store
 from .templates import TEMPLATES
 from .templates.commands import list_templates
 from .values import fmt
@@ -32,8 +33,6 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="输出机器可读的 JSO
 PolicyOpt = Annotated[str | None, typer.Option("--policy", help="评分规则，见 jixiao policies（默认按各表的模板）")]
 TemplateOpt = Annotated[str | None, typer.Option("--template", help="强制按此模板读取，见 jixiao templates")]
 
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _known(name: str | None, registry: dict[str, Any], what: str) -> None:
@@ -201,6 +200,14 @@ def policies() -> None:
     for name, pol in POLICIES.items():
         out.print(f"{name}\t{pol.title}")
 
+
+from .export.commands import register as register_export  # noqa: E402 - the commands use this module's options
+
+register_export(app)
+
+app.command("import")(store.import_files)
+app.command()(store.summary)
+app.command()(store.findings)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

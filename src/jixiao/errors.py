@@ -46,3 +46,8 @@ class EncodingError(JixiaoError):
 class NoFormFound(JixiaoError):
     code = "no-form"
     template = "文件中没有找到项目支出绩效自评表（查找的标签：{labels}）{detail}"
+
+
+class ExportError(JixiaoError):
+    code = "export-error"
+    template = "导出失败：{detail}"

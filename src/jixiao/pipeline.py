@@ -19,7 +19,12 @@ from .scoring import ScoringPolicy, get_policy
 from .templates import get_template
 
 # Directory scans pick files by name; reading itself goes by content.
-SUPPORTED_SUFFIXES = frozenset({".txt", ".tsv", ".csv", ".text"})
+SUPPORTED_SUFFIXES = frozenset({
+    ".txt", ".tsv", ".csv", ".text",
+    ".xlsx", ".xlsm", ".xls", ".et", ".ods",
+    ".docx", ".docm", ".doc", ".wps", ".odt",
+    ".pdf", ".html", ".htm",
+})
 
 
 @dataclass(slots=True)

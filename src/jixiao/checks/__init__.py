@@ -17,6 +17,8 @@ from ..templates import FormTemplate, get_template
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}  # Rich styles
 
 
 @dataclass(slots=True)

@@ -6,12 +6,15 @@ by adding fields. Money and scores are strings holding the decimal as printed.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from ..model import EXTRA_FUNDS_ROWS, FUNDS_ROWS, DepartmentList, Evaluation, FundsRow, Indicator
-from ..scoring.policy import indicator_unit
+from ..scoring.policy import ScoringPolicy, indicator_unit
 from ..text import normalized
 from ..values import fmt
+from . import register_exporter
 
 SCHEMA = "jixiao/evaluation@1"
 LIST_SCHEMA = "jixiao/department-list@1"
@@ -106,3 +109,9 @@ def department_list_json(dl: DepartmentList) -> dict[str, Any]:
         "total": {"amount": fmt(dl.total_amount)},
         "warnings": list(dl.warnings),
     }
+
+
+@register_exporter("json", "json", "JSON（jixiao/evaluation@1）")
+def write_json(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> None:
+    for ev, path in items:
+        path.write_text(json.dumps(evaluation_json(ev), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -16,6 +16,8 @@ from ..text import label_key
 class Place(NamedTuple):
     """Where a cell sits in its source: a text line, a sheet cell, a table cell or a page.
 
+    ``row`` is a row of a sheet or a document table; ``para`` a paragraph of a document.
+
     A NamedTuple rather than a dataclass: every parsed value gets one, so it must be cheap.
     """
 
@@ -25,12 +27,14 @@ class Place(NamedTuple):
     cell: str | None = None
     table: int | None = None
     page: int | None = None
+    row: int | None = None
+    para: int | None = None
 
     def _parts(self, zh: bool) -> list[str]:
         out = []
         for name, en_fmt, zh_fmt in _PLACE_PARTS:
             value = getattr(self, name)
-            if value is not None and not (name == "col" and self.cell is not None):
+            if value is not None and not (name in ("col", "row") and self.cell is not None):
                 out.append((zh_fmt if zh else en_fmt).format(value))
         return out
 
@@ -49,6 +53,8 @@ _PLACE_PARTS = (
     ("page", "page {}", "第{}页"),
     ("table", "table {}", "第{}个表格"),
     ("cell", "cell {}", "单元格{}"),
+    ("row", "row {}", "第{}行"),
+    ("para", "paragraph {}", "第{}段"),
     ("line", "line {}", "第{}行"),
     ("col", "col {}", "第{}列"),
 )

@@ -1,11 +1,14 @@
-"""Plain-text dumps of the form: Excel export as TSV, and Word table dump one cell per line.
+"""Plain-text dumps of the form: Excel export as TSV or CSV, and Word table dump one cell per line.
 
 TSV (seeds 000, 001): one row per line, cells split on tabs.
+CSV: comma, semicolon or bar separated, quoted cells may hold separators and line breaks.
 Word dump (seeds 002–004): a line starting with a tab opens a cell, a line without
 one continues the previous cell (wrapped or vertical text), a blank line ends the row.
 """
 
 from __future__ import annotations
+
+import csv
 
 from ..decode import decode_lines, looks_binary
 from ..grid import Cell, Grid, Place, Row
@@ -32,8 +35,33 @@ def is_cell_per_line(lines: list[str]) -> bool:
 @register("text", _is_text, priority=-10)
 def read_text(data: bytes, file: str) -> Grid:
     lines, notes = decode_lines(data, file)
-    grid = cells_grid(lines, file) if is_cell_per_line(lines) else tsv_grid(lines, file)
+    if is_cell_per_line(lines):
+        grid = cells_grid(lines, file)
+    elif (delimiter := csv_delimiter(lines)) is not None:
+        grid = csv_grid(lines, file, delimiter)
+    else:
+        grid = tsv_grid(lines, file)
     grid.warnings += notes
+    return grid
+
+
+def csv_delimiter(lines: list[str]) -> str | None:
+    """The separator found on the most lines, when it is not the tab (TSV keeps its own reader)."""
+    counts = {d: sum(1 for line in lines if d in line) for d in ("\t", ",", ";", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if best != "\t" and counts[best] > counts["\t"] else None
+
+
+def csv_grid(lines: list[str], file: str, delimiter: str) -> Grid:
+    grid = Grid(file=file, format="text-csv")
+    reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
+    start = 1
+    for record in reader:
+        if any(t.strip() for t in record):
+            while record and not record[-1].strip():
+                record.pop()
+            grid.rows.append(Row([Cell(t, None, start, c) for c, t in enumerate(record, start=1)], Place(line=start)))
+        start = reader.line_num + 1
     return grid
 
 

@@ -1,0 +1,108 @@
+"""The form as a Word document laid out as the published one: the title as a paragraph, then
+one table with the form's merged cells, A4 portrait, Chinese fonts set for East Asian text."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from docx import Document as new_document
+from docx.document import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from ..model import Evaluation
+from ..scoring import ScoringPolicy
+from ..values import fmt
+from . import register_exporter
+from .layout import NCOLS, WIDTHS, FormLayout, LayoutCell, form_layout
+
+FONT = "宋体"
+TABLE_WIDTH_CM = 18.0
+TABLE_FONT_PT = 9
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return fmt(value) or ""
+    return str(value)
+
+
+def add_run(paragraph: Paragraph, text: str, *, bold: bool = False, size: float = TABLE_FONT_PT) -> None:
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(size)
+    run.font.name = FONT
+    # Word picks the East Asian font from its own attribute; without it Chinese falls back to the theme font.
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+
+
+def a4(doc: Document, margin_cm: float = 1.5) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(margin_cm)
+    section.top_margin = section.bottom_margin = Cm(2)
+
+
+def _fill(cell: _Cell, lc: LayoutCell) -> None:
+    text = cell_text(lc.value)
+    lines = text.split("\n") if text else [""]
+    centered = lc.kind in ("label", "fixed", "derived") or lc.is_numeric
+    first = cell.paragraphs[0]
+    for i, line in enumerate(lines):
+        p = first if i == 0 else cell.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER if centered else WD_ALIGN_PARAGRAPH.LEFT
+        p.paragraph_format.space_after = Pt(0)
+        add_run(p, line, bold=lc.kind == "label")
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def layout_document(layout: FormLayout) -> Document:
+    doc = new_document()
+    a4(doc)
+    title, *cells = layout.cells
+    heading = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_run(heading, cell_text(title.value), bold=True, size=16)
+    table = doc.add_table(rows=layout.nrows - 1, cols=NCOLS)
+    table.style = "Table Grid"
+    table.autofit = False
+    widths = [Cm(TABLE_WIDTH_CM * w / sum(WIDTHS)) for w in WIDTHS]
+    for col, width in zip(table.columns, widths):
+        col.width = width  # the grid LibreOffice lays out by
+    # Cell objects taken once, before merging (table.cell() rescans the whole table on every call);
+    # layout cells never overlap, so each merge touches only its own cells.
+    grid = [row.cells for row in table.rows]
+    for row in grid:
+        for cell, width in zip(row, widths):
+            cell.width = width
+    for lc in cells:
+        r, c = lc.row - 2, lc.col - 1
+        cell = grid[r][c]
+        if lc.rows > 1 or lc.cols > 1:
+            cell = cell.merge(grid[r + lc.rows - 1][c + lc.cols - 1])
+        _fill(cell, lc)
+    return doc
+
+
+def document_bytes(doc: Document) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def form_docx(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> bytes:
+    return document_bytes(layout_document(form_layout(ev, policy)))
+
+
+@register_exporter("docx", "docx", "Word 文档（按公开的表样排版）")
+def write_docx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> None:
+    for ev, path in items:
+        path.write_bytes(form_docx(ev, policy))

@@ -1,0 +1,285 @@
+"""The national form as a sheet: 9 columns, merged cells as on paper, every cell a label, an
+input, or a derived (grey, formula) cell.
+
+One layout serves every writer: the xlsx writer keeps the formulas and protects the grey
+cells, the docx writer prints the same rows and merges as a Word table. A parsed form fills
+the layout with its printed values, so reading the written file gives the same form back; an
+empty skeleton gives the blank template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Literal
+
+from ..ingest.vocab import FORM_TITLE, METADATA_SCHEMA
+from ..model import FUNDS_ROW_ZH, FUNDS_ROWS, Evaluation, FundsRow, Indicator
+from ..pipeline import policy_of
+from ..scoring import ScoringPolicy
+from ..scoring.rounding import places
+
+Kind = Literal["title", "label", "input", "derived", "fixed"]
+Value = str | Decimal | int | None
+
+NCOLS = 9
+# Relative column widths (millimetres on the Word page): labels, money columns that fit "1300000.00" at
+# 9 points, narrow score columns, a wide deviation-note column.
+WIDTHS = (19, 23, 23, 23, 23, 19, 13, 13, 24)
+DASH = "—"
+LAYOUT_SCHEMA = f"{METADATA_SCHEMA}1"
+
+FUNDS_LABELS = {**FUNDS_ROW_ZH, "appropriation": "其中：当年财政拨款"}
+# The level-2 names of the national template, grouped under their level 1, with the number of
+# blank rows the empty template offers for each (the filer unprotects the sheet to add more).
+SKELETON: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
+    ("产出", (("数量指标", 3), ("质量指标", 2), ("时效指标", 1), ("成本指标", 2))),
+    ("效益", (("经济效益指标", 1), ("社会效益指标", 2), ("生态效益指标", 1), ("可持续影响指标", 1))),
+    ("满意度", (("服务对象满意度指标", 2),)),
+)
+LEVEL2_CHOICES = ("数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
+                  "可持续影响指标", "服务对象满意度指标", "其他满意度指标")
+MONEY_UNIT_CHOICES = ("项目资金(元)", "项目资金(万元)")
+TEMPLATE_REMARK = ("白色单元格为填报项；灰色单元格（执行率、执行率得分、总分）由公式自动计算，已锁定。"
+                   "工作表保护没有密码，需要增加指标行时可撤销保护后插入行。")
+
+
+@dataclass(slots=True)
+class LayoutCell:
+    row: int
+    col: int
+    value: Value
+    kind: Kind
+    formula: str | None = None
+    rows: int = 1
+    cols: int = 1
+    validation: str | None = None
+    number_places: int | None = None
+    wrap: bool = False
+
+    @property
+    def ref(self) -> str:
+        return f"{col_letter(self.col)}{self.row}"
+
+    @property
+    def is_numeric(self) -> bool:
+        return isinstance(self.value, (Decimal, int)) and not isinstance(self.value, bool)
+
+
+@dataclass(slots=True)
+class FormLayout:
+    """The cells of one form plus what the writers need to know about it."""
+
+    cells: list[LayoutCell] = field(default_factory=list)
+    nrows: int = 0
+    tall_rows: dict[int, int] = field(default_factory=dict)  # row → lines of text it should show
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # list validations by name
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def at(self, row: int, col: int) -> LayoutCell | None:
+        return next((c for c in self.cells if c.row == row and c.col == col), None)
+
+
+def col_letter(col: int) -> str:
+    return "ABCDEFGHIJ"[col - 1]
+
+
+def _places(value: Value) -> int | None:
+    return places(value) if isinstance(value, Decimal) else None
+
+
+class _Builder:
+    def __init__(self, ev: Evaluation, policy: ScoringPolicy, blank: bool) -> None:
+        self.ev = ev
+        self.policy = policy
+        self.blank = blank
+        self.out = FormLayout()
+        self.row = 0
+        self.invalid = {inv.field: inv.text for inv in ev.invalid}
+
+    # ------------------------------------------------------------ primitives
+    def put(self, col: int, value: Value, kind: Kind, *, cols: int = 1, rows: int = 1, formula: str | None = None,
+            validation: str | None = None, wrap: bool = False, row: int | None = None) -> LayoutCell:
+        cell = LayoutCell(row or self.row, col, value, kind, formula, rows, cols, validation, _places(value), wrap)
+        self.out.cells.append(cell)
+        return cell
+
+    def next_row(self) -> int:
+        self.row += 1
+        return self.row
+
+    def number(self, path: str, value: Decimal | None) -> Value:
+        """A numeric cell's content: the number, or the words the form printed in its place."""
+        return value if value is not None else self.invalid.get(path)
+
+    def text_lines(self, *texts: tuple[str | None, int]) -> None:
+        """Mark the current row tall enough for its longest wrapped text (width in full-width characters)."""
+        lines = max(sum(len(part) // width + 1 for part in (text or "").split("\n")) for text, width in texts)
+        if lines > 1:
+            self.out.tall_rows[self.row] = min(lines, 40)
+
+    # ------------------------------------------------------------ parts
+    def title(self) -> None:
+        self.next_row()
+        self.put(1, self.ev.title or FORM_TITLE, "title", cols=NCOLS)
+
+    def header(self) -> None:
+        p = self.ev.project
+        pairs = ((("绩效自评年度", self.ev.year, "year"), ("项目编码", p.code, None)),
+                 (("项目名称", p.name, None), None),
+                 (("主管部门", p.department, None), ("实施单位", p.implementing_unit, None)),
+                 (("项目负责人", p.manager, None), ("联系电话", p.phone, None)))
+        for left, right in pairs:
+            self.next_row()
+            label, value, validation = left
+            self.put(1, label, "label")
+            self.put(2, value, "input", cols=3 if right else NCOLS - 1, validation=validation)
+            if right:
+                label, value, validation = right
+                self.put(5, label, "label")
+                self.put(6, value, "input", cols=4, validation=validation)
+
+    def funds(self) -> int:
+        """The 资金使用情况 block; returns the row of 年度资金总额."""
+        kinds = FUNDS_ROWS if self.blank else [k for k in FUNDS_ROWS if getattr(self.ev.funds, k) is not None]
+        first = self.next_row()
+        unit = self.ev.money_unit or "元"
+        self.put(1, f"项目资金({unit})", "label", rows=len(kinds) + 1, validation="money_unit")
+        self.put(2, None, "label")
+        for col, text in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)"), start=3):
+            self.put(col, text, "label")
+        self.put(8, "得分", "label", cols=2)
+        self.out.tall_rows[first] = 2
+        total_row = first + 1
+        for kind in kinds:
+            r = self.next_row()
+            fr = getattr(self.ev.funds, kind) or FundsRow()
+            self.put(2, FUNDS_LABELS[kind], "label")
+            self.out.tall_rows[r] = 2
+            for col, fld in enumerate(("initial", "full_year", "executed"), start=3):
+                money = getattr(fr, fld)
+                self.put(col, self.number(f"funds.{kind}.{fld}", money.amount if money else None), "input",
+                         validation="amount")
+            if kind == "total":
+                total_row = r
+                self.funds_total(r, fr)
+            else:
+                for col, fld in ((6, "weight"), (7, "rate"), (8, "score")):
+                    value = self.number(f"funds.{kind}.{fld}", getattr(fr, fld))
+                    self.put(col, DASH if value is None else value, "fixed", cols=2 if col == 8 else 1)
+        return total_row
+
+    def rate_weight(self, r: int) -> str:
+        return f"IF(ISNUMBER(F{r}),F{r},{self.policy.rate_weight})"
+
+    def funds_total(self, r: int, fr: FundsRow) -> None:
+        weight = self.number("funds.total.weight", fr.weight)
+        self.put(6, self.policy.rate_weight if self.blank else weight, "fixed")
+        budget = col_letter(3 if self.policy.denominator == "initial" else 4)
+        ok = f"OR(N({budget}{r})=0,NOT(ISNUMBER(E{r})))"
+        self.put(7, self.number("funds.total.rate", fr.rate), "derived",
+                 formula=f'=IF({ok},"",ROUND(E{r}/{budget}{r}*100,2))')
+        w = self.rate_weight(r)
+        self.put(8, self.number("funds.total.score", fr.score), "derived", cols=2,
+                 formula=f'=IF({ok},"",ROUND(MIN(E{r}/{budget}{r}*{w},{w}),2))')
+
+    def goals(self) -> None:
+        g = self.ev.goals
+        self.next_row()
+        self.put(1, "年度总体目标", "label", rows=2)
+        self.put(2, "预期目标", "label", cols=4)
+        self.put(6, "实际完成情况", "label", cols=4)
+        self.next_row()
+        self.put(2, g.expected, "input", cols=4, wrap=True)
+        self.put(6, g.achieved, "input", cols=4, wrap=True)
+        self.text_lines((g.expected, 26), (g.achieved, 26), ("\n\n\n", 1))
+
+    def indicator_rows(self) -> list[Indicator]:
+        if not self.blank:
+            return self.ev.indicators or [Indicator()]
+        return [Indicator(level1_text=f"{l1}({self.policy.level1_weights.get(l1, '')}分)", level2_text=l2)
+                for l1, groups in SKELETON for l2, n in groups for _ in range(n)]
+
+    def indicators(self) -> tuple[int, int]:
+        header = self.next_row()
+        inds = self.indicator_rows()
+        self.put(1, "绩效指标", "label", rows=len(inds) + 1)
+        for col, text in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                                    "偏差原因分析及改进措施"), start=2):
+            self.put(col, text, "label")
+        self.out.tall_rows[header] = 2
+        first = header + 1
+        self.merged_runs(first, inds, 2, lambda i: i.level1_text, "level1")
+        self.merged_runs(first, inds, 3, lambda i: (i.level1_text, i.level2_text), "level2")
+        for n, ind in enumerate(inds):
+            self.next_row()
+            p = f"indicators[{n}]"
+            self.put(4, ind.name, "input", wrap=True)
+            self.put(5, ind.target, "input", wrap=True)
+            self.put(6, ind.actual, "input", wrap=True)
+            self.put(7, self.number(f"{p}.weight", ind.weight), "input", validation="weight")
+            self.put(8, self.number(f"{p}.score", ind.score), "input", validation="score")
+            self.put(9, ind.note, "input", wrap=True)
+            self.text_lines((ind.name, 7), (ind.target, 7), (ind.actual, 7), (ind.note, 7))
+        return first, self.row
+
+    def merged_runs(self, first: int, inds: list[Indicator], col: int, key: Callable[[Indicator], object],
+                    validation: str) -> None:
+        """Level labels merged down over the rows that share them, as on paper."""
+        start = 0
+        for n in range(1, len(inds) + 1):
+            if n == len(inds) or key(inds[n]) != key(inds[start]):
+                text = inds[start].level1_text if col == 2 else inds[start].level2_text
+                self.put(col, text, "input", rows=n - start, row=first + start, validation=validation, wrap=True)
+                start = n
+
+    def total(self, funds_row: int, first: int, last: int) -> None:
+        t = self.ev.total
+        self.next_row()
+        self.put(1, "总分", "label", cols=6)
+        self.put(7, t.weight if t else None, "derived", formula=f"={self.rate_weight(funds_row)}+SUM(G{first}:G{last})")
+        scores, weights = f"H{first}:H{last}", f"G{first}:G{last}"
+        # Each score counts at most its weight (rules.md §9); a score without a weight counts as printed.
+        capped = f'SUMPRODUCT({scores}-({scores}>{weights})*({weights}<>"")*({scores}-{weights}))'
+        # Blank until something is scored, so the empty template shows no 0.
+        self.put(8, t.score if t else None, "derived",
+                 formula=f'=IF(AND(N(H{funds_row})=0,COUNT({scores})=0),"",ROUND(N(H{funds_row})+{capped},2))')
+        self.put(9, None, "fixed")
+
+    def remarks(self) -> None:
+        self.next_row()
+        text = TEMPLATE_REMARK if self.blank else self.ev.remarks
+        self.put(1, "备注", "label")
+        self.put(2, text, "input", cols=NCOLS - 1, wrap=True)
+        self.text_lines((text, 50))
+
+    def build(self) -> FormLayout:
+        self.title()
+        self.header()
+        funds_row = self.funds()
+        self.goals()
+        first, last = self.indicators()
+        if self.blank or self.ev.total is not None or self.ev.remarks:
+            self.total(funds_row, first, last)
+            self.remarks()
+        out = self.out
+        out.nrows = self.row
+        out.choices = {
+            "money_unit": MONEY_UNIT_CHOICES,
+            "level1": tuple(f"{k}({v}分)" for k, v in self.policy.level1_weights.items()),
+            "level2": LEVEL2_CHOICES,
+        }
+        out.meta = {"schema": LAYOUT_SCHEMA, "policy": self.policy.name, "policy_title": self.policy.title,
+                    "rate_weight": str(self.policy.rate_weight), "denominator": self.policy.denominator_zh()}
+        return out
+
+
+def form_layout(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> FormLayout:
+    """A parsed form in the official layout, its printed values in place; formulas follow ``policy``
+    (default: the policy of the form's template)."""
+    return _Builder(ev, policy_of(ev, policy), blank=False).build()
+
+
+def blank_layout(ev: Evaluation, policy: ScoringPolicy) -> FormLayout:
+    """The empty template: the skeleton of level-1/level-2 rows and the formulas."""
+    return _Builder(ev, policy, blank=True).build()

@@ -1,0 +1,157 @@
+"""xlsx: values through python-calamine (fast), with what calamine leaves out read from the
+sheet XML itself: number formats (so 1300000 shows as the printed "1300000.00" and 0.722
+as "72.2%") and hidden rows. Merged cells come out as calamine gives them: the value at the
+top-left cell, the covered cells empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import posixpath
+import re
+import zipfile
+
+from lxml import etree
+from python_calamine import CalamineError, CalamineWorkbook
+
+from ...errors import UnreadableFile
+from ..grid import Grid, Place
+from ..vocab import METADATA_SCHEMA, METADATA_SHEET
+from . import register
+from .containers import open_zip, read_member, zip_names
+from .numbers import BUILTIN_FORMATS, render_date, render_number
+from .rows import add_row, column_letters
+
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\s([^>]*?)/?>")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\s([^>]*?)/?>")
+_ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_ATTR_ROW = re.compile(rb'\br="(\d+)"')
+_ATTR_S = re.compile(rb'\bs="(\d+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+# Numeric cells only (no t="s"/"str"/"inlineStr", a value follows): the only ones whose style matters.
+_CELL_R_S = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)" s="(\d+)"(?: t="n")?>')
+_LETTERS = [column_letters(i) for i in range(256)]
+_COLUMN = {s.encode(): i for i, s in enumerate(_LETTERS)}
+
+
+def _letters(c: int) -> str:
+    return _LETTERS[c] if c < 256 else column_letters(c)
+
+
+def is_xlsx(data: bytes) -> bool:
+    return "xl/workbook.xml" in zip_names(data)
+
+
+def _xml(zf: zipfile.ZipFile, name: str, file: str) -> etree._Element | None:
+    if name not in zf.NameToInfo:
+        return None
+    try:
+        return etree.fromstring(read_member(zf, name, file))
+    except etree.XMLSyntaxError:
+        raise UnreadableFile(file, f"文件已损坏：“{name}”不是有效的 XML") from None
+
+
+def _formats(zf: zipfile.ZipFile, file: str) -> list[str]:
+    """Number format code of each cell style index."""
+    styles = _xml(zf, "xl/styles.xml", file)
+    if styles is None:
+        return []
+    custom = {int(n.get("numFmtId")): n.get("formatCode", "") for n in styles.iterfind("m:numFmts/m:numFmt", _NS)}
+    return [custom.get(i, BUILTIN_FORMATS.get(i, "General"))
+            for i in (int(x.get("numFmtId", 0)) for x in styles.iterfind("m:cellXfs/m:xf", _NS))]
+
+
+def _sheet_paths(zf: zipfile.ZipFile, file: str) -> list[str]:
+    """Sheet XML member of each sheet, in workbook order (calamine's order)."""
+    wb = _xml(zf, "xl/workbook.xml", file)
+    rels = _xml(zf, "xl/_rels/workbook.xml.rels", file)
+    if wb is None or rels is None:
+        return []
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iterfind("rel:Relationship", _NS)}
+    out = []
+    for sheet in wb.iterfind("m:sheets/m:sheet", _NS):
+        t = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
+        out.append(t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t)))
+    return out
+
+
+def _styles(xml: bytes) -> dict[tuple[int, int], int]:
+    """(row, col) → style index of every styled cell (0-based)."""
+    # Excel, LibreOffice and openpyxl all write r="" before s=""; other orders take the slow path.
+    found = _CELL_R_S.findall(xml)
+    if not found and b'<c r="' not in xml and b' s="' in xml:
+        found = [(r.group(1), r.group(2), s.group(1)) for m in _CELL_TAG.finditer(xml)
+                 if (s := _ATTR_S.search(m.group(1))) and (r := _ATTR_R.search(m.group(1)))]
+    return {(int(row) - 1, _COLUMN[col]): int(style) for col, row, style in found if col in _COLUMN}
+
+
+def _hidden_rows(xml: bytes) -> set[int]:
+    """The hidden rows (0-based)."""
+    hidden = set()
+    if b"hidden=" in xml:
+        for m in _ROW_TAG.finditer(xml):
+            if _HIDDEN.search(m.group(1)) and (r := _ATTR_ROW.search(m.group(1))):
+                hidden.add(int(r.group(1)) - 1)
+    return hidden
+
+
+def _text(value: object, style: int | None, formats: list[str]) -> str:
+    if value.__class__ is str:
+        return value  # type: ignore[return-value]
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        code = formats[style] if style is not None and style < len(formats) else "General"
+        return render_number(value, code)
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return render_date(value)
+    return "" if value is None else str(value)
+
+
+def is_metadata_sheet(name: str, rows: list[list[object]]) -> bool:
+    """The hidden sheet jixiao's templates carry (schema version, policy), recognized by name and schema row."""
+    return name == METADATA_SHEET and any(r[:1] == ["schema"] and str(r[1:2] and r[1]).startswith(METADATA_SCHEMA)
+                                          for r in rows[:3])
+
+
+@register("xlsx", is_xlsx, priority=10)
+def read_xlsx(data: bytes, file: str) -> Grid:
+    with open_zip(data, file) as zf:
+        formats = _formats(zf, file)
+        paths = _sheet_paths(zf, file)
+        sheet_xml = [read_member(zf, p, file) if p in zf.NameToInfo else b"" for p in paths]
+    try:
+        wb = CalamineWorkbook.from_object(io.BytesIO(data))
+    except (CalamineError, ValueError, OSError) as exc:
+        raise UnreadableFile(file, f"xlsx 文件已损坏，无法打开（{exc}）") from None
+    grid = Grid(file=file, format="xlsx")
+    for index, meta in enumerate(wb.sheets_metadata):
+        name = meta.name
+        try:
+            rows = wb.get_sheet_by_index(index).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError) as exc:
+            raise UnreadableFile(file, f"工作表“{name}”无法读取（{exc}）") from None
+        if is_metadata_sheet(name, rows):
+            continue  # jixiao's own template metadata: about the file, not part of any form
+        xml = sheet_xml[index] if index < len(sheet_xml) else b""
+        styles: dict[tuple[int, int], int] | None = None
+        hidden = _hidden_rows(xml)
+        before = len(grid.rows)
+        for r, values in enumerate(rows):
+            if all(v.__class__ is str for v in values):
+                texts = values
+            else:
+                if styles is None:
+                    styles = _styles(xml)
+                texts = [_text(v, styles.get((r, c)), formats) for c, v in enumerate(values)]
+            add_row(grid, texts, Place(sheet=name, row=r + 1),
+                    lambda c, r=r, name=name: Place(col=c + 1, sheet=name, cell=f"{_letters(c)}{r + 1}"))
+            if r in hidden and len(grid.rows) > before and grid.rows[-1].place.row == r + 1:
+                grid.warnings.append(f"工作表“{name}”第{r + 1}行是隐藏行，其内容已照常读取")
+        if len(grid.rows) > before and str(meta.visible).rsplit(".", 1)[-1] in ("Hidden", "VeryHidden"):
+            grid.warnings.append(f"工作表“{name}”是隐藏的工作表，其内容已照常读取")
+    return grid

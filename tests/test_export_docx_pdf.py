@@ -1,0 +1,80 @@
+"""Word and PDF exports of the seed forms: the table as published (merged cells, printed values),
+and a PDF printed by LibreOffice whose Chinese text is real text in an embedded CJK font."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import docx
+import pytest
+
+from jixiao.export import get_exporter
+from jixiao.export.docx import form_docx
+from jixiao.export.layout import NCOLS
+from jixiao.ingest.recognize import read_path
+from jixiao.office import soffice
+from jixiao.scoring import get_policy
+from jixiao.values import fmt
+
+from .conftest import SEEDS
+
+NATIONAL = get_policy("national")
+
+
+def _texts(table) -> list[list[str]]:
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_docx_is_the_published_table_with_merged_cells() -> None:
+    ev = read_path(SEEDS[0]).evaluations[0]
+    document = docx.Document(io.BytesIO(form_docx(ev, NATIONAL)))
+    assert document.paragraphs[0].text == "项目支出绩效自评表"
+    (table,) = document.tables
+    rows = _texts(table)
+    assert all(len(r) == NCOLS for r in rows)
+    assert ["项目名称"] + ["人大宣传"] * (NCOLS - 1) == rows[1]  # the name cell spans the row
+    funds = next(r for r in rows if r[1] == "年度资金总额")
+    assert funds[2:8] == ["1300000.00", "1300000.00", "1299270.00", "10", "99.94", "9.99"]
+    # 产出(50分) merged down over its six indicator rows, 数量 over its three.
+    level1 = [r[1] for r in rows if r[3] and r[0] == "绩效指标"]
+    assert level1[1:7] == ["产出(50分)"] * 6
+    assert sum(1 for r in rows if r[2] == "数量") == 3
+    total = next(r for r in rows if r[0] == "总分")
+    assert total[6:8] == ["100", "97.99"]
+    note = next(r for r in rows if r[3] == "编印季刊数(期)")[8]
+    assert note.startswith("《龙岗人大》内刊") and "\n改进措施" not in note[:5]
+    section = document.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+    fonts = {r.font.name for p in document.paragraphs for r in p.runs}
+    assert fonts == {"宋体"}
+
+
+def test_docx_keeps_words_printed_in_numeric_cells_and_every_indicator() -> None:
+    for seed in SEEDS:
+        for ev in read_path(seed).evaluations:
+            rows = _texts(docx.Document(io.BytesIO(form_docx(ev, NATIONAL))).tables[0])
+            names = [r[3] for r in rows if r[0] == "绩效指标" and r[3] != "三级指标"]
+            assert names == [i.name or "" for i in ev.indicators] or not ev.indicators, (seed.name, ev.project.name)
+            shown = "\n".join("|".join(r) for r in rows)
+            for inv in ev.invalid:
+                assert inv.text in shown
+
+
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice 或 poppler-utils 未安装：scripts/setup-system.sh 安装它们")
+def test_pdf_export_prints_chinese_with_an_embedded_cjk_font(tmp_path) -> None:
+    doc = read_path(SEEDS[2])  # Word-dump layout, 万元 forms
+    items = [(ev, tmp_path / f"form{n}.pdf") for n, ev in enumerate(doc.evaluations[:2])]
+    get_exporter("pdf").write(items, NATIONAL)
+    for ev, path in items:
+        assert path.read_bytes().startswith(b"%PDF")
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+        flat = re.sub(r"\s", "", text)
+        assert "项目支出绩效自评表" in flat and re.sub(r"\s", "", ev.project.name) in flat
+        for label in ("年初预算数", "预期目标", "实际完成情况", "一级指标", "总分", fmt(ev.funds.total.rate)):
+            assert label in text, label
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+        assert "CJK" in fonts, fonts  # the Chinese glyphs come from Noto CJK, not a box-drawing fallback
