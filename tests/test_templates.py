@@ -224,3 +224,13 @@ def test_flattened_unfilled_form_leaves_its_empty_scores_unread() -> None:
     assert any("合计行只有一个数值" in w for w in ev.warnings)
     assert any(w.endswith("“450.00 450.00 10”缺少空白单元格，无法确定各自对应的列，未读取") and "总额行" in w
                for w in ev.warnings)
+
+
+def test_close_recognition_is_named_in_the_warnings() -> None:
+    text = (EXAMPLES / "000_eb8848fd7a2ae03f.txt").read_text(encoding="utf-8")
+    text = text.replace("项目支出绩效自评表", "项目绩效自评表")  # a Chongqing-style title on a national table
+    ev = read_bytes(text.encode("utf-8"), "x.txt").evaluations[0]
+    assert ev.template == "national"
+    assert ev.warnings[0].startswith("模板识别不明确") and "--template chongqing" in ev.warnings[0]
+    seeds = [ev for p in sorted(EXAMPLES.glob("*.txt")) for ev in read_path(p).evaluations]
+    assert not [w for ev in seeds for w in ev.warnings if w.startswith("模板识别不明确")]

@@ -84,16 +84,23 @@ def probe(rows: list[Row]) -> str:
     return "|".join({k for row in rows[:PROBE_ROWS] for k in row.keys()})
 
 
-def choose(segment: Segment, title_key: str = "") -> tuple[FormTemplate, int]:
-    """The best-scoring template for one form; the first registered (national) on a tie or no evidence."""
+# Scores closer than this leave the choice in doubt: the form says so and names --template.
+CLEAR_MARGIN = 3
+
+
+def choose(segment: Segment, title_key: str = "") -> tuple[FormTemplate, str | None]:
+    """The best-scoring template for one form (the first registered, national, on a tie), and a
+    warning when the runner-up scored nearly as well."""
     text = probe(segment.rows)
     found = set(_labels_pattern().findall(text))
-    best, best_score = next(iter(TEMPLATES.values())), -1
-    for template in TEMPLATES.values():
-        s = template.score(title_key, text, found)
-        if s > best_score:
-            best, best_score = template, s
-    return best, best_score
+    ranked = sorted(((t.score(title_key, text, found), n, t) for n, t in enumerate(TEMPLATES.values())),
+                    key=lambda r: (-r[0], r[1]))
+    (best_score, _, best), (second_score, _, second) = ranked[0], ranked[1]
+    doubt = None
+    if best_score - second_score < CLEAR_MARGIN:
+        doubt = (f"模板识别不明确：{best.name}（{best_score}分）与{second.name}（{second_score}分）接近，"
+                 f"按{best.title}读取；如有误，可用 --template {second.name} 指定")
+    return best, doubt
 
 
 def title_words() -> list[str]:
