@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import subprocess
+from decimal import Decimal
 
 import docx
 import pytest
@@ -15,9 +16,10 @@ from jixiao.export import get_exporter
 from jixiao.export.docx import form_docx
 from jixiao.export.layout import NCOLS
 from jixiao.ingest.recognize import read_path
+from jixiao.model import FundsRow
 from jixiao.office import soffice
 from jixiao.scoring import get_policy
-from jixiao.values import fmt
+from jixiao.values import Money, fmt
 
 from .conftest import SEEDS
 
@@ -78,3 +80,20 @@ def test_pdf_export_prints_chinese_with_an_embedded_cjk_font(tmp_path) -> None:
             assert label in text, label
         fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
         assert "CJK" in fonts, fonts  # the Chinese glyphs come from Noto CJK, not a box-drawing fallback
+
+
+def test_fields_of_other_templates_are_written_after_the_remarks() -> None:
+    """A Sichuan or Chongqing form exported to the national layout keeps what that layout has no cell for."""
+    ev = read_path(SEEDS[0]).evaluations[0]
+    ev.template, ev.report_code, ev.conclusion, ev.problems = "sichuan", "510000_0013zp", "总体完成年度目标。", "宣传覆盖面不足。"
+    ev.project.finance_manager = "李四"
+    ev.funds.special_account = FundsRow(full_year=Money(Decimal(0), "元"), reason="未安排专户资金")
+    ev.indicators[0].coefficient, ev.indicators[0].core = Decimal(80), True
+    rows = _texts(docx.Document(io.BytesIO(form_docx(ev, NATIONAL))).tables[0])
+    labelled = {r[0]: r[1] for r in rows}
+    assert labelled["报表编号"] == "510000_0013zp" and labelled["财务负责人"] == "李四"
+    assert labelled["评价结论"] == "总体完成年度目标。" and labelled["存在问题"] == "宣传覆盖面不足。"
+    assert labelled["预算执行原因"] == "财政专户管理资金：未安排专户资金"
+    assert labelled["指标补充"] == "指标1「纸媒版面数量(个)」：得分系数 80%，核心指标"
+    assert any(r[1] == "财政专户管理资金" and r[3] == "0" for r in rows)
+    assert [r[0] for r in rows].index("备注") < [r[0] for r in rows].index("报表编号")
