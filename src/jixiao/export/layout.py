@@ -25,7 +25,7 @@ Value = str | Decimal | int | None
 NCOLS = 9
 # Relative column widths (millimetres on the Word page): labels, money columns that fit "1300000.00" at
 # 9 points, narrow score columns, a wide deviation-note column.
-WIDTHS = (19, 23, 23, 23, 23, 19, 13, 13, 24)
+WIDTHS = (18, 21, 21, 24, 21, 19, 12, 12, 32)
 DASH = "—"
 LAYOUT_SCHEMA = f"{METADATA_SCHEMA}1"
 
