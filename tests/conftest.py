@@ -25,3 +25,30 @@ def seed_paths() -> list[Path]:
 
 
 os.environ.setdefault("COLUMNS", "200")
+
+
+# ------------------------------------------------------------------ databases for the store
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server for the session; skips (with the reason) only when none can start."""
+    from .pgcluster import ClusterUnavailable, start
+
+    try:
+        cluster = start()
+    except ClusterUnavailable as exc:
+        pytest.skip(f"PostgreSQL 不可用：{exc}")
+    yield cluster
+    cluster.stop()
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path: Path) -> str:
+    """An empty store on each database the project supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    cluster = request.getfixturevalue("pg_cluster")
+    return cluster.create_database(f"jx_{os.getpid()}_{next(_databases)}")

@@ -13,11 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .checks import SEVERITY_ORDER, iter_catalogue
+from .checks import SEVERITY_ORDER, SEVERITY_STYLE, SEVERITY_ZH, iter_catalogue
 from .export.json import department_list_json, evaluation_json
 from .pipeline import CheckedDocument, FileFailure, check_document, load
 from .scoring import POLICIES
 from .scoring.rounding import show
+from .store import commands as store
 from .templates import TEMPLATES
 from .templates.commands import list_templates
 from .values import fmt
@@ -32,8 +33,6 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="输出机器可读的 JSO
 PolicyOpt = Annotated[str | None, typer.Option("--policy", help="评分规则，见 jixiao policies（默认按各表的模板）")]
 TemplateOpt = Annotated[str | None, typer.Option("--template", help="强制按此模板读取，见 jixiao templates")]
 
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _known(name: str | None, registry: dict[str, Any], what: str) -> None:
@@ -108,14 +107,14 @@ def _check_json(checked: CheckedDocument) -> list[dict[str, Any]]:
 def _print_checked(checked: CheckedDocument, min_severity: str) -> None:
     doc = checked.doc
     table = Table(title=f"{doc.file}（{len(doc.evaluations)} 张表）", title_justify="left")
-    for col in ("#", "项目名称", "执行率 印/算", "总分 印/算", "错误", "警告", "提示"):
+    for col in ("#", "项目名称", "模板", "执行率 印/算", "总分 印/算", "错误", "警告", "提示"):
         table.add_column(col, justify="left" if col == "项目名称" else "right")
     for r in checked.results:
         ev, rec = r.ev, r.recomputed
         rate_printed = fmt(ev.funds.total.rate) if ev.funds.total and ev.funds.total.rate is not None else "—"
         total_printed = fmt(ev.total.score) if ev.total and ev.total.score is not None else "—"
         errors = r.count("error")
-        table.add_row(str(ev.source.form_index + 1), ev.project.name or "（无名称）",
+        table.add_row(str(ev.source.form_index + 1), ev.project.name or "（无名称）", ev.template,
                       f"{rate_printed} / {show(rec.rate) if rec.rate is not None else '—'}",
                       f"{total_printed} / {show(rec.total) if rec.total is not None else '—'}",
                       f"[bold red]{errors}[/]" if errors else "0", str(r.count("warning")), str(r.count("info")))
@@ -205,6 +204,10 @@ def policies() -> None:
 from .export.commands import register as register_export  # noqa: E402 - the commands use this module's options
 
 register_export(app)
+
+app.command("import")(store.import_files)
+app.command()(store.summary)
+app.command()(store.findings)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

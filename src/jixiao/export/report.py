@@ -18,7 +18,7 @@ from typing import Iterable
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..checks import CheckResult, Finding
+from ..checks import SEVERITY_ZH, CheckResult, Finding
 from ..errors import ExportError
 from ..model import COLUMN_ZH, FUNDS_ROW_ZH, DepartmentList, Evaluation
 from ..pipeline import FileFailure, check_document, load
@@ -28,7 +28,6 @@ from ..text import label_key
 from ..values import Money, fmt
 from .chart import Bar, scores_chart
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 NO_UNIT = "（未注明主管部门）"
 _INDICATOR_FIELD = re.compile(r"indicators\[(\d+)\](?:\.(\w+))?")
 INDICATOR_ZH = {"name": "三级指标", "target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分",

@@ -10,8 +10,8 @@ a template is one module here plus its fixtures.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
 
 from ..ingest.grid import Row
 from ..ingest.layouts.base import Segment
@@ -34,6 +34,8 @@ class FormTemplate:
     breakdowns: tuple[tuple[str, ...], ...] = ()  # funds rows that must add up to the total row
     department_wide: bool = False
     anchors: frozenset[str] = frozenset()  # labels that begin a row, for flattened text
+    row_names: Mapping[str, str] = field(default_factory=dict)  # funds rows as this template prints them
+    has_notes: bool = True  # whether indicators have a 偏差原因 column to fill when points are lost
 
     def title_score(self, title_key: str) -> int:
         """A title word counts by its length, so 部门预算项目支出绩效自评表 beats 项目支出绩效自评表."""

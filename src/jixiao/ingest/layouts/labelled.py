@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Mapping
 
 from ...model import FUNDS_ROW_ZH, Evaluation, FundsRow, Indicator, Total
 from ...scoring.policy import with_unit
-from ...scoring.rounding import HUNDRED
+from ...scoring.rounding import HUNDRED, places, quantum
 from ...text import clean, label_key
 from ...values import Money, MoneyUnit, NotANumber, parse_measure, parse_number
 from ..grid import Cell, Row
@@ -35,6 +36,7 @@ _OPERATOR = {"＝": "=", "≧": "≥", "≦": "≤", ">=": "≥", "<=": "≤", "
 _ENUM = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.、．]\s*)+")
 _POINTS = re.compile(r"[(（](?:\d+(?:\.\d+)?分|万元|元)[)）]$")
 _CODE_NAME = re.compile(r"^([0-9A-Za-z]{10,})\s*[-－—_]\s*(.+)$")
+_LEVEL_POINTS = re.compile(r"(.+?)\((\d+(?:\.\d+)?)分\)")
 _YES = {"是": True, "否": False}
 
 
@@ -69,7 +71,8 @@ def _funds_kind(spec: LayoutSpec, key: str) -> str | None:
     return spec.funds_rows.get(key.removeprefix("其中").lstrip(":"))
 
 
-def _section_key(key: str) -> str:
+def section_key(key: str) -> str:
+    """A part label without its numbering and points: "2.项目实施内容及过程概述" → "项目实施内容及过程概述"."""
     return _POINTS.sub("", _ENUM.sub("", key))
 
 
@@ -89,6 +92,24 @@ def _join(cells: list[Cell]) -> Cell:
     if len(cells) == 1:
         return cells[0]
     return Cell(" ".join(c.text for c in cells), cells[0].place)
+
+
+def _leading_columns_agree(order: list[str], values: list[Cell]) -> bool:
+    """Fewer numbers than columns, the empty ones trailing: accepted only when 执行数÷预算数 gives the printed rate."""
+    cand = dict(zip(order, (c.text for c in values)))
+    if len(values) >= len(order) or not {"full_year", "executed", "rate"} <= cand.keys():
+        return False
+    if not all(f in NUMERIC and _is_number(t) for f, t in cand.items()):
+        return False
+    try:
+        budget, executed = parse_number(cand["full_year"]), parse_number(cand["executed"])
+        rate = parse_number(cand["rate"], percent=True)
+    except NotANumber:
+        return False
+    if budget is None or executed is None or rate is None:
+        return False
+    exact = executed / budget * HUNDRED if budget else Decimal(0)
+    return abs(exact - rate) <= quantum(places(rate))
 
 
 @dataclass
@@ -123,7 +144,7 @@ class LabelledParser(FormParser):
         first = next((i for i, k in enumerate(keys) if k), None)
         if first is None:
             return
-        lead = _section_key(keys[first])
+        lead = section_key(keys[first])
         if self.report_code(row, keys, first):
             return
         if lead in spec.total_labels:
@@ -170,7 +191,7 @@ class LabelledParser(FormParser):
                 self.ev.locators["year"] = nonempty[0][0].place
             return
         for c, k in zip(cells, keys):
-            if k and _section_key(k) in self.spec.sections:
+            if k and section_key(k) in self.spec.sections:
                 self.use(c)
                 if m := MONEY_UNIT.search(k):
                     self.unit = m.group(1)  # type: ignore[assignment]
@@ -190,6 +211,20 @@ class LabelledParser(FormParser):
             self.ev.report_code = value
             self.ev.locators["report_code"] = cell.place
         return True
+
+    def total_row(self, row: Row, index: int) -> None:
+        """合计 under the indicator table's 权重 and 得分 columns; by count where columns are unknown."""
+        cols = {f: i for i, f in self.ind_cols.items()}
+        if self.flat or "weight" not in cols or "score" not in cols or self.ev.total is not None:
+            super().total_row(row, index)
+            return
+        cells = row.cells
+        total = Total()
+        total.weight = self.number(cells[cols["weight"]] if cols["weight"] < len(cells) else None, "total.weight")
+        total.score = self.number(cells[cols["score"]] if cols["score"] < len(cells) else None, "total.score")
+        self.use(cells[index])
+        self.ev.locators["total"] = row.place
+        self.ev.total = total
 
     # ------------------------------------------------------------ header
     def header_row(self, row: Row, keys: list[str]) -> None:
@@ -281,7 +316,7 @@ class LabelledParser(FormParser):
     def goals_row(self, cells: list[Cell], keys: list[str]) -> None:
         cols = self.goal_cols
         for i, (c, k) in enumerate(zip(cells, keys)):
-            if not k or id(c) in self.used or _section_key(k) in self.spec.sections:
+            if not k or id(c) in self.used or section_key(k) in self.spec.sections:
                 self.use(c)
                 continue
             part = cols[min(cols, key=lambda col: abs(col - i))]
@@ -332,11 +367,12 @@ class LabelledParser(FormParser):
             self.warn(row.place, f"重复的{FUNDS_ROW_ZH[kind]}行，保留第一行")
             return
         self.funds_raw[kind] = placed
+        self.ev.locators[f"funds.{kind}"] = row.place
 
     def flat_funds(self, values: list[Cell], kind: str) -> dict[str, Cell]:
         """Values of a flattened funds row: by count, or split at the one '%' value; else unplaced."""
         order = [self.funds_cols[i] for i in sorted(self.funds_cols)]
-        if len(values) == len(order):
+        if len(values) == len(order) or _leading_columns_agree(order, values):
             return dict(zip(order, values))
         rates = [n for n, c in enumerate(values) if c.text.strip().endswith("%")]
         if len(rates) == 1 and "rate" in order:
@@ -382,7 +418,7 @@ class LabelledParser(FormParser):
         for i, (c, k) in enumerate(zip(cells, keys)):
             fld = self.ind_cols.get(i)
             if fld is None:
-                if k and _section_key(k) in self.spec.sections:
+                if k and section_key(k) in self.spec.sections:
                     self.use(c)
                 continue
             if fld in ("level1", "level2"):
@@ -396,6 +432,8 @@ class LabelledParser(FormParser):
         if not key:
             return
         kind = label_kind(key)
+        if kind is None and (m := _LEVEL_POINTS.fullmatch(key)):
+            kind = (1, m.group(1), Decimal(m.group(2)))  # a department's own level ("履职效能(50分)")
         name = kind[1] if kind is not None and kind[0] > 0 else clean(cell.text)
         if kind is not None and kind[2] is not None and name not in self.ev.level1_weights:
             self.ev.level1_weights[name] = kind[2]

@@ -34,6 +34,14 @@ def read_ole(data: bytes, file: str) -> Grid:
     raise UnsupportedFormat(file, "OLE 复合文档，但既不是 Word 也不是 Excel 文件")
 
 
+@register("zip", lambda data: data.startswith(ZIP_MAGIC), priority=1)
+def read_zip(data: bytes, file: str) -> Grid:
+    """A zip none of the office readers claimed: broken (truncated download) or some other archive."""
+    with open_zip(data, file):
+        pass
+    raise UnsupportedFormat(file, "zip 压缩包，但不是 xlsx、docx、odt 或 ods 文件")
+
+
 def _is_odf(data: bytes) -> bool:
     return data.startswith(ZIP_MAGIC) and "mimetype" in zip_names(data) and b"opendocument" in data[30:120]
 

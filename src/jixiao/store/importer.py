@@ -1,0 +1,239 @@
+"""Batch import: files and folders in, one transaction per file, parsing spread over processes.
+
+Idempotent and resumable: a file is identified by the SHA-256 of its bytes and is
+skipped when the store already holds it, and each file's rows are committed together
+or not at all, so re-running after a crash (even kill -9) completes the store without
+duplicating anything. A project seen again for the same year (by code, else by
+department and normalized name) from another file becomes a new version; the version
+from the most recently modified file is the current one, older ones are kept.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import multiprocessing
+import os
+import signal
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Iterable, Iterator
+
+from sqlalchemy import Connection, Engine, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError, StatementError
+
+from ..errors import UnreadableFile
+from ..pipeline import FileFailure, expand
+from .db import _first_line
+from .rows import FileRows, FormRows, file_rows
+from .schema import DepartmentListRow, EvaluationRow, FindingRow, IndicatorRow, ListItemRow, SourceFile
+
+E = EvaluationRow.__table__
+_CHUNK = 500
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+@dataclass(slots=True)
+class Skipped:
+    file: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ImportReport:
+    files_seen: int = 0
+    imported: int = 0
+    forms: int = 0
+    lists: int = 0
+    new_versions: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    failed: list[FileFailure] = field(default_factory=list)
+
+
+Progress = Callable[[str, str], None]
+"""Called once per file to import with (file, outcome): "imported", "skipped" or "failed"."""
+
+
+def sha256_file(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def plan(paths: Iterable[str | os.PathLike[str]], engine: Engine, report: ImportReport) -> list[tuple[str, str]]:
+    """(file, sha256) of the files still to import; files already stored or repeated are skipped."""
+    with engine.connect() as conn:
+        known = set(conn.scalars(select(SourceFile.sha256)))
+    todo: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    for p in expand(paths):
+        file = str(p.resolve()) if p.exists() else str(p)
+        report.files_seen += 1
+        try:
+            digest = sha256_file(file)
+        except OSError as exc:
+            err = UnreadableFile(file, exc.strerror or str(exc))
+            report.failed.append(FileFailure(file, err.code, err.message))
+            continue
+        if digest in known:
+            report.skipped.append(Skipped(file, "已导入（内容相同的文件已在库中）"))
+        elif digest in seen:
+            report.skipped.append(Skipped(file, f"与本批的 {seen[digest]} 内容相同"))
+        else:
+            seen[digest] = file
+            todo.append((file, digest))
+    return todo
+
+
+def _rows_inline(todo: list[tuple[str, str]], policy: str) -> Iterator[FileRows | FileFailure]:
+    for file, digest in todo:
+        yield file_rows(file, digest, policy)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end with the importing process, even when it is killed with kill -9."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers then end when their queue closes
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _rows_parallel(todo: list[tuple[str, str]], policy: str, workers: int) -> Iterator[FileRows | FileFailure]:
+    """Results in input order, with a bounded number in flight so memory stays flat."""
+    # spawn, not fork: the progress bar runs a thread, and forking a threaded process can deadlock;
+    # not forkserver: its server would outlive a killed importer.
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        pending: deque[tuple[str, Future[FileRows | FileFailure]]] = deque()
+        items = iter(todo)
+        for file, digest in items:
+            pending.append((file, pool.submit(file_rows, file, digest, policy)))
+            if len(pending) >= workers * 4:
+                break
+        while pending:
+            file, fut = pending.popleft()
+            nxt = next(items, None)
+            if nxt is not None:
+                pending.append((nxt[0], pool.submit(file_rows, nxt[0], nxt[1], policy)))
+            try:
+                yield fut.result()
+            except Exception as exc:  # noqa: BLE001 - a worker that died takes only its file down
+                yield FileFailure(file, "internal-error", f"{file}: 读取进程异常退出（{type(exc).__name__}: {exc}）")
+
+
+def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, workers: int = 1,
+                 policy: str = "national", progress: Progress | None = None,
+                 on_plan: Callable[[int], None] | None = None) -> ImportReport:
+    """Import files and folders into the store; never raises for a bad file (see the report)."""
+    report = ImportReport()
+    tick = progress or (lambda _file, _outcome: None)
+    todo = plan(paths, engine, report)
+    if on_plan:
+        on_plan(len(todo))
+    results = _rows_parallel(todo, policy, workers) if workers > 1 and len(todo) > 1 else _rows_inline(todo, policy)
+    for item in results:
+        if isinstance(item, FileFailure):
+            report.failed.append(item)
+            tick(item.file, "failed")
+            continue
+        file = item.source["path"]
+        try:
+            with engine.begin() as conn:
+                report.new_versions += write_file(conn, item)
+        except IntegrityError:
+            # Another importer stored the same bytes meanwhile: the unique hash keeps one copy.
+            report.skipped.append(Skipped(file, "已导入（另一个导入进程刚刚写入）"))
+            tick(file, "skipped")
+            continue
+        except (StatementError, SQLAlchemyError) as exc:
+            report.failed.append(FileFailure(file, "store-error", f"{file}: 写入数据库失败：{_first_line(exc)}"))
+            tick(file, "failed")
+            continue
+        report.imported += 1
+        report.forms += len(item.forms)
+        report.lists += len(item.lists)
+        tick(file, "imported")
+    return report
+
+
+def _insert_returning_ids(conn: Connection, table: Table, rows: list[dict]) -> list[int]:
+    if not rows:
+        return []
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(conn.execute(stmt, rows).scalars())
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
+    if rows:
+        conn.execute(insert(table), rows)
+
+
+def _aware(dt: datetime) -> datetime:
+    # SQLite hands back naive datetimes; the importer always writes UTC.
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def _assign_versions(conn: Connection, forms: list[FormRows], modified_at: datetime) -> list[int]:
+    """Set version and is_current on each form; returns the ids of stored rows that stop being current."""
+    keys = sorted({f.evaluation["project_key"] for f in forms if f.evaluation["project_key"]})
+    latest: dict[tuple[str, int | None], int] = {}
+    current: dict[tuple[str, int | None], tuple[datetime, int | FormRows]] = {}
+    for start in range(0, len(keys), _CHUNK):
+        for row_id, key, year, version, is_current, mtime in conn.execute(
+                select(E.c.id, E.c.project_key, E.c.year, E.c.version, E.c.is_current, SourceFile.modified_at)
+                .join(SourceFile, SourceFile.id == E.c.source_file_id)
+                .where(E.c.project_key.in_(keys[start:start + _CHUNK]))):
+            latest[(key, year)] = max(version, latest.get((key, year), 0))
+            if is_current:
+                current[(key, year)] = (_aware(mtime), row_id)
+    demoted: list[int] = []
+    mtime = _aware(modified_at)
+    for form in forms:
+        ev = form.evaluation
+        if not ev["project_key"]:
+            ev["version"], ev["is_current"] = 1, True
+            continue
+        k = (ev["project_key"], ev["year"])
+        ev["version"] = latest[k] = latest.get(k, 0) + 1
+        prev = current.get(k)
+        # A later form of the same file, or a file modified later, is the newer version.
+        ev["is_current"] = prev is None or mtime >= prev[0]
+        if not ev["is_current"]:
+            continue
+        if prev is not None:
+            older = prev[1]
+            if isinstance(older, FormRows):
+                older.evaluation["is_current"] = False
+            else:
+                demoted.append(older)
+        current[k] = (mtime, form)
+    return demoted
+
+
+def write_file(conn: Connection, rows: FileRows) -> int:
+    """Insert one file's rows inside the caller's transaction; returns how many forms are a new version."""
+    source = dict(rows.source, imported_at=datetime.now(timezone.utc))
+    (file_id,) = _insert_returning_ids(conn, SourceFile.__table__, [source])
+    demoted = _assign_versions(conn, rows.forms, rows.source["modified_at"])
+    ev_ids = _insert_returning_ids(conn, E, [dict(f.evaluation, source_file_id=file_id) for f in rows.forms])
+    _insert(conn, IndicatorRow.__table__,
+            [dict(i, evaluation_id=eid) for f, eid in zip(rows.forms, ev_ids) for i in f.indicators])
+    findings = [dict(x, source_file_id=file_id, evaluation_id=eid, list_id=None)
+                for f, eid in zip(rows.forms, ev_ids) for x in f.findings]
+    list_ids = _insert_returning_ids(conn, DepartmentListRow.__table__,
+                                     [dict(lst.department_list, source_file_id=file_id) for lst in rows.lists])
+    _insert(conn, ListItemRow.__table__,
+            [dict(i, list_id=lid) for lst, lid in zip(rows.lists, list_ids) for i in lst.items])
+    findings += [dict(x, source_file_id=file_id, evaluation_id=None, list_id=lid)
+                 for lst, lid in zip(rows.lists, list_ids) for x in lst.findings]
+    _insert(conn, FindingRow.__table__, findings)
+    for start in range(0, len(demoted), _CHUNK):
+        conn.execute(update(E).where(E.c.id.in_(demoted[start:start + _CHUNK])).values(is_current=False))
+    return sum(1 for f in rows.forms if f.evaluation["version"] > 1)

@@ -1,0 +1,173 @@
+"""Reading the store back: evaluations (as JSON or as model objects), findings, department lists.
+
+Exporters and reports use :func:`load_evaluations`; the CLI's ``summary`` and ``findings``
+build on the same functions. Each accepts an open engine or a ``--db`` value (None means
+``JIXIAO_DB`` or the default file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, Select, null, select
+
+from ..checks import SEVERITY_ORDER
+from ..model import Evaluation
+from ..text import label_key
+from .db import open_store
+from .rebuild import evaluation_from_json
+from .schema import DepartmentListRow, EvaluationRow, FindingRow, ListItemRow, SourceFile
+
+Db = Engine | str | None
+
+
+def engine_of(db: Db) -> Engine:
+    return db if isinstance(db, Engine) else open_store(db)
+
+
+@dataclass(slots=True, frozen=True)
+class Filters:
+    """Which stored forms a query covers; by default the current version of every form."""
+
+    year: int | None = None
+    department: str | None = None
+    all_versions: bool = False
+
+    def apply(self, stmt: Select[Any]) -> Select[Any]:
+        if not self.all_versions:
+            stmt = stmt.where(EvaluationRow.is_current)
+        if self.year is not None:
+            stmt = stmt.where(EvaluationRow.year == self.year)
+        if self.department:
+            stmt = stmt.where(EvaluationRow.department_key == label_key(self.department))
+        return stmt
+
+
+@dataclass(slots=True)
+class StoredEvaluation:
+    id: int
+    version: int
+    is_current: bool
+    file: str
+    sha256: str
+    document: dict[str, Any]
+    checked: dict[str, Any]
+    places: dict[str, Any]
+    findings: list[dict[str, Any]]
+
+    def evaluation(self) -> Evaluation:
+        return evaluation_from_json(self.document, self.places)
+
+    def check_json(self) -> dict[str, Any]:
+        """The ``jixiao/check@1`` object ``jixiao check --json`` printed for this form."""
+        return {"schema": "jixiao/check@1", "source": self.document["source"],
+                "project": {"name": self.document["project"]["name"], "code": self.document["project"]["code"]},
+                "policy": self.checked["policy"], "findings": self.findings, "recomputed": self.checked["recomputed"],
+                "warnings": self.document["warnings"]}
+
+
+_FINDING_FIELDS = ("code", "severity", "field", "message", "expected", "found", "locator")
+
+
+def load_stored(db: Db = None, filters: Filters = Filters()) -> list[StoredEvaluation]:
+    """Stored forms with their JSON, check results and places, ordered by file and form."""
+    engine = engine_of(db)
+    stmt = filters.apply(
+        select(EvaluationRow.id, EvaluationRow.version, EvaluationRow.is_current, SourceFile.path, SourceFile.sha256,
+               EvaluationRow.document, EvaluationRow.checked, EvaluationRow.places)
+        .join(SourceFile, SourceFile.id == EvaluationRow.source_file_id)
+        .order_by(SourceFile.id, EvaluationRow.form_index))
+    with engine.connect() as conn:
+        out = [StoredEvaluation(*row, findings=[]) for row in conn.execute(stmt)]
+        by_id = {s.id: s for s in out}
+        cols = [getattr(FindingRow, f) for f in _FINDING_FIELDS]
+        for start in range(0, len(out), 500):
+            ids = [s.id for s in out[start:start + 500]]
+            for row in conn.execute(select(FindingRow.evaluation_id, *cols)
+                                    .where(FindingRow.evaluation_id.in_(ids)).order_by(FindingRow.id)):
+                by_id[row[0]].findings.append(dict(zip(_FINDING_FIELDS, row[1:])))
+    return out
+
+
+def load_evaluations(db: Db = None, filters: Filters = Filters()) -> list[Evaluation]:
+    """Stored forms as :class:`~jixiao.model.Evaluation` objects, as the parser made them."""
+    return [s.evaluation() for s in load_stored(db, filters)]
+
+
+@dataclass(slots=True)
+class FindingView:
+    code: str
+    severity: str
+    message: str
+    field: str
+    expected: str | None
+    found: str | None
+    locator: str | None
+    project: str | None
+    year: int | None
+    department: str | None
+    file: str
+
+
+def load_findings(db: Db = None, filters: Filters = Filters(), code: str | None = None,
+                  severity: str | None = None) -> list[FindingView]:
+    """Findings of stored forms and department lists, most severe first."""
+    engine = engine_of(db)
+    cols = (FindingRow.code, FindingRow.severity, FindingRow.message, FindingRow.field, FindingRow.expected,
+            FindingRow.found, FindingRow.locator)
+    forms = filters.apply(
+        select(*cols, EvaluationRow.project_name, EvaluationRow.year, EvaluationRow.department, SourceFile.path)
+        .join(EvaluationRow, EvaluationRow.id == FindingRow.evaluation_id)
+        .join(SourceFile, SourceFile.id == FindingRow.source_file_id))
+    lists = (select(*cols, DepartmentListRow.title, null(), DepartmentListRow.department, SourceFile.path)
+             .join(DepartmentListRow, DepartmentListRow.id == FindingRow.list_id)
+             .join(SourceFile, SourceFile.id == FindingRow.source_file_id))
+    rows: list[FindingView] = []
+    with engine.connect() as conn:
+        for stmt in (forms, lists):
+            if code:
+                stmt = stmt.where(FindingRow.code == code)
+            if severity:
+                stmt = stmt.where(FindingRow.severity == severity)
+            rows += [FindingView(*r) for r in conn.execute(stmt.order_by(FindingRow.id))]
+    rows.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
+    return rows
+
+
+@dataclass(slots=True)
+class StoredListItem:
+    seq: str | None
+    name: str
+    amount: Decimal | None
+    score: Decimal | None
+    grade: str | None
+
+
+@dataclass(slots=True)
+class StoredList:
+    source_file_id: int
+    title: str | None
+    department: str | None
+    money_unit: str | None
+    total_amount: Decimal | None
+    file: str
+    items: list[StoredListItem]
+
+
+def load_department_lists(db: Db = None) -> list[StoredList]:
+    engine = engine_of(db)
+    with engine.connect() as conn:
+        heads = conn.execute(
+            select(DepartmentListRow.id, DepartmentListRow.source_file_id, DepartmentListRow.title, DepartmentListRow.department,
+                   DepartmentListRow.money_unit, DepartmentListRow.total_amount, SourceFile.path)
+            .join(SourceFile, SourceFile.id == DepartmentListRow.source_file_id)
+            .order_by(DepartmentListRow.id)).all()
+        items: dict[int, list[StoredListItem]] = {h[0]: [] for h in heads}
+        for lid, *rest in conn.execute(
+                select(ListItemRow.list_id, ListItemRow.seq, ListItemRow.name, ListItemRow.amount, ListItemRow.score,
+                       ListItemRow.grade).order_by(ListItemRow.list_id, ListItemRow.position)):
+            items[lid].append(StoredListItem(*rest))
+    return [StoredList(*h[1:], items=items[h[0]]) for h in heads]
+

@@ -1,0 +1,60 @@
+"""The model back from the store: ``jixiao/evaluation@1`` JSON (plus stored places) → :class:`Evaluation`.
+
+The inverse of :func:`jixiao.export.json.evaluation_json` for everything the contract
+carries, so exporters and reports can work on stored forms exactly as on parsed ones.
+Places come from the store's ``places`` column (the JSON only has their text).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..ingest.grid import Place
+from ..model import FUNDS_ROWS, Evaluation, Funds, FundsRow, Goals, Indicator, Project, Source, Total
+from ..values import Money, parse_measure
+
+
+def _dec(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
+
+
+def _money(text: str | None, unit: Any) -> Money | None:
+    return Money(Decimal(text), unit or "元") if text is not None else None
+
+
+def _funds_row(data: dict[str, Any] | None, unit: Any) -> FundsRow | None:
+    if data is None:
+        return None
+    return FundsRow(_money(data["initial"], unit), _money(data["full_year"], unit), _money(data["executed"], unit),
+                    _dec(data["weight"]), _dec(data["rate"]), _dec(data["score"]))
+
+
+def _indicator(data: dict[str, Any]) -> Indicator:
+    return Indicator(data["level1"], data["level2"], data["name"], data["target"], data["actual"],
+                     _dec(data["weight"]), _dec(data["score"]), data["note"], data.get("level1_text"),
+                     data.get("level2_text"), parse_measure(data["target"] or ""), parse_measure(data["actual"] or ""))
+
+
+def evaluation_from_json(doc: dict[str, Any], places: dict[str, Any] | None = None) -> Evaluation:
+    places = places or {}
+    src = doc["source"]
+    p = doc["project"]
+    unit = doc.get("money_unit")
+    total = doc.get("total")
+    return Evaluation(
+        source=Source(src["file"], src["format"], src["form_index"], Place(*places.get("source", ()))),
+        year=doc.get("year"),
+        project=Project(p["code"], p["name"], p["department"], p["implementing_unit"], p["manager"], p["phone"]),
+        money_unit=unit,
+        funds=Funds(**{k: _funds_row(doc["funds"].get(k), unit) for k in FUNDS_ROWS}),
+        goals=Goals(doc["goals"]["expected"], doc["goals"]["achieved"]),
+        indicators=[_indicator(i) for i in doc["indicators"]],
+        level1_weights={k: Decimal(v) for k, v in doc.get("level1_weights", {}).items()},
+        total=Total(_dec(total["weight"]), _dec(total["score"])) if total else None,
+        remarks=doc.get("remarks"),
+        title=doc.get("title"),
+        template=doc.get("template", "national"),
+        warnings=list(doc.get("warnings", [])),
+        locators={k: Place(*v) for k, v in places.get("fields", {}).items()},
+    )

@@ -1,0 +1,154 @@
+"""One file, parsed and checked, as plain rows ready to insert (built in a worker process).
+
+Everything here is picklable data: the importer's workers build it and the single
+writing process inserts it, so parsing runs in parallel while the database sees one
+writer and one transaction per file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..checks import CheckResult, Finding
+from ..export.json import department_list_json, evaluation_json
+from ..model import DepartmentList, Document
+from ..pipeline import FileFailure, check_document, load
+from ..scoring import get_policy
+from ..scoring.policy import indicator_unit
+from ..scoring.rounding import round_half_up
+from ..text import label_key
+from .schema import SCALE, Encoded, dumps
+
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s*年度?")
+
+
+@dataclass(slots=True)
+class FormRows:
+    evaluation: dict[str, Any]
+    indicators: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+
+
+@dataclass(slots=True)
+class ListRows:
+    department_list: dict[str, Any]
+    items: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+
+
+@dataclass(slots=True)
+class FileRows:
+    source: dict[str, Any]
+    forms: list[FormRows] = field(default_factory=list)
+    lists: list[ListRows] = field(default_factory=list)
+
+
+def name_key(name: str) -> str:
+    """A project name reduced for matching across files and years: no spaces, no leading "2024年度"."""
+    return label_key(_YEAR_PREFIX.sub("", label_key(name)))
+
+
+def project_key(code: str | None, name: str | None, department_key: str | None) -> str | None:
+    """Identity of a project across files and years: its code, else its department and normalized name."""
+    if code and label_key(code):
+        return "code:" + label_key(code)
+    if name and name_key(name):
+        return f"name:{department_key or ''}/{name_key(name)}"
+    return None
+
+
+def _encoded(obj: object) -> Encoded:
+    return Encoded(dumps(obj))
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {"code": f.code, "severity": f.severity, "field": f.field, "message": f.message,
+            "expected": f.expected, "found": f.found, "locator": f.locator}
+
+
+def _document_department(doc: Document) -> str | None:
+    """The department named by the file's department list, when it names exactly one."""
+    names = {dl.department for dl in doc.lists if dl.department}
+    return names.pop() if len(names) == 1 else None
+
+
+def _form_rows(r: CheckResult, fallback_department: str | None) -> FormRows:
+    ev, rec = r.ev, r.recomputed
+    funds = ev.funds.total
+    department = ev.project.department or fallback_department
+    department_key = label_key(department) if department else None
+    printed_total = ev.total.score if ev.total else None
+    graded = printed_total if printed_total is not None else rec.total
+    evaluation = {
+        "form_index": ev.source.form_index,
+        "locator": ev.source.place.describe(),
+        "year": ev.year,
+        "project_code": ev.project.code,
+        "project_name": ev.project.name,
+        "project_key": project_key(ev.project.code, ev.project.name, department_key),
+        "department": department,
+        "department_key": department_key,
+        "implementing_unit": ev.project.implementing_unit,
+        "template": ev.template,
+        "policy": r.policy.name,
+        "money_unit": ev.money_unit,
+        "budget_initial": funds.initial.amount if funds and funds.initial else None,
+        "budget": funds.full_year.amount if funds and funds.full_year else None,
+        "executed": funds.executed.amount if funds and funds.executed else None,
+        "rate": funds.rate if funds else None,
+        "rate_score": funds.score if funds else None,
+        "total_score": printed_total,
+        # Derived values may not terminate (1/3); printed ones are stored as printed.
+        "recomputed_rate": round_half_up(rec.rate, SCALE) if rec.rate is not None else None,
+        "recomputed_total": round_half_up(rec.total, SCALE) if rec.total is not None else None,
+        "grade": r.policy.grade(graded) if graded is not None else None,
+        "errors": r.count("error"),
+        "warnings": r.count("warning"),
+        # Serialized here, in the worker, so that the single writing process does less.
+        "document": _encoded(evaluation_json(ev)),
+        "checked": _encoded({"policy": r.policy.name, "recomputed": rec.to_json()}),
+        "places": _encoded({"source": list(ev.source.place), "fields": {k: list(v) for k, v in ev.locators.items()}}),
+    }
+    indicators = [
+        {"position": n, "level1": ind.level1, "level2": ind.level2, "name": ind.name,
+         "unit": indicator_unit(ind) or (ind.target_measure.unit if ind.target_measure else None),
+         "target": ind.target, "actual": ind.actual, "weight": ind.weight, "score": ind.score, "note": ind.note,
+         "placeholder": ind.is_placeholder}
+        for n, ind in enumerate(ev.indicators)
+    ]
+    return FormRows(evaluation, indicators, [_finding(f) for f in r.findings])
+
+
+def _list_rows(dl: DepartmentList, findings: list[Finding]) -> ListRows:
+    row = {"list_index": dl.source.form_index, "title": dl.title, "department": dl.department,
+           "money_unit": dl.money_unit, "total_amount": dl.total_amount, "document": _encoded(department_list_json(dl))}
+    items = [{"position": n, "seq": it.seq, "name": it.name, "amount": it.amount, "score": it.score,
+              "grade": it.grade, "note": it.note, "locator": it.place.describe() if it.place else None}
+             for n, it in enumerate(dl.items)]
+    return ListRows(row, items, [_finding(f) for f in findings])
+
+
+def file_rows(path: str, sha256: str, policy: str = "national") -> FileRows | FileFailure:
+    """Read, check and flatten one file; a failure comes back as a value, never raised."""
+    item = next(load([path]))
+    if isinstance(item, FileFailure):
+        return item
+    try:
+        checked = check_document(item, get_policy(policy))
+        stat = Path(path).stat()
+        out = FileRows({
+            "sha256": sha256, "path": path, "format": item.format, "size": stat.st_size,
+            "modified_at": datetime.fromtimestamp(stat.st_mtime, timezone.utc),
+            "forms": len(item.evaluations), "lists": len(item.lists), "warnings": list(item.warnings),
+        })
+        fallback = _document_department(item)
+        out.forms = [_form_rows(r, fallback) for r in checked.results]
+        out.lists = [_list_rows(dl, fs) for dl, fs in checked.list_findings]
+    except Exception as exc:  # noqa: BLE001 - one bad file must not end the batch
+        return FileFailure(path, "internal-error", f"{path}: 审核时发生内部错误（{type(exc).__name__}: {exc}）")
+    return out
+
