@@ -85,6 +85,8 @@ def test_cli_export_reports_bad_input_and_keeps_going(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "empty.txt" in proc.stderr and "Traceback" not in proc.stderr
     assert len(list((tmp_path / "out").glob("003_*.xlsx"))) == 3
+    proc = _run("export", str(SEEDS[4]), "--format", "json", "-o", str(tmp_path / "lists"))
+    assert proc.returncode == 0 and "项目清单" in proc.stderr and "没有导出" in proc.stderr
     proc = _run("export", str(SEEDS[3]), "--format", "odt", "-o", str(tmp_path / "out"))
     assert proc.returncode == 2 and "未知的导出格式“odt”" in proc.stderr
 

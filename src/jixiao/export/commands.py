@@ -92,6 +92,9 @@ def export(
             _fail(item)
             continue
         items += [(ev, output / output_name(ev, exporter.suffix)) for ev in item.evaluations]
+        for dl in item.lists:
+            err.print(f"提示：{item.file} 中的项目清单“{dl.title or '无标题'}”不是自评表，没有导出"
+                      "（jixiao parse --json 和审核报告中有它）", highlight=False)
     try:
         exporter.write(items, policy)
     except JixiaoError as exc:
