@@ -5,10 +5,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test bench clean sysdeps
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,ocr]'
 	touch $(STAMP)
 
 # Check the bundled real forms; exit code 1 only means findings were reported.

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # System packages the project needs beside its Python ones: LibreOffice (doc/wps/et
-# conversion, PDF printing, template recomputation), CJK fonts (PDF and chart rendering),
+# conversion, PDF printing, template recomputation), CJK fonts (PDF, report and chart rendering),
 # poppler (pdftoppm, to look at PDFs), PostgreSQL (the store's second database).
 # Idempotent and quiet when everything is present; needs root or sudo to install.
 set -euo pipefail
 
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# grep reads its whole input (no -q): with pipefail, -q's early exit would fail the pipe by SIGPIPE.
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# WeasyPrint (report PDF) draws text with Pango and subsets fonts fastest with HarfBuzz.
+ldconfig -p 2>/dev/null | grep "libpangoft2-1.0.so" >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep "libharfbuzz-subset.so" >/dev/null || need+=(libharfbuzz-subset0)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 

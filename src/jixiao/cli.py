@@ -64,11 +64,11 @@ def parse(files: Files, as_json: JsonOpt = False, template: TemplateOpt = None) 
             objects += [evaluation_json(ev) for ev in item.evaluations]
             continue
         table = Table(title=f"{item.file}（{item.format}，{len(item.evaluations)} 张表）", title_justify="left")
-        for col in ("#", "项目名称", "年度", "单位", "全年预算数", "全年执行数", "执行率", "总分", "指标", "读取提示"):
-            table.add_column(col, justify="right" if col not in ("项目名称", "单位") else "left")
+        for col in ("#", "项目名称", "模板", "年度", "单位", "全年预算数", "全年执行数", "执行率", "总分", "指标", "读取提示"):
+            table.add_column(col, justify="right" if col not in ("项目名称", "模板", "单位") else "left")
         for ev in item.evaluations:
             row = ev.funds.total
-            table.add_row(str(ev.source.form_index + 1), ev.project.name or "（无名称）", str(ev.year or ""),
+            table.add_row(str(ev.source.form_index + 1), ev.project.name or "（无名称）", ev.template, str(ev.year or ""),
                           ev.money_unit or "",
                           fmt(row.full_year.amount) if row and row.full_year else "",
                           fmt(row.executed.amount) if row and row.executed else "",
@@ -106,14 +106,14 @@ def _check_json(checked: CheckedDocument) -> list[dict[str, Any]]:
 def _print_checked(checked: CheckedDocument, min_severity: str) -> None:
     doc = checked.doc
     table = Table(title=f"{doc.file}（{len(doc.evaluations)} 张表）", title_justify="left")
-    for col in ("#", "项目名称", "执行率 印/算", "总分 印/算", "错误", "警告", "提示"):
+    for col in ("#", "项目名称", "模板", "执行率 印/算", "总分 印/算", "错误", "警告", "提示"):
         table.add_column(col, justify="left" if col == "项目名称" else "right")
     for r in checked.results:
         ev, rec = r.ev, r.recomputed
         rate_printed = fmt(ev.funds.total.rate) if ev.funds.total and ev.funds.total.rate is not None else "—"
         total_printed = fmt(ev.total.score) if ev.total and ev.total.score is not None else "—"
         errors = r.count("error")
-        table.add_row(str(ev.source.form_index + 1), ev.project.name or "（无名称）",
+        table.add_row(str(ev.source.form_index + 1), ev.project.name or "（无名称）", ev.template,
                       f"{rate_printed} / {show(rec.rate) if rec.rate is not None else '—'}",
                       f"{total_printed} / {show(rec.total) if rec.total is not None else '—'}",
                       f"[bold red]{errors}[/]" if errors else "0", str(r.count("warning")), str(r.count("info")))
@@ -200,13 +200,13 @@ def policies() -> None:
         out.print(f"{name}\t{pol.title}")
 
 
-app.command("import")(store.import_files)
-app.command()(store.summary)
-app.command()(store.findings)
-
 from .export.commands import register as register_export  # noqa: E402 - the commands use this module's options
 
 register_export(app)
+
+app.command("import")(store.import_files)
+app.command()(store.summary)
+app.command()(store.findings)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

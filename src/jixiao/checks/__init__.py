@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Literal
 
-from ..model import DepartmentList, Document, Evaluation
+from ..model import FUNDS_ROW_ZH, DepartmentList, Document, Evaluation
 from ..scoring import Recomputed, ScoringPolicy, recompute
 from ..templates import FormTemplate, get_template
 
@@ -51,6 +51,10 @@ class CheckContext:
     @property
     def template(self) -> FormTemplate:
         return get_template(self.ev.template)
+
+    def row_zh(self, key: str) -> str:
+        """A funds row by the name its template prints."""
+        return self.template.row_names.get(key) or FUNDS_ROW_ZH[key]
 
     def others(self) -> list[Evaluation]:
         """The other forms loaded with this one: the whole run when known, else its document."""

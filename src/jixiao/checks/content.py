@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Iterator
 
-from ..model import AMOUNT_COLUMNS, COLUMN_ZH, FUNDS_ROW_ZH
+from ..model import AMOUNT_COLUMNS, COLUMN_ZH
 from ..text import normalized
 from ..values import fmt
 from . import CheckContext, Finding, check
@@ -69,10 +69,10 @@ def absurd_value(chk, ctx: CheckContext) -> Iterator[Finding]:
                 continue
             if money.amount < 0:
                 yield chk.finding(ctx, f"funds.{key}.{col}", ">=0", str(money),
-                                  what=f"{FUNDS_ROW_ZH[key]}{COLUMN_ZH[col]}", why="金额不能为负数")
+                                  what=f"{ctx.row_zh(key)}{COLUMN_ZH[col]}", why="金额不能为负数")
             elif money.to("元").amount > _MAX_AMOUNT_YUAN:
                 yield chk.finding(ctx, f"funds.{key}.{col}", "<=1万亿元", str(money),
-                                  what=f"{FUNDS_ROW_ZH[key]}{COLUMN_ZH[col]}", why="超过1万亿元，可能是单位或小数点有误")
+                                  what=f"{ctx.row_zh(key)}{COLUMN_ZH[col]}", why="超过1万亿元，可能是单位或小数点有误")
         if row.rate is not None and row.rate > 1000:
             yield chk.finding(ctx, f"funds.{key}.rate", "<=1000", fmt(row.rate), what="执行率",
                               why="超过1000%，可能填错了栏目")

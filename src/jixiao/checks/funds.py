@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from ..model import AMOUNT_COLUMNS, COLUMN_ZH, FUNDS_ROW_ZH
+from ..model import AMOUNT_COLUMNS, COLUMN_ZH
 from ..scoring.rounding import explains, places, quantum, rounded_variants, show
 from ..values import Money, fmt
 from . import CheckContext, Finding, check
@@ -28,7 +28,7 @@ def rate_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
         row = getattr(ctx.ev.funds, key)
         budget = getattr(row, ctx.policy.denominator)
         yield chk.finding(ctx, f"funds.{key}.rate", show(exact, max(2, places(printed))), fmt(printed),
-                          row=FUNDS_ROW_ZH[key], denominator=ctx.policy.denominator_zh(),
+                          row=ctx.row_zh(key), denominator=ctx.policy.denominator_zh(),
                           budget=budget, executed=row.executed)
 
 
@@ -44,7 +44,7 @@ def rate_score_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
         if explains(row.score, candidates):
             continue
         yield chk.finding(ctx, f"funds.{key}.score", show(ctx.policy.rate_score(exact, weight)), fmt(row.score),
-                          row=FUNDS_ROW_ZH[key], rate=show(exact), weight=fmt(weight))
+                          row=ctx.row_zh(key), rate=show(exact), weight=fmt(weight))
 
 
 @check("rate-undefined", "warning", "全年预算数为0或缺失，执行率无法计算",
@@ -56,7 +56,7 @@ def rate_undefined(chk, ctx: CheckContext) -> Iterator[Finding]:
         if row.rate is not None and row.executed is not None and (budget is None or budget.amount == 0) \
                 and not printed_zero:
             yield chk.finding(ctx, f"funds.{key}.{ctx.policy.denominator}", None,
-                              "空" if budget is None else fmt(budget.amount), row=FUNDS_ROW_ZH[key],
+                              "空" if budget is None else fmt(budget.amount), row=ctx.row_zh(key),
                               denominator=ctx.policy.denominator_zh(), rate=fmt(row.rate))
 
 
@@ -78,7 +78,7 @@ def funds_breakdown(chk, ctx: CheckContext) -> Iterator[Finding]:
     for group in ctx.template.breakdowns:
         subs = [r for k in group if (r := getattr(f, k)) is not None]
         if subs:
-            yield from _breakdown(chk, ctx, subs, "+".join(FUNDS_ROW_ZH[k] for k in group))
+            yield from _breakdown(chk, ctx, subs, "+".join(ctx.row_zh(k) for k in group))
 
 
 def _breakdown(chk, ctx: CheckContext, subs: list, parts_zh: str) -> Iterator[Finding]:

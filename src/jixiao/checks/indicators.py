@@ -53,6 +53,8 @@ def _empty_note(note: str | None) -> bool:
 @check("missing-deviation-note", "warning", "扣分但未填写偏差原因分析",
        "「{project}」指标“{name}”得分{found}低于分值{expected}，但未填写偏差原因分析及改进措施")
 def missing_deviation_note(chk, ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.template.has_notes:
+        return
     for n, ind in enumerate(ctx.ev.indicators):
         if ind.weight is not None and ind.score is not None and ind.score < ind.weight and _empty_note(ind.note):
             yield chk.finding(ctx, f"indicators[{n}].note", fmt(ind.weight), fmt(ind.score), name=_name(ind, n))

@@ -9,6 +9,7 @@ from typing import Iterator
 
 from ..model import FUNDS_ROW_ZH, Evaluation
 from ..scoring.rounding import HUNDRED, explains, places, quantum, show
+from ..templates import get_template
 from ..text import normalized
 from ..values import BLANKS, Money, fmt
 from . import CheckContext, Finding, check
@@ -24,7 +25,7 @@ def rate_reason_missing(chk, ctx: CheckContext) -> Iterator[Finding]:
         rate = ctx.policy.rate(row)
         if rate is None or rate >= floor or (row.reason and row.reason.strip() not in BLANKS):
             continue
-        yield chk.finding(ctx, f"funds.{key}.reason", fmt(floor), show(rate), row=FUNDS_ROW_ZH[key])
+        yield chk.finding(ctx, f"funds.{key}.reason", fmt(floor), show(rate), row=ctx.row_zh(key))
 
 
 @check("coefficient-score-mismatch", "error", "指标得分不等于得分系数×指标权重",
@@ -41,8 +42,9 @@ def coefficient_score_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 # What template forms print for the filler to replace: "(200字以内)", "对照年度目标，说明…", "请填写…".
-_INSTRUCTION = re.compile(r"[(（]\s*\d+\s*字(?:以内|以下|左右)\s*[)）]|^[(（]?\s*(?:对照|请|简要|根据|围绕)[^。]{0,30}"
-                          r"(?:说明|填写|描述|概述|分析)|^[(（]?\s*(?:说明|填写|描述|概述|简述)[^，,。]{0,16}[…\.]{2,}")
+_INSTRUCTION = re.compile(r"[(（]\s*\d+\s*字(?:以内|以下|左右)\s*[)）]"
+                          r"|^[(（]\s*(?:填写|对照|请|简要|根据|围绕|说明|描述|概述|简述)[^)）]{0,40}[)）]$"
+                          r"|^(?:对照|请填写|请对照|简要说明)[^。]{0,30}(?:说明|填写|描述|概述|分析)")
 
 
 def _texts(ev: Evaluation) -> Iterator[tuple[str, str, str | None]]:
@@ -69,7 +71,7 @@ def placeholder_text(chk, ctx: CheckContext) -> Iterator[Finding]:
 def _project_forms(ctx: CheckContext, department: str) -> list[Evaluation]:
     key = normalized(department)
     return [e for e in ctx.others()
-            if not e.template == ctx.ev.template and e.year == ctx.ev.year and e.project.department
+            if not get_template(e.template).department_wide and e.year == ctx.ev.year and e.project.department
             and normalized(e.project.department) == key and e.funds.total is not None]
 
 

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from ..model import Evaluation
     from ..scoring import ScoringPolicy
 
-WriteFn = Callable[[list[tuple["Evaluation", Path]], "ScoringPolicy"], None]
+# The policy asked for on the command line, or None for each form's own (its template's).
+WriteFn = Callable[[list[tuple["Evaluation", Path]], "ScoringPolicy | str | None"], None]
 MODULES = ("json", "xlsx", "docx", "pdf")
 
 

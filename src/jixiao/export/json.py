@@ -112,6 +112,6 @@ def department_list_json(dl: DepartmentList) -> dict[str, Any]:
 
 
 @register_exporter("json", "json", "JSON（jixiao/evaluation@1）")
-def write_json(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy) -> None:
+def write_json(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> None:
     for ev, path in items:
         path.write_text(json.dumps(evaluation_json(ev), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Literal
 
-from ..ingest.vocab import FORM_TITLE
+from ..ingest.vocab import FORM_TITLE, METADATA_SCHEMA
 from ..model import FUNDS_ROW_ZH, FUNDS_ROWS, Evaluation, FundsRow, Indicator
+from ..pipeline import policy_of
 from ..scoring import ScoringPolicy
 from ..scoring.rounding import places
 
@@ -24,9 +25,9 @@ Value = str | Decimal | int | None
 NCOLS = 9
 # Relative column widths (millimetres on the Word page): labels, money columns that fit "1300000.00" at
 # 9 points, narrow score columns, a wide deviation-note column.
-WIDTHS = (19, 20, 23, 23, 23, 19, 13, 13, 27)
+WIDTHS = (18, 21, 21, 24, 21, 19, 12, 12, 32)
 DASH = "—"
-LAYOUT_SCHEMA = "jixiao/template@1"
+LAYOUT_SCHEMA = f"{METADATA_SCHEMA}1"
 
 FUNDS_LABELS = {**FUNDS_ROW_ZH, "appropriation": "其中：当年财政拨款"}
 # The level-2 names of the national template, grouped under their level 1, with the number of
@@ -140,7 +141,7 @@ class _Builder:
 
     def funds(self) -> int:
         """The 资金使用情况 block; returns the row of 年度资金总额."""
-        kinds = FUNDS_ROWS if self.blank else [k for k in FUNDS_ROWS if getattr(self.ev.funds, k) is not None]
+        kinds = FUNDS_ROWS if self.blank else [k for k, _ in self.ev.funds.rows()]
         first = self.next_row()
         unit = self.ev.money_unit or "元"
         self.put(1, f"项目资金({unit})", "label", rows=len(kinds) + 1, validation="money_unit")
@@ -148,6 +149,7 @@ class _Builder:
         for col, text in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)"), start=3):
             self.put(col, text, "label")
         self.put(8, "得分", "label", cols=2)
+        self.out.tall_rows[first] = 2
         total_row = first + 1
         for kind in kinds:
             r = self.next_row()
@@ -190,7 +192,7 @@ class _Builder:
         self.next_row()
         self.put(2, g.expected, "input", cols=4, wrap=True)
         self.put(6, g.achieved, "input", cols=4, wrap=True)
-        self.text_lines((g.expected, 36), (g.achieved, 36), ("\n\n\n", 1))
+        self.text_lines((g.expected, 26), (g.achieved, 26), ("\n\n\n", 1))
 
     def indicator_rows(self) -> list[Indicator]:
         if not self.blank:
@@ -205,6 +207,7 @@ class _Builder:
         for col, text in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                                     "偏差原因分析及改进措施"), start=2):
             self.put(col, text, "label")
+        self.out.tall_rows[header] = 2
         first = header + 1
         self.merged_runs(first, inds, 2, lambda i: i.level1_text, "level1")
         self.merged_runs(first, inds, 3, lambda i: (i.level1_text, i.level2_text), "level2")
@@ -217,7 +220,7 @@ class _Builder:
             self.put(7, self.number(f"{p}.weight", ind.weight), "input", validation="weight")
             self.put(8, self.number(f"{p}.score", ind.score), "input", validation="score")
             self.put(9, ind.note, "input", wrap=True)
-            self.text_lines((ind.name, 10), (ind.target, 7), (ind.actual, 7), (ind.note, 12))
+            self.text_lines((ind.name, 7), (ind.target, 7), (ind.actual, 7), (ind.note, 7))
         return first, self.row
 
     def merged_runs(self, first: int, inds: list[Indicator], col: int, key: Callable[[Indicator], object],
@@ -238,7 +241,9 @@ class _Builder:
         scores, weights = f"H{first}:H{last}", f"G{first}:G{last}"
         # Each score counts at most its weight (rules.md §9); a score without a weight counts as printed.
         capped = f'SUMPRODUCT({scores}-({scores}>{weights})*({weights}<>"")*({scores}-{weights}))'
-        self.put(8, t.score if t else None, "derived", formula=f"=ROUND(N(H{funds_row})+{capped},2)")
+        # Blank until something is scored, so the empty template shows no 0.
+        self.put(8, t.score if t else None, "derived",
+                 formula=f'=IF(AND(N(H{funds_row})=0,COUNT({scores})=0),"",ROUND(N(H{funds_row})+{capped},2))')
         self.put(9, None, "fixed")
 
     def remarks(self) -> None:
@@ -246,7 +251,24 @@ class _Builder:
         text = TEMPLATE_REMARK if self.blank else self.ev.remarks
         self.put(1, "备注", "label")
         self.put(2, text, "input", cols=NCOLS - 1, wrap=True)
-        self.text_lines((text, 60))
+        self.text_lines((text, 50))
+
+    def extras(self) -> None:
+        """What other templates print and the national form has no place for, in labelled rows after 备注,
+        so that a Sichuan or Chongqing form exported to this layout loses nothing."""
+        ev, p = self.ev, self.ev.project
+        rows: list[tuple[str, str | None]] = [
+            ("报表编号", ev.report_code), ("财务负责人", p.finance_manager), ("财政处室", p.finance_office),
+            ("年初绩效目标", ev.goals.initial), ("项目实施内容及过程概述", ev.implementation),
+            ("预算执行原因", "\n".join(f"{FUNDS_ROW_ZH[k]}：{r.reason}" for k, r in ev.funds.rows() if r.reason)),
+            ("指标补充", "\n".join(filter(None, (_indicator_extra(n, i) for n, i in enumerate(ev.indicators))))),
+            ("评价结论", ev.conclusion), ("存在问题", ev.problems), ("改进措施", ev.improvements)]
+        for label, text in rows:
+            if text:
+                self.next_row()
+                self.put(1, label, "label")
+                self.put(2, text, "input", cols=NCOLS - 1, wrap=True)
+                self.text_lines((text, 50))
 
     def build(self) -> FormLayout:
         self.title()
@@ -257,6 +279,8 @@ class _Builder:
         if self.blank or self.ev.total is not None or self.ev.remarks:
             self.total(funds_row, first, last)
             self.remarks()
+        if not self.blank:
+            self.extras()
         out = self.out
         out.nrows = self.row
         out.choices = {
@@ -269,9 +293,21 @@ class _Builder:
         return out
 
 
-def form_layout(ev: Evaluation, policy: ScoringPolicy) -> FormLayout:
-    """A parsed form in the official layout, its printed values in place."""
-    return _Builder(ev, policy, blank=False).build()
+def _indicator_extra(n: int, ind: Indicator) -> str | None:
+    parts = []
+    if ind.target_initial and ind.target_initial != ind.target:
+        parts.append(f"年初指标值 {ind.target_initial}")
+    if ind.coefficient is not None:
+        parts.append(f"得分系数 {ind.coefficient}%")
+    if ind.core is not None:
+        parts.append("核心指标" if ind.core else "非核心指标")
+    return f"指标{n + 1}「{ind.name or ''}」：{'，'.join(parts)}" if parts else None
+
+
+def form_layout(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> FormLayout:
+    """A parsed form in the official layout, its printed values in place; formulas follow ``policy``
+    (default: the policy of the form's template)."""
+    return _Builder(ev, policy_of(ev, policy), blank=False).build()
 
 
 def blank_layout(ev: Evaluation, policy: ScoringPolicy) -> FormLayout:

@@ -15,7 +15,7 @@ from .docx import form_docx
 
 
 @register_exporter("pdf", "pdf", "PDF（经 LibreOffice 由 Word 版式生成）")
-def write_pdf(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy) -> None:
+def write_pdf(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="jixiao-pdf-") as tmp:
         sources = []
         for n, (ev, _) in enumerate(items):

@@ -13,18 +13,18 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from copy import copy
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
 from ..ingest.grid import Place
+from ..ingest.vocab import METADATA_SHEET as META_SHEET
 from ..model import Evaluation, Source
 from ..scoring import ScoringPolicy
 from ..values import fmt
@@ -32,7 +32,6 @@ from . import register_exporter
 from .layout import NCOLS, WIDTHS, FormLayout, LayoutCell, blank_layout, col_letter, form_layout
 
 SHEET = "自评表"
-META_SHEET = "元数据"
 FONT = "宋体"
 GREY = PatternFill("solid", fgColor="D9D9D9")
 THIN = Side(style="thin", color="000000")
@@ -50,19 +49,26 @@ NUMERIC = {
 }
 
 
-def _style(cell, lc: LayoutCell) -> None:
+def _style_key(lc: LayoutCell) -> tuple[str, bool, int | None]:
     numeric = lc.is_numeric or lc.kind == "derived"
-    cell.font = Font(name=FONT, size=16 if lc.kind == "title" else 10, bold=lc.kind in ("title", "label"))
-    horizontal = "center" if lc.kind in ("title", "label", "fixed") or numeric else "left"
-    cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=lc.kind != "title")
-    if lc.kind in ("derived", "fixed"):
-        cell.fill = GREY
-    if lc.kind == "input":
-        cell.protection = Protection(locked=False)
-    if lc.number_places is not None:
-        cell.number_format = "0" if lc.number_places == 0 else "0." + "0" * lc.number_places
-    elif lc.kind == "derived":
-        cell.number_format = "0.00"
+    return lc.kind, numeric, lc.number_places if lc.number_places is not None else (2 if lc.kind == "derived" else None)
+
+
+def _named_style(key: tuple[str, bool, int | None]) -> NamedStyle:
+    """One named style per kind of cell: openpyxl hashes every style object it is given, so cells share them."""
+    kind, numeric, places = key
+    style = NamedStyle(name="jixiao-" + "-".join(map(str, key)))
+    style.font = Font(name=FONT, size=16 if kind == "title" else 10, bold=kind in ("title", "label"))
+    horizontal = "center" if kind in ("title", "label", "fixed") or numeric else "left"
+    style.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=kind != "title")
+    if kind != "title":
+        style.border = BORDER
+    if kind in ("derived", "fixed"):
+        style.fill = GREY
+    style.protection = Protection(locked=kind != "input")
+    if places is not None:
+        style.number_format = "0" if places == 0 else "0." + "0" * places
+    return style
 
 
 def _validations(ws: Worksheet, layout: FormLayout) -> None:
@@ -115,6 +121,7 @@ def _protect(ws: Worksheet) -> None:
 
 
 def _meta(wb: Workbook, layout: FormLayout, extra: dict[str, str]) -> None:
+    # Last, so that tools reading the first sheet (pandas.read_excel) get the form; jixiao's reader skips it.
     ws = wb.create_sheet(META_SHEET)
     ws.append(["key", "value"])
     for key, value in {**layout.meta, "generator": f"jixiao {__version__}", **extra}.items():
@@ -129,6 +136,7 @@ def layout_workbook(layout: FormLayout, extra_meta: dict[str, str] | None = None
     ws = wb.active
     ws.title = SHEET
     cached: dict[str, object] = {}
+    styles: dict[tuple[str, bool, int | None], str] = {}
     for lc in layout.cells:
         cell = ws.cell(lc.row, lc.col)
         if lc.formula:
@@ -139,13 +147,15 @@ def layout_workbook(layout: FormLayout, extra_meta: dict[str, str] | None = None
             cell.value = lc.value
             if isinstance(lc.value, str) and lc.value.startswith("="):
                 cell.data_type = "s"  # printed text, not a formula
-        _style(cell, lc)
+        key = _style_key(lc)
+        if key not in styles:
+            style = _named_style(key)
+            wb.add_named_style(style)
+            styles[key] = style.name
+        # Every cell under a merge gets the style too: its borders and fill show on paper.
         for r in range(lc.row, lc.row + lc.rows):
             for c in range(lc.col, lc.col + lc.cols):
-                if lc.kind != "title":
-                    ws.cell(r, c).border = BORDER
-                if (r, c) != (lc.row, lc.col):
-                    ws.cell(r, c).fill = copy(cell.fill)
+                ws.cell(r, c).style = styles[key]
         if lc.rows > 1 or lc.cols > 1:
             ws.merge_cells(start_row=lc.row, start_column=lc.col, end_row=lc.row + lc.rows - 1,
                            end_column=lc.col + lc.cols - 1)
@@ -187,7 +197,7 @@ def workbook_bytes(wb: Workbook, cached: dict[str, object]) -> bytes:
     with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
+            if item.filename.startswith("xl/worksheets/sheet"):
                 data = _with_cached(data.decode("utf-8"), cached).encode("utf-8")
             elif item.filename == "docProps/app.xml":
                 # LibreOffice trusts the cached results of files an Excel wrote and recomputes the others';
@@ -197,7 +207,7 @@ def workbook_bytes(wb: Workbook, cached: dict[str, object]) -> bytes:
     return out.getvalue()
 
 
-def form_xlsx(ev: Evaluation, policy: ScoringPolicy) -> bytes:
+def form_xlsx(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> bytes:
     """A parsed form in the template: values filled, formulas kept, printed values cached."""
     meta = {"source_file": ev.source.file, "source_format": ev.source.format, "form_index": str(ev.source.form_index),
             "year": str(ev.year or "")}
@@ -211,6 +221,6 @@ def template_xlsx(policy: ScoringPolicy, year: int | None = None) -> bytes:
 
 
 @register_exporter("xlsx", "xlsx", "Excel 模板（公式保留、灰色单元格锁定）")
-def write_xlsx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy) -> None:
+def write_xlsx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> None:
     for ev, path in items:
         path.write_bytes(form_xlsx(ev, policy))

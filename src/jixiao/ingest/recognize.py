@@ -67,6 +67,22 @@ def _title(row: Row) -> tuple[str, str] | None:
     return clean(texts[0]).replace("\n", ""), key[:key.find(word)]
 
 
+def _lone_attachment(row: Row | None) -> str | None:
+    """The label of a row holding nothing but an attachment label ("附件1-2："), else None."""
+    if row is None:
+        return None
+    texts = [c.text for c in row.cells if c.text.strip()]
+    if len(texts) != 1:
+        return None
+    text = clean(texts[0])
+    m = _ATTACHMENT.match(text)
+    return text if m and m.end() == len(text) and len(text) > 2 else None
+
+
+def _is_report_code(row: Row) -> bool:
+    return any(k.startswith("报表编号") for k in row.keys())
+
+
 def _has_form_content(rows: list[Row]) -> bool:
     for row in rows:
         for k in row.keys():
@@ -113,7 +129,13 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             continue
         title = _title(row)
         if title is not None:
-            current = Segment([], title[0], row.place, title[1] or None)
+            before = current.rows if current is not None else preamble
+            # A report code line ("报表编号:510000_0013zp") printed above the title belongs to its form.
+            carried = [before.pop()] if before and _is_report_code(before[-1]) else []
+            if label := _lone_attachment(before[-1] if before else None):
+                before.pop()  # "附件1：" on a line of its own above the title (PDF, HTML), as in "附件1：⏎项目支出…"
+                title = (label + title[0], label_key(label) + title[1])
+            current = Segment(carried, title[0], row.place, title[1] or None)
             segments.append(current)
         elif current is not None and _starts_form(row) and _has_form_content(current.rows):
             current = Segment([row])
@@ -138,9 +160,11 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             pending.append(f"{where}：标题“{seg.title}”之后没有表格内容，已忽略")
             continue
         title_key = label_key(seg.title) if seg.title else ""
-        chosen = forced or choose(seg, title_key)[0]
+        chosen, doubt = (forced, None) if forced else choose(seg, title_key)
         ev = chosen.parse(seg, grid.file, grid.format, len(doc.evaluations))
         ev.template = chosen.name
+        if doubt:
+            ev.warnings.insert(0, doubt)
         if ev.year is None and (year := YEAR_IN_TEXT.search(title_key)):
             ev.year = int(year.group(1))
         if seg.prefix:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 FORM_TITLE = "项目支出绩效自评表"
+# The hidden sheet of jixiao's xlsx template (export/xlsx.py writes it, the xlsx reader skips it).
+METADATA_SHEET = "元数据"
+METADATA_SCHEMA = "jixiao/template@"
 
 HEADER_FIELDS: dict[str, str] = {
     "项目编码": "code",

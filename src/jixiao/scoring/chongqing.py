@@ -9,4 +9,5 @@ CHONGQING = register_policy(ScoringPolicy(
     name="chongqing",
     title="重庆式（指标得分=得分系数×指标权重，执行率得分=执行率×执行率权重）",
     zero_budget_rate=Decimal(0),
+    denominator_label="全年(调整)预算数",
 ))

@@ -60,6 +60,7 @@ class ScoringPolicy:
     reason_below: Decimal | None = None
     # What the template prints as the rate of a row with no budget (Sichuan "0.00%"); not a finding.
     zero_budget_rate: Decimal | None = None
+    denominator_label: str = ""  # the template's name for the denominator column, when not the national one
 
     DENOMINATOR_ZH: ClassVar[dict[str, str]] = {"full_year": "全年预算数", "initial": "年初预算数"}
 
@@ -123,7 +124,7 @@ class ScoringPolicy:
         return self.grade_bands[-1][1]
 
     def denominator_zh(self) -> str:
-        return self.DENOMINATOR_ZH.get(self.denominator, self.denominator)
+        return self.denominator_label or self.DENOMINATOR_ZH.get(self.denominator, self.denominator)
 
 
 POLICIES: dict[str, ScoringPolicy] = {}

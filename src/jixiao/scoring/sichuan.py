@@ -10,4 +10,5 @@ SICHUAN = register_policy(ScoringPolicy(
     title="四川（预算执行率=预算执行数÷调整后预算数，10分；低于90%须说明原因）",
     reason_below=Decimal(90),
     zero_budget_rate=Decimal(0),
+    denominator_label="调整后预算数",
 ))

@@ -33,4 +33,6 @@ CHONGQING = register_template(FormTemplate(
     parse=partial(parse_labelled, SPEC),
     breakdowns=(("appropriation", "carryover", "other"),),
     anchors=frozenset(SPEC.anchors()),
+    row_names={"appropriation": "财政拨款"},
+    has_notes=False,
 ))

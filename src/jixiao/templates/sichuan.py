@@ -34,4 +34,5 @@ SICHUAN = register_template(FormTemplate(
     parse=partial(parse_labelled, SPEC),
     breakdowns=(("appropriation", "special_account", "unit_funds", "other"),),
     anchors=frozenset(SPEC.anchors()),
+    row_names={"total": "总额", "appropriation": "财政资金"},
 ))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ...errors import UnsupportedFormat
 from ..grid import Grid
 from . import register
-from .containers import OLE_MAGIC, ZIP_MAGIC, ole_streams, open_zip, read_member, refuse_encrypted, zip_names
+from .containers import OLE_MAGIC, ZIP_MAGIC, Ole, open_zip, read_member, zip_names
 from .convert import convert_bytes
 from .docx import read_docx
 from .xls import read_xls
@@ -24,14 +24,23 @@ def _converted(grid: Grid, fmt: str) -> Grid:
 
 @register("ole", lambda data: data.startswith(OLE_MAGIC), priority=10)
 def read_ole(data: bytes, file: str) -> Grid:
-    streams = ole_streams(data)
-    refuse_encrypted(streams, file)
+    ole = Ole(data)
+    ole.refuse_encrypted(file)
+    streams = ole.streams
     if "Workbook" in streams or "Book" in streams:
         return read_xls(data, file)
     if "WordDocument" in streams:
         docx = convert_bytes(data, ".doc", "docx", file, "Word 97-2003 / WPS 文字（doc、wps）")
         return _converted(read_docx(docx, file), "doc")
     raise UnsupportedFormat(file, "OLE 复合文档，但既不是 Word 也不是 Excel 文件")
+
+
+@register("zip", lambda data: data.startswith(ZIP_MAGIC), priority=1)
+def read_zip(data: bytes, file: str) -> Grid:
+    """A zip none of the office readers claimed: broken (truncated download) or some other archive."""
+    with open_zip(data, file):
+        pass
+    raise UnsupportedFormat(file, "zip 压缩包，但不是 xlsx、docx、odt 或 ods 文件")
 
 
 def _is_odf(data: bytes) -> bool:

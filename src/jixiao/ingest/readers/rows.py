@@ -45,6 +45,25 @@ def lay_out(rows: Iterable[list[SpanCell]]) -> list[list[str]]:
     return [[t or "" for t in line] for line in grid]
 
 
+class PlacedCell(Cell):
+    """A cell whose Place is built from its column only when asked for (most never are)."""
+
+    __slots__ = ("_where",)
+
+    def __init__(self, text: str, where: Callable[[int], Place], index: int) -> None:
+        self.text = text
+        self._place = None
+        self.line = None
+        self.col = index + 1
+        self._where = where
+
+    @property
+    def place(self) -> Place:
+        if self._place is None:
+            self._place = self._where(self.col - 1)
+        return self._place
+
+
 def add_row(grid: Grid, texts: list[str], row_place: Place, cell_place: Callable[[int], Place]) -> None:
     """Append one row; ``cell_place(i)`` gives the place of the i-th (0-based) grid column."""
     end = len(texts)
@@ -52,7 +71,7 @@ def add_row(grid: Grid, texts: list[str], row_place: Place, cell_place: Callable
         end -= 1
     if not end:
         return
-    grid.rows.append(Row([Cell(texts[i], cell_place(i)) for i in range(end)], row_place))
+    grid.rows.append(Row([PlacedCell(t, cell_place, i) for i, t in enumerate(texts[:end])], row_place))
 
 
 def column_letters(index: int) -> str:

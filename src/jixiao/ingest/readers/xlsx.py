@@ -17,6 +17,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from ...errors import UnreadableFile
 from ..grid import Grid, Place
+from ..vocab import METADATA_SCHEMA, METADATA_SHEET
 from . import register
 from .containers import open_zip, read_member, zip_names
 from .numbers import BUILTIN_FORMATS, render_date, render_number
@@ -31,7 +32,10 @@ _ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ATTR_ROW = re.compile(rb'\br="(\d+)"')
 _ATTR_S = re.compile(rb'\bs="(\d+)"')
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+# Numeric cells only (no t="s"/"str"/"inlineStr", a value follows): the only ones whose style matters.
+_CELL_R_S = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)" s="(\d+)"(?: t="n")?>')
 _LETTERS = [column_letters(i) for i in range(256)]
+_COLUMN = {s.encode(): i for i, s in enumerate(_LETTERS)}
 
 
 def _letters(c: int) -> str:
@@ -75,29 +79,29 @@ def _sheet_paths(zf: zipfile.ZipFile, file: str) -> list[str]:
     return out
 
 
-def _styles_and_hidden(xml: bytes) -> tuple[dict[tuple[int, int], int], set[int]]:
-    """(row, col) → style index of every styled cell, and the hidden rows (0-based)."""
-    styles: dict[tuple[int, int], int] = {}
-    letters = {s: i for i, s in enumerate(_LETTERS)}
-    for m in _CELL_TAG.finditer(xml):
-        attrs = m.group(1)
-        s = _ATTR_S.search(attrs)
-        r = _ATTR_R.search(attrs)
-        if s and r:
-            col = letters.get(r.group(1).decode())
-            if col is not None:
-                styles[(int(r.group(2)) - 1, col)] = int(s.group(1))
+def _styles(xml: bytes) -> dict[tuple[int, int], int]:
+    """(row, col) → style index of every styled cell (0-based)."""
+    # Excel, LibreOffice and openpyxl all write r="" before s=""; other orders take the slow path.
+    found = _CELL_R_S.findall(xml)
+    if not found and b'<c r="' not in xml and b' s="' in xml:
+        found = [(r.group(1), r.group(2), s.group(1)) for m in _CELL_TAG.finditer(xml)
+                 if (s := _ATTR_S.search(m.group(1))) and (r := _ATTR_R.search(m.group(1)))]
+    return {(int(row) - 1, _COLUMN[col]): int(style) for col, row, style in found if col in _COLUMN}
+
+
+def _hidden_rows(xml: bytes) -> set[int]:
+    """The hidden rows (0-based)."""
     hidden = set()
     if b"hidden=" in xml:
         for m in _ROW_TAG.finditer(xml):
             if _HIDDEN.search(m.group(1)) and (r := _ATTR_ROW.search(m.group(1))):
                 hidden.add(int(r.group(1)) - 1)
-    return styles, hidden
+    return hidden
 
 
 def _text(value: object, style: int | None, formats: list[str]) -> str:
-    if isinstance(value, str):
-        return value
+    if value.__class__ is str:
+        return value  # type: ignore[return-value]
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
@@ -106,6 +110,12 @@ def _text(value: object, style: int | None, formats: list[str]) -> str:
     if isinstance(value, (dt.date, dt.time, dt.timedelta)):
         return render_date(value)
     return "" if value is None else str(value)
+
+
+def is_metadata_sheet(name: str, rows: list[list[object]]) -> bool:
+    """The hidden sheet jixiao's templates carry (schema version, policy), recognized by name and schema row."""
+    return name == METADATA_SHEET and any(r[:1] == ["schema"] and str(r[1:2] and r[1]).startswith(METADATA_SCHEMA)
+                                          for r in rows[:3])
 
 
 @register("xlsx", is_xlsx, priority=10)
@@ -125,10 +135,19 @@ def read_xlsx(data: bytes, file: str) -> Grid:
             rows = wb.get_sheet_by_index(index).to_python(skip_empty_area=False)
         except (CalamineError, ValueError) as exc:
             raise UnreadableFile(file, f"工作表“{name}”无法读取（{exc}）") from None
-        styles, hidden = _styles_and_hidden(sheet_xml[index] if index < len(sheet_xml) else b"")
+        if is_metadata_sheet(name, rows):
+            continue  # jixiao's own template metadata: about the file, not part of any form
+        xml = sheet_xml[index] if index < len(sheet_xml) else b""
+        styles: dict[tuple[int, int], int] | None = None
+        hidden = _hidden_rows(xml)
         before = len(grid.rows)
         for r, values in enumerate(rows):
-            texts = [_text(v, styles.get((r, c)), formats) for c, v in enumerate(values)]
+            if all(v.__class__ is str for v in values):
+                texts = values
+            else:
+                if styles is None:
+                    styles = _styles(xml)
+                texts = [_text(v, styles.get((r, c)), formats) for c, v in enumerate(values)]
             add_row(grid, texts, Place(sheet=name, row=r + 1),
                     lambda c, r=r, name=name: Place(col=c + 1, sheet=name, cell=f"{_letters(c)}{r + 1}"))
             if r in hidden and len(grid.rows) > before and grid.rows[-1].place.row == r + 1:

@@ -1,0 +1,236 @@
+"""The review report (审核报告): forms grouped by 主管部门, errors first, each finding with its
+field, expected and found values, and a chart of execution rates and scores per department.
+
+HTML comes from the Jinja2 template shipped in the package; PDF is the same HTML printed by
+WeasyPrint (Pango + fontconfig find the CJK fonts of fonts-noto-cjk).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..checks import SEVERITY_ZH, CheckResult, Finding, run_checks
+from ..errors import ExportError
+from ..model import COLUMN_ZH, FUNDS_ROW_ZH, DepartmentList, Evaluation
+from ..pipeline import FileFailure, check_document, load, policy_of
+from ..scoring import ScoringPolicy, get_policy
+from ..scoring.rounding import show
+from ..text import label_key
+from ..values import Money, fmt
+from .chart import Bar, scores_chart
+
+NO_UNIT = "（未注明主管部门）"
+_INDICATOR_FIELD = re.compile(r"indicators\[(\d+)\](?:\.(\w+))?")
+INDICATOR_ZH = {"name": "三级指标", "target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分",
+                "note": "偏差原因分析及改进措施"}
+PROJECT_ZH = {"code": "项目编码", "name": "项目名称", "department": "主管部门", "implementing_unit": "实施单位",
+              "manager": "项目负责人", "phone": "联系电话"}
+TOP_ZH = {"total": "总分", "goals": "年度总体目标", "year": "绩效自评年度", "remarks": "备注", "level1_weights": "一级指标分值",
+          "expected": "预期目标", "achieved": "实际完成情况", "indicators": "绩效指标", "funds": "资金使用情况"}
+
+
+def field_zh(ev: Evaluation, path: str) -> str:
+    """A finding's field path in the form's own words: "indicators[2].score" → "指标3「考察天数」·得分"."""
+    if m := _INDICATOR_FIELD.fullmatch(path):
+        n = int(m.group(1))
+        name = ev.indicators[n].name if n < len(ev.indicators) else None
+        head = f"指标{n + 1}" + (f"「{name}」" if name else "")
+        return head + (f"·{INDICATOR_ZH.get(m.group(2), m.group(2))}" if m.group(2) else "")
+    head, *rest = path.split(".")
+    if head == "funds":
+        words = [FUNDS_ROW_ZH.get(p, p) if i == 0 else COLUMN_ZH.get(p, p) for i, p in enumerate(rest)]
+    elif head == "project":
+        words = [PROJECT_ZH.get(p, p) for p in rest]
+    else:
+        words = [TOP_ZH.get(head, head), *(COLUMN_ZH.get(p) or TOP_ZH.get(p) or p for p in rest)]
+    return "·".join(words)
+
+
+@dataclass(slots=True)
+class FormEntry:
+    result: CheckResult
+    number: int = 0
+
+    @property
+    def ev(self) -> Evaluation:
+        return self.result.ev
+
+    @property
+    def status(self) -> str:
+        if self.result.has_errors():
+            return "error"
+        return "warning" if self.result.count("warning") else "ok"
+
+    def sort_key(self) -> tuple[int, int, str]:
+        rank = {"error": 0, "warning": 1, "ok": 2}[self.status]
+        return (rank, -self.result.count("error"), self.ev.project.name or "")
+
+    def budget_wan(self) -> str | None:
+        """全年预算数 in 万元, so forms printed in 元 and in 万元 sit in one column."""
+        row = self.ev.funds.total
+        money: Money | None = row.full_year if row else None
+        return show(money.to("万元").amount) if money else None
+
+    def printed_rate(self) -> str | None:
+        row = self.ev.funds.total
+        return fmt(row.rate) if row and row.rate is not None else None
+
+    def printed_total(self) -> str | None:
+        return fmt(self.ev.total.score) if self.ev.total and self.ev.total.score is not None else None
+
+    def findings(self) -> list[tuple[Finding, str]]:
+        return [(f, field_zh(self.ev, f.field)) for f in self.result.findings]
+
+
+@dataclass(slots=True)
+class UnitSection:
+    name: str
+    forms: list[FormEntry] = field(default_factory=list)
+    chart: str = ""
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.forms if f.status == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.forms if f.status == "warning")
+
+    def average_total(self) -> str | None:
+        totals = [f.ev.total.score for f in self.forms if f.ev.total and f.ev.total.score is not None]
+        return show(sum(totals, Decimal(0)) / len(totals)) if totals else None
+
+
+@dataclass(slots=True)
+class ListEntry:
+    dl: DepartmentList
+    findings: list[Finding]
+
+
+@dataclass(slots=True)
+class Report:
+    policy: ScoringPolicy | None  # None: each form under its template's policy
+    generated: str
+    inputs: list[str]
+    units: list[UnitSection] = field(default_factory=list)
+    lists: list[ListEntry] = field(default_factory=list)
+    failures: list[FileFailure] = field(default_factory=list)
+
+    @property
+    def form_count(self) -> int:
+        return sum(len(u.forms) for u in self.units)
+
+    @property
+    def error_forms(self) -> int:
+        return sum(u.errors for u in self.units)
+
+    @property
+    def warning_forms(self) -> int:
+        return sum(u.warnings for u in self.units)
+
+    @property
+    def policy_title(self) -> str:
+        return self.policy.title if self.policy else "按各表所属模板的评分规则"
+
+    def grades(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for unit in self.units:
+            for form in unit.forms:
+                for _, name in form.result.policy.grade_bands:
+                    out.setdefault(name, 0)
+                if form.result.recomputed.grade:
+                    out[form.result.recomputed.grade] += 1
+        return out
+
+
+def _unit_of(ev: Evaluation) -> str:
+    return ev.project.department or ev.project.implementing_unit or NO_UNIT
+
+
+def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPolicy | str | None = None, *,
+                 stored: Iterable[Evaluation] = (), charts: bool = True) -> Report:
+    """Read and check every form under ``paths`` (and the ``stored`` ones, from the store) for the report."""
+    inputs = [str(p) for p in paths]
+    chosen = get_policy(policy) if isinstance(policy, str) else policy
+    report = Report(chosen, dt.datetime.now().strftime("%Y-%m-%d %H:%M"), inputs)
+    items = list(load(inputs))
+    stored = list(stored)
+    # Checks across files (a department's totals against its projects) see every form of the report.
+    batch = [ev for item in items if not isinstance(item, FileFailure) for ev in item.evaluations] + stored
+    results: list[CheckResult] = [run_checks(ev, policy_of(ev, policy), batch=batch) for ev in stored]
+    for item in items:
+        if isinstance(item, FileFailure):
+            report.failures.append(item)
+            continue
+        checked = check_document(item, policy, batch)
+        results += checked.results
+        report.lists += [ListEntry(dl, findings) for dl, findings in checked.list_findings]
+    units: dict[str, UnitSection] = {}
+    for result in results:
+        name = _unit_of(result.ev)
+        # One department printed with full- or half-width brackets, with or without a space, is one department.
+        units.setdefault(label_key(name), UnitSection(name)).forms.append(FormEntry(result))
+    report.units = sorted(units.values(), key=lambda u: (-u.errors, -u.warnings, u.name))
+    number = 0
+    for unit in report.units:
+        unit.forms.sort(key=FormEntry.sort_key)
+        for form in unit.forms:
+            number += 1
+            form.number = number
+        if charts:
+            unit.chart = scores_chart([Bar(f.ev.project.name or f"第{f.number}张表", f.result.recomputed.rate,
+                                           f.ev.total.score if f.ev.total else None, f.status) for f in unit.forms],
+                                      unit.name)
+    return report
+
+
+def zh_number(n: int) -> str:
+    """Section numbers as written in Chinese documents: 1 → 一, 12 → 十二, 23 → 二十三."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("jixiao.export", "templates"), autoescape=select_autoescape(["j2", "html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["svg_uri"] = lambda svg: "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    env.filters["show"] = lambda d: show(d) if d is not None else "—"
+    env.filters["zh"] = zh_number
+    env.globals["SEVERITY_ZH"] = SEVERITY_ZH
+    return env
+
+
+def render_html(report: Report) -> str:
+    return _environment().get_template("report.html.j2").render(report=report)
+
+
+def html_to_pdf(html: str, path: Path) -> None:
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # OSError: Pango missing from the system
+        raise ExportError(str(path), f"生成 PDF 需要 WeasyPrint 及系统的 Pango 库（{exc}）") from None
+    HTML(string=html).write_pdf(path)
+
+
+def write_report(report: Report, path: Path) -> None:
+    """``.html`` or ``.pdf`` by the target's suffix."""
+    html = render_html(report)
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        path.write_text(html, encoding="utf-8")
+    elif suffix == ".pdf":
+        html_to_pdf(html, path)
+    else:
+        raise ExportError(str(path), "报告只能输出为 .html 或 .pdf")

@@ -1,0 +1,59 @@
+"""Flattened text: a table copied from a PDF or a web page with all its cells on one line.
+
+Cell boundaries are lost; spaces separate cells and empty cells vanish. The reader
+cuts the line back into rows before every label that begins a row in some template
+(项目名称, 总额, 合计, 评价结论, part titles...), one cell per space-separated token,
+each keeping its line and character column. Which value is which is left to the
+template's layout, which places only what the column order settles.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...text import label_key
+from ..decode import decode_lines, looks_binary
+from ..grid import Cell, Grid, Place, Row
+from . import register
+
+_TOKEN = re.compile(r"\S+")
+# A line this long with no tab or '|' is a table run together; the title may sit on its own line.
+_LONG = 300
+
+
+def _is_flat(data: bytes) -> bool:
+    head = data[:65536]
+    if b"\t" in head or head.count(b"|") > 5 or looks_binary(head):
+        return False
+    lines = [ln for ln in head.splitlines() if ln.strip()]
+    return 0 < len(lines) <= 12 and any(len(ln) >= _LONG and ln.count(b" ") >= 30 for ln in lines)
+
+
+def _starts_row(token: str, anchors: frozenset[str]) -> bool:
+    from ..layouts.labelled import section_key
+
+    key = label_key(token)
+    return key in anchors or section_key(key) in anchors or "绩效自评表" in key or key.startswith("报表编号")
+
+
+@register("flat", _is_flat, priority=-6)
+def read_flat(data: bytes, file: str) -> Grid:
+    from ...templates import anchor_keys  # the templates' labels; imported late, they import the layouts
+
+    lines, notes = decode_lines(data, file)
+    anchors = anchor_keys()
+    grid = Grid(file=file, format="text-flat", warnings=notes)
+    for n, line in enumerate(lines, start=1):
+        cells: list[Cell] = []
+        for m in _TOKEN.finditer(line):
+            token = m.group(0)
+            if cells and _starts_row(token, anchors):
+                grid.rows.append(Row(cells, Place(line=n, col=cells[0].col)))
+                cells = []
+            cells.append(Cell(token, None, n, m.start() + 1))
+            if "绩效自评表" in token:  # a title is a row of its own
+                grid.rows.append(Row(cells, Place(line=n, col=cells[0].col)))
+                cells = []
+        if cells:
+            grid.rows.append(Row(cells, Place(line=n, col=cells[0].col)))
+    return grid
