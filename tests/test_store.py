@@ -56,6 +56,25 @@ def test_migrations_create_exactly_the_models(store) -> None:
     assert diff == []
 
 
+def test_a_store_made_by_an_older_version_is_upgraded_on_open(db_url) -> None:
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from jixiao.store.db import head_revision, migrate
+
+    old = open_store(db_url, upgrade=False)
+    migrate(old, "0001")
+    import_paths(SEEDS, old)
+    assert "ux_evaluations_file_form" not in {ix["name"] for ix in inspect(old).get_indexes("evaluations")}
+    old.dispose()
+    engine = open_store(db_url)
+    with engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision() != "0001"
+    assert "ux_evaluations_file_form" in {ix["name"] for ix in inspect(engine).get_indexes("evaluations")}
+    assert _count(engine, EvaluationRow) == 37 and import_paths(SEEDS, engine).imported == 0
+    engine.dispose()
+
+
 def test_seeds_imported_twice_are_stored_once(store, tmp_path: Path) -> None:
     first = import_paths(SEEDS, store)
     assert (first.imported, first.forms, first.lists, first.failed) == (5, 37, 1, [])
@@ -200,6 +219,22 @@ def test_a_newer_file_adds_a_version_and_keeps_the_old(store, tmp_path: Path) ->
     # Another year of the same project is a different form, not a version.
     import_paths([_write(tmp_path / "d_2023.txt", Form(name="干部培训", code="C-1", year="2023"))], store)
     assert summarize(store).total.projects == 2
+
+
+def test_two_importers_at_once_number_each_version_once(db_url, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = [_write(tmp_path / f"v{i}.txt", Form(name="同一项目", code="SAME-1", total_score=f"9{i}"),
+                    mtime=1_600_000_000 + i) for i in range(6)]
+    engines = [open_store(db_url) for _ in range(2)]
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(import_paths, [files[0::2], files[1::2]], engines))
+    assert sum(r.imported for r in reports) == 6
+    stored = load_stored(engines[0], Filters(all_versions=True))
+    assert sorted(s.version for s in stored) == [1, 2, 3, 4, 5, 6]
+    assert [Path(s.file).name for s in stored if s.is_current] == ["v5.txt"]
+    for e in engines:
+        e.dispose()
 
 
 def test_year_over_year_by_code_else_by_name(store, tmp_path: Path) -> None:
