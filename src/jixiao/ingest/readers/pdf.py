@@ -342,7 +342,10 @@ def read_pdf(data: bytes, file: str) -> Grid:
     end: TableEnd | None = None
     try:
         for number, page in enumerate(doc, start=1):
-            chars, turn = _chars(page)
+            try:
+                chars, turn = _chars(page)
+            except pdfium.PdfiumError as exc:
+                raise UnreadableFile(file, f"PDF 第{number}页已损坏，无法读取（{exc}）") from None
             if not chars:
                 if any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
                     scanned.append(number)
@@ -357,7 +360,7 @@ def read_pdf(data: bytes, file: str) -> Grid:
         doc.close()
     if turned:
         grid.warnings.append(f"第{'、'.join(map(str, turned))}页的文字是旋转的，已转正后读取")
-    if scanned:
+    if scanned:  # after the text pages: a file mixing both is rare, and OCR is the optional extra
         from .ocr import read_scanned_pages
 
         read_scanned_pages(grid, data, file, scanned)
