@@ -65,6 +65,8 @@ def parse_number(text: str, *, percent: bool = False) -> Decimal | None:
     Thousands separators are dropped ("1,299,270.00"); with ``percent`` a trailing
     '%' is dropped ("72.2%" → 72.2).
     """
+    if not text:
+        return None
     s = text.strip()
     if _PLAIN.fullmatch(s):
         return Decimal(s)

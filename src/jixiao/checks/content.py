@@ -12,6 +12,8 @@ from ..values import fmt
 from . import CheckContext, Finding, check
 
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})(?!\d)")
+# Every phone number holds seven digits in a row: a cheap scan rules out most free text.
+_SEVEN_DIGITS = re.compile(r"\d{7}")
 _MAX_AMOUNT_YUAN = Decimal("1e12")
 
 
@@ -36,7 +38,9 @@ def personal_data(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
         texts[f"indicators[{n}].note"] = ind.note
     for path, text in texts.items():
-        for m in _PHONE.finditer(text or ""):
+        if not text or not _SEVEN_DIGITS.search(text):
+            continue
+        for m in _PHONE.finditer(text):
             if m.group(0).startswith("1") and len(m.group(0)) == 11:
                 yield chk.finding(ctx, path, None, m.group(0), what="手机号码")
 

@@ -60,11 +60,6 @@ def _cell(cells: list[Cell], i: int) -> Cell | None:
     return cells[i] if 0 <= i < len(cells) else None
 
 
-def _text(cells: list[Cell], i: int) -> str:
-    c = _cell(cells, i)
-    return c.text.strip() if c else ""
-
-
 @dataclass
 class NationalParser(FormParser):
     phase: str = "header"
@@ -250,14 +245,19 @@ class NationalParser(FormParser):
         """How well the row fits the header when shifted: numbers under 分值/得分, nothing lost."""
         cols = self.ind_cols
         score = -0.5 * abs(shift)
+        n = len(cells)
         for fld in ("weight", "score"):
-            t = _text(cells, cols.get(fld, -99) + shift)
-            if t:
+            i = cols.get(fld, -99) + shift
+            if 0 <= i < n and (t := cells[i].text.strip()):
                 score += 2 if _is_number(t) else -3
         last = max(cols.values()) + shift
-        score -= 2 * sum(1 for k in keys[last + 1:] if k)
+        tail = keys[last + 1:]
+        if tail:
+            score -= 2 * (len(tail) - tail.count(""))
         name_col = cols.get("name", 3) + shift
-        score -= sum(1 for k in keys[:max(name_col, 0)] if k and label_kind(k) is None)
+        for k in keys[:max(name_col, 0)]:
+            if k and label_kind(k) is None:
+                score -= 1
         return score
 
     def _shift(self, cells: list[Cell], keys: list[str]) -> int:
@@ -299,7 +299,9 @@ class NationalParser(FormParser):
             elif i == cols.get("level2", -1) + shift or i == cols.get("level2"):
                 self.use(c)
                 self.level2 = (clean(c.text), clean(c.text))
-        value_cells = {fld: _cell(cells, cols[fld] + shift) for fld in _VALUE_FIELDS if fld in cols}
+        n = len(cells)
+        value_cells = {fld: cells[i] if 0 <= (i := cols[fld] + shift) < n else None
+                       for fld in _VALUE_FIELDS if fld in cols}
         made = self.new_indicator(value_cells, self.level1, self.level2)
         if made is None:
             return
