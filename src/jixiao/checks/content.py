@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..model import AMOUNT_COLUMNS, COLUMN_ZH
-from ..text import normalized
+from ..text import same_normalized
 from ..values import fmt
 from . import CheckContext, Finding, check
 
@@ -21,7 +21,7 @@ _MAX_AMOUNT_YUAN = Decimal("1e12")
        "「{project}」年度总体目标的实际完成情况与预期目标完全相同，未说明实际完成了什么")
 def goals_copied(chk, ctx: CheckContext) -> Iterator[Finding]:
     g = ctx.ev.goals
-    if g.expected and g.achieved and normalized(g.expected) == normalized(g.achieved):
+    if g.expected and g.achieved and same_normalized(g.expected, g.achieved):
         yield chk.finding(ctx, "goals.achieved", None, g.achieved[:40])
 
 

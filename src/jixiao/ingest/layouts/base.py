@@ -87,6 +87,8 @@ class FormParser:
         if cell is None:
             return None
         self.used.add(id(cell))
+        if not cell.text:
+            return None
         value = (clean_block if block else clean)(cell.text)
         if value:
             self.ev.locators[path] = cell.place
@@ -154,7 +156,7 @@ class FormParser:
 
     def warn_unused(self) -> None:
         used = self.used
-        for row in self.segment.rows:
-            for c in row.cells:
-                if c.text and id(c) not in used and c.text.strip():
-                    self.warn(c.place, f"未能归入表格任何部分的内容“{clean(c.text)[:60]}”")
+        left = [c for row in self.segment.rows for c in row.cells if c.text and id(c) not in used]
+        for c in left:
+            if c.text.strip():
+                self.warn(c.place, f"未能归入表格任何部分的内容“{clean(c.text)[:60]}”")

@@ -67,6 +67,7 @@ class NationalParser(FormParser):
     funds_raw: dict[str, dict[str, tuple[Decimal, Place]]] = field(default_factory=dict)
     goals_cols: tuple[int, int] | None = None
     ind_cols: dict[str, int] = field(default_factory=dict)
+    value_cols: list[tuple[str, int]] = field(default_factory=list)  # ind_cols of the value fields, in order
     unit: MoneyUnit | None = None
 
     # ------------------------------------------------------------ main
@@ -237,6 +238,7 @@ class NationalParser(FormParser):
                 if k in INDICATOR_SECTION or k.replace("\n", "") in INDICATOR_SECTION:
                     self.use(c)
         self.ind_cols = cols
+        self.value_cols = [(fld, cols[fld]) for fld in _VALUE_FIELDS if fld in cols]
         for c, k in zip(row.cells, keys):
             if k in INDICATOR_SECTION:
                 self.use(c)
@@ -278,9 +280,11 @@ class NationalParser(FormParser):
         shift = self._shift(cells, keys)
         name_col = cols.get("name", 3) + shift
         # Label zone: level 1 / level 2 by their words, wherever merged cells put them.
-        for i, (c, k) in enumerate(zip(cells, keys)):
-            if i >= name_col or not k:
+        for i in range(min(name_col, len(cells))):
+            k = keys[i]
+            if not k:
                 continue
+            c = cells[i]
             kind = label_kind(k)
             if kind is not None:
                 self.use(c)
@@ -300,8 +304,7 @@ class NationalParser(FormParser):
                 self.use(c)
                 self.level2 = (clean(c.text), clean(c.text))
         n = len(cells)
-        value_cells = {fld: cells[i] if 0 <= (i := cols[fld] + shift) < n else None
-                       for fld in _VALUE_FIELDS if fld in cols}
+        value_cells = {fld: cells[i + shift] if 0 <= i + shift < n else None for fld, i in self.value_cols}
         made = self.new_indicator(value_cells, self.level1, self.level2)
         if made is None:
             return
