@@ -18,7 +18,7 @@ from .conftest import EXAMPLES, ROOT, jixiao_cmd
 
 FIXTURES = ROOT / "tests" / "fixtures" / "templates"
 GOLDEN = ROOT / "tests" / "golden" / "templates"
-FORMS = sorted(FIXTURES.glob("*.txt"))
+FORMS = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".html"))
 TEMPLATE_OF = {"t2": "sichuan", "t3": "chongqing", "t4": "department"}
 
 
@@ -37,12 +37,15 @@ def test_fixture_matches_golden(path: Path) -> None:
     assert [o["template"] for o in objs] == [TEMPLATE_OF[path.stem[:2]]]
 
 
-@pytest.mark.parametrize("grid,flat", [("t2_sichuan_pipes", "t2_sichuan_flat"), ("t3_chongqing_tsv", "t3_chongqing_flat")])
-def test_flattened_form_reads_the_same_values_as_its_table(grid: str, flat: str) -> None:
-    a, b = (parse_objects(FIXTURES / f"{n}.txt")[0] for n in (grid, flat))
-    for key in ("template", "year", "project", "funds", "goals", "indicators", "total", "warnings"):
-        assert a[key] == b[key], key
-    assert b["source"]["format"] == "text-flat"
+@pytest.mark.parametrize("one,other,fmt", [("t2_sichuan_pipes.txt", "t2_sichuan_flat.txt", "text-flat"),
+                                           ("t3_chongqing_tsv.txt", "t3_chongqing_flat.txt", "text-flat"),
+                                           ("t2_sichuan_cells.txt", "t2_sichuan_web.html", "html")])
+def test_one_form_in_two_layouts_reads_the_same(one: str, other: str, fmt: str) -> None:
+    a, b = (parse_objects(FIXTURES / n)[0] for n in (one, other))
+    for key in ("template", "year", "project", "funds", "goals", "indicators", "total", "warnings", "report_code",
+                "conclusion", "problems", "improvements", "implementation"):
+        assert a.get(key) == b.get(key), key
+    assert b["source"]["format"] == fmt
 
 
 def _findings(name: str) -> dict[str, list]:
