@@ -237,3 +237,16 @@ def test_close_recognition_is_named_in_the_warnings() -> None:
     assert ev.warnings[0].startswith("模板识别不明确") and "--template chongqing" in ev.warnings[0]
     seeds = [ev for p in sorted(EXAMPLES.glob("*.txt")) for ev in read_path(p).evaluations]
     assert not [w for ev in seeds for w in ev.warnings if w.startswith("模板识别不明确")]
+
+
+def test_markdown_table_in_gb18030_reads_like_the_pipe_rows() -> None:
+    text = (FIXTURES / "t2_sichuan_pipes.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    # A markdown rule under the title row, and the whole file in GB18030 as Windows editors save it.
+    markdown = "\n".join(lines[:2] + ["|---|---|---|:---:|"] + lines[2:]) + "\n"
+    doc = read_bytes(markdown.encode("gb18030"), "md.txt")
+    expected = parse_objects(FIXTURES / "t2_sichuan_pipes.txt")[0]
+    got = evaluation_json(doc.evaluations[0])
+    for key in ("template", "project", "funds", "indicators", "total", "report_code", "warnings"):
+        assert got[key] == expected[key], key
+    assert doc.format == "text-pipes" and doc.warnings == ["文件编码为 gb18030，已自动转换"]
