@@ -34,7 +34,6 @@ PolicyOpt = Annotated[str | None, typer.Option("--policy", help="评分规则，
 TemplateOpt = Annotated[str | None, typer.Option("--template", help="强制按此模板读取，见 jixiao templates")]
 
 
-
 def _known(name: str | None, registry: dict[str, Any], what: str) -> None:
     if name is not None and name not in registry:
         err.print(f"未知的{what}“{name}”，可用：{', '.join(registry)}")
