@@ -7,19 +7,24 @@ import io
 import re
 import shutil
 import subprocess
+from decimal import Decimal
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 
 from jixiao.export import get_exporter
 from jixiao.export.docx import form_docx
 from jixiao.export.layout import NCOLS
-from jixiao.ingest.recognize import read_path
+from jixiao.export.xlsx import form_xlsx
+from jixiao.ingest.recognize import read_bytes, read_path
+from jixiao.model import FundsRow
 from jixiao.office import soffice
 from jixiao.scoring import get_policy
-from jixiao.values import fmt
+from jixiao.values import Money, fmt
 
 from .conftest import SEEDS
+from .forms import Form
 
 NATIONAL = get_policy("national")
 
@@ -48,19 +53,20 @@ def test_docx_is_the_published_table_with_merged_cells() -> None:
     assert note.startswith("《龙岗人大》内刊") and "\n改进措施" not in note[:5]
     section = document.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
-    fonts = {r.font.name for p in document.paragraphs for r in p.runs}
-    assert fonts == {"宋体"}
+    normal = document.styles["Normal"]
+    assert normal.font.name == "宋体" and normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
 
 
-def test_docx_keeps_words_printed_in_numeric_cells_and_every_indicator() -> None:
-    for seed in SEEDS:
-        for ev in read_path(seed).evaluations:
-            rows = _texts(docx.Document(io.BytesIO(form_docx(ev, NATIONAL))).tables[0])
-            names = [r[3] for r in rows if r[0] == "绩效指标" and r[3] != "三级指标"]
-            assert names == [i.name or "" for i in ev.indicators] or not ev.indicators, (seed.name, ev.project.name)
-            shown = "\n".join("|".join(r) for r in rows)
-            for inv in ev.invalid:
-                assert inv.text in shown
+def test_words_printed_in_numeric_cells_are_kept_in_both_formats() -> None:
+    """“待定” where a score belongs is not a number, and not lost: written back, read back as the same text."""
+    form = Form().with_indicator(1, score="待定", note="待年底评估")
+    ev = read_bytes(form.text().encode("utf-8"), "form.txt").evaluations[0]
+    assert [(i.field, i.text) for i in ev.invalid] == [("indicators[1].score", "待定")]
+    rows = _texts(docx.Document(io.BytesIO(form_docx(ev, NATIONAL))).tables[0])
+    assert next(r for r in rows if r[3] == "培训合格率")[7] == "待定"
+    for name, data in (("x.docx", form_docx(ev, NATIONAL)), ("x.xlsx", form_xlsx(ev, NATIONAL))):
+        again = read_bytes(data, name).evaluations[0]
+        assert [(i.field, i.text) for i in again.invalid] == [("indicators[1].score", "待定")], name
 
 
 @pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
@@ -78,3 +84,20 @@ def test_pdf_export_prints_chinese_with_an_embedded_cjk_font(tmp_path) -> None:
             assert label in text, label
         fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
         assert "CJK" in fonts, fonts  # the Chinese glyphs come from Noto CJK, not a box-drawing fallback
+
+
+def test_fields_of_other_templates_are_written_after_the_remarks() -> None:
+    """A Sichuan or Chongqing form exported to the national layout keeps what that layout has no cell for."""
+    ev = read_path(SEEDS[0]).evaluations[0]
+    ev.template, ev.report_code, ev.conclusion, ev.problems = "sichuan", "510000_0013zp", "总体完成年度目标。", "宣传覆盖面不足。"
+    ev.project.finance_manager = "李四"
+    ev.funds.special_account = FundsRow(full_year=Money(Decimal(0), "元"), reason="未安排专户资金")
+    ev.indicators[0].coefficient, ev.indicators[0].core = Decimal(80), True
+    rows = _texts(docx.Document(io.BytesIO(form_docx(ev, NATIONAL))).tables[0])
+    labelled = {r[0]: r[1] for r in rows}
+    assert labelled["报表编号"] == "510000_0013zp" and labelled["财务负责人"] == "李四"
+    assert labelled["评价结论"] == "总体完成年度目标。" and labelled["存在问题"] == "宣传覆盖面不足。"
+    assert labelled["预算执行原因"] == "财政专户管理资金：未安排专户资金"
+    assert labelled["指标补充"] == "指标1「纸媒版面数量(个)」：得分系数 80%，核心指标"
+    assert any(r[1] == "财政专户管理资金" and r[3] == "0" for r in rows)
+    assert [r[0] for r in rows].index("备注") < [r[0] for r in rows].index("报表编号")

@@ -85,5 +85,32 @@ def test_cli_export_reports_bad_input_and_keeps_going(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "empty.txt" in proc.stderr and "Traceback" not in proc.stderr
     assert len(list((tmp_path / "out").glob("003_*.xlsx"))) == 3
+    proc = _run("export", str(SEEDS[4]), "--format", "json", "-o", str(tmp_path / "lists"))
+    assert proc.returncode == 0 and "项目清单" in proc.stderr and "没有导出" in proc.stderr
     proc = _run("export", str(SEEDS[3]), "--format", "odt", "-o", str(tmp_path / "out"))
     assert proc.returncode == 2 and "未知的导出格式“odt”" in proc.stderr
+
+
+def test_export_and_report_from_the_store(tmp_path: Path) -> None:
+    """Forms imported into the store come back out as the same forms, and into the report."""
+    from jixiao.store.db import open_store
+    from jixiao.store.importer import import_paths
+
+    db = tmp_path / "jixiao.db"
+    import_paths([SEEDS[2]], open_store(str(db)))
+    out = tmp_path / "out"
+    proc = _run("export", "--db", str(db), "--format", "xlsx", "-o", str(out), "--year", "2024")
+    assert proc.returncode == 0, proc.stderr
+    exported = sorted(out.glob("*.xlsx"))
+    assert len(exported) == len(DOCS[SEEDS[2]].evaluations) == 9
+    by_index = {ev.source.form_index: ev for ev in DOCS[SEEDS[2]].evaluations}
+    for path in exported:
+        again = read_path(path).evaluations[0]
+        assert _form(again) == _form(by_index[int(path.name.split("_")[2]) - 1]), path.name
+    report = tmp_path / "report.html"
+    proc = _run("report", str(SEEDS[0]), "--db", str(db), "-o", str(report))
+    assert proc.returncode == 0, proc.stderr
+    html = report.read_text(encoding="utf-8")
+    assert "共 2 个主管部门、12 张自评表" in html  # 9 forms from the store, 3 from the file
+    proc = _run("report", "-o", str(report))
+    assert proc.returncode == 2 and "--db" in proc.stderr

@@ -121,17 +121,19 @@ def recomputed(tmp_path_factory: pytest.TempPathFactory) -> dict:
             results[path.stem] = r
     wb = _book(template_xlsx(NATIONAL, 2024))
     ws = wb[SHEET]
+    ws["B3"], ws["B4"], ws["B5"] = "干部培训", "深圳市某区人力资源局", "张三"
     fr, _ = _find(ws, "年度资金总额")
-    ws[f"C{fr}"], ws[f"D{fr}"], ws[f"E{fr}"] = 1000000, 800000, 812345.67  # over-executed: score capped at 10
+    for row in (fr, fr + 1):  # 年度资金总额 and 其中：当年财政拨款; over-executed, so the rate score is capped at 10
+        ws[f"C{row}"], ws[f"D{row}"], ws[f"E{row}"] = 1000000, 800000, 812345.67
     first, _ = _find(ws, "产出(50分)")
     for n, (weight, score) in enumerate([(20, 20), (30, 35), (20, 12.5), (20, None)]):  # 35 over its weight counts 30
-        ws[f"G{first + n}"], ws[f"H{first + n}"] = weight, score
+        ws[f"D{first + n}"], ws[f"G{first + n}"], ws[f"H{first + n}"] = f"指标{n + 1}名称", weight, score
     filled = src / "template_filled.xlsx"
     wb.save(filled)
     files.append(filled)
     out = convert(files, "xlsx", tmp_path_factory.mktemp("recomputed"), recalc=True)
     sheets = {p.stem: openpyxl.load_workbook(p, data_only=True)[SHEET] for p in out}
-    return {"results": results, "sheets": sheets}
+    return {"results": results, "sheets": sheets, "files": {p.stem: p for p in out}}
 
 
 def _derived(ws) -> dict[str, Decimal | None]:
@@ -192,3 +194,22 @@ def test_filled_template_computes_capped_scores_and_totals(recomputed: dict) -> 
     assert got["total_weight"] == Decimal(100)  # 10 + 20 + 30 + 20 + 20
     assert got["total"] == Decimal("72.5")  # 10 + 20 + min(35, 30) + 12.5
 
+
+
+@needs_office
+def test_a_filled_template_saved_by_libreoffice_imports_and_checks(recomputed: dict) -> None:
+    """The filer's path: fill the template, save it (LibreOffice here, Excel alike), import it into jixiao."""
+    doc = read_path(recomputed["files"]["template_filled"])
+    (ev,) = doc.evaluations
+    assert (ev.project.name, ev.project.department, ev.year, ev.money_unit) == ("干部培训", "深圳市某区人力资源局", 2024, "元")
+    assert ev.funds.total.rate == Decimal("101.54") and ev.funds.total.score == 10
+    assert [(i.level1, i.level2, i.name) for i in ev.indicators[:2]] == [
+        ("产出", "数量", "指标1名称"), ("产出", "数量", "指标2名称")]
+    assert ev.total.score == Decimal("72.5") and ev.remarks.startswith("白色单元格为填报项")
+    assert not doc.warnings
+    findings = {f.code: f for r in check_document(doc).results for f in r.findings}
+    assert not {"rate-mismatch", "rate-score-mismatch", "funds-breakdown-mismatch"} & set(findings)
+    # The 35 typed over a weight of 30 (Excel's validation refuses it; openpyxl does not ask): reported, and the
+    # template's 总分 counts it as 30, so the total differs from the plain sum of the printed scores.
+    assert findings["score-over-weight"].found == "35"
+    assert findings["total-mismatch"].expected == "77.50"

@@ -8,15 +8,41 @@ from typing import Annotated
 
 import typer
 
-from ..cli import Files, PolicyOpt, _fail, _known, err, out
+from ..cli import PolicyOpt, _fail, _known, err, out
 from ..errors import JixiaoError
 from ..model import Evaluation
 from ..pipeline import FileFailure, load
 from ..scoring import POLICIES, get_policy
+from ..store.commands import DbOpt, DepartmentOpt, YearOpt
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 OutDir = Annotated[Path, typer.Option("-o", "--out", help="输出目录", file_okay=False)]
+SomeFiles = Annotated[list[str] | None, typer.Argument(help="文件或目录；用 --db 时可省略", metavar="[FILE]...")]
+FromDb = Annotated[bool, typer.Option("--from-db", help="同时导出数据库中（按 --year、--department 筛选）的表")]
+
+
+def _stored(from_db: bool, db: str | None, year: int | None, department: str | None) -> list[Evaluation]:
+    """Forms from the store when asked for (``--from-db`` or ``--db``), the current version of each."""
+    if not from_db and db is None:
+        return []
+    from ..store.query import Filters, load_evaluations
+
+    try:
+        found = load_evaluations(db, Filters(year=year, department=department))
+    except JixiaoError as exc:
+        err.print(f"[red]✗[/red] {exc.message}", highlight=False)
+        raise typer.Exit(2) from None
+    if not found:
+        wanted = "".join(f"，{k}“{v}”" for k, v in (("年度", year), ("主管部门", department)) if v is not None)
+        err.print(f"数据库中没有符合条件的自评表{wanted}（先用 jixiao import 导入）", highlight=False)
+    return found
+
+
+def _need_input(files: list[str] | None, from_db: bool) -> None:
+    if not files and not from_db:
+        err.print("请给出要读取的文件或目录，或用 --db / --from-db 从数据库读取")
+        raise typer.Exit(2)
 
 
 def output_name(ev: Evaluation, suffix: str) -> str:
@@ -39,27 +65,36 @@ def template(
 
 
 def export(
-    files: Files,
+    files: SomeFiles = None,
     output: OutDir = Path("."),
     fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx / docx / pdf / json")] = "xlsx",
     policy: PolicyOpt = None,
+    db: DbOpt = None,
+    from_db: FromDb = False,
+    year: YearOpt = None,
+    department: DepartmentOpt = None,
 ) -> None:
-    """把读取的自评表导出为 Excel 模板、Word、PDF 或 JSON，每张表一个文件。"""
+    """把读取的（或数据库中的）自评表导出为 Excel 模板、Word、PDF 或 JSON，每张表一个文件。"""
     from . import exporters
 
     known = exporters()
     _known(fmt, known, "导出格式")
     _known(policy, POLICIES, "评分规则")
     exporter = known[fmt]
+    _need_input(files, from_db or db is not None)
+    stored = _stored(from_db, db, year, department)
     output.mkdir(parents=True, exist_ok=True)
-    items: list[tuple[Evaluation, Path]] = []
+    items: list[tuple[Evaluation, Path]] = [(ev, output / output_name(ev, exporter.suffix)) for ev in stored]
     unreadable = False
-    for item in load(files):
+    for item in load(files or []):
         if isinstance(item, FileFailure):
             unreadable = True
             _fail(item)
             continue
         items += [(ev, output / output_name(ev, exporter.suffix)) for ev in item.evaluations]
+        for dl in item.lists:
+            err.print(f"提示：{item.file} 中的项目清单“{dl.title or '无标题'}”不是自评表，没有导出"
+                      "（jixiao parse --json 和审核报告中有它）", highlight=False)
     try:
         exporter.write(items, policy)
     except JixiaoError as exc:
@@ -72,15 +107,20 @@ def export(
 
 
 def report(
-    files: Files,
+    files: SomeFiles = None,
     output: Annotated[Path, typer.Option("-o", "--out", help="report.html 或 report.pdf")] = Path("审核报告.html"),
     policy: PolicyOpt = None,
+    db: DbOpt = None,
+    from_db: FromDb = False,
+    year: YearOpt = None,
+    department: DepartmentOpt = None,
 ) -> None:
     """生成中文审核报告（HTML 或 PDF）：按主管部门汇总，有错误的表在前，附执行率与总分图。"""
     from .report import build_report, write_report
 
     _known(policy, POLICIES, "评分规则")
-    result = build_report(files, policy)
+    _need_input(files, from_db or db is not None)
+    result = build_report(files or [], policy, stored=_stored(from_db, db, year, department))
     for failure in result.failures:
         _fail(failure)
     try:

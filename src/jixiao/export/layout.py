@@ -25,7 +25,7 @@ Value = str | Decimal | int | None
 NCOLS = 9
 # Relative column widths (millimetres on the Word page): labels, money columns that fit "1300000.00" at
 # 9 points, narrow score columns, a wide deviation-note column.
-WIDTHS = (19, 23, 23, 23, 23, 19, 13, 13, 24)
+WIDTHS = (18, 21, 21, 24, 21, 19, 12, 12, 32)
 DASH = "—"
 LAYOUT_SCHEMA = f"{METADATA_SCHEMA}1"
 
@@ -141,7 +141,7 @@ class _Builder:
 
     def funds(self) -> int:
         """The 资金使用情况 block; returns the row of 年度资金总额."""
-        kinds = FUNDS_ROWS if self.blank else [k for k in FUNDS_ROWS if getattr(self.ev.funds, k) is not None]
+        kinds = FUNDS_ROWS if self.blank else [k for k, _ in self.ev.funds.rows()]
         first = self.next_row()
         unit = self.ev.money_unit or "元"
         self.put(1, f"项目资金({unit})", "label", rows=len(kinds) + 1, validation="money_unit")
@@ -253,6 +253,23 @@ class _Builder:
         self.put(2, text, "input", cols=NCOLS - 1, wrap=True)
         self.text_lines((text, 50))
 
+    def extras(self) -> None:
+        """What other templates print and the national form has no place for, in labelled rows after 备注,
+        so that a Sichuan or Chongqing form exported to this layout loses nothing."""
+        ev, p = self.ev, self.ev.project
+        rows: list[tuple[str, str | None]] = [
+            ("报表编号", ev.report_code), ("财务负责人", p.finance_manager), ("财政处室", p.finance_office),
+            ("年初绩效目标", ev.goals.initial), ("项目实施内容及过程概述", ev.implementation),
+            ("预算执行原因", "\n".join(f"{FUNDS_ROW_ZH[k]}：{r.reason}" for k, r in ev.funds.rows() if r.reason)),
+            ("指标补充", "\n".join(filter(None, (_indicator_extra(n, i) for n, i in enumerate(ev.indicators))))),
+            ("评价结论", ev.conclusion), ("存在问题", ev.problems), ("改进措施", ev.improvements)]
+        for label, text in rows:
+            if text:
+                self.next_row()
+                self.put(1, label, "label")
+                self.put(2, text, "input", cols=NCOLS - 1, wrap=True)
+                self.text_lines((text, 50))
+
     def build(self) -> FormLayout:
         self.title()
         self.header()
@@ -262,6 +279,8 @@ class _Builder:
         if self.blank or self.ev.total is not None or self.ev.remarks:
             self.total(funds_row, first, last)
             self.remarks()
+        if not self.blank:
+            self.extras()
         out = self.out
         out.nrows = self.row
         out.choices = {
@@ -272,6 +291,17 @@ class _Builder:
         out.meta = {"schema": LAYOUT_SCHEMA, "policy": self.policy.name, "policy_title": self.policy.title,
                     "rate_weight": str(self.policy.rate_weight), "denominator": self.policy.denominator_zh()}
         return out
+
+
+def _indicator_extra(n: int, ind: Indicator) -> str | None:
+    parts = []
+    if ind.target_initial and ind.target_initial != ind.target:
+        parts.append(f"年初指标值 {ind.target_initial}")
+    if ind.coefficient is not None:
+        parts.append(f"得分系数 {ind.coefficient}%")
+    if ind.core is not None:
+        parts.append("核心指标" if ind.core else "非核心指标")
+    return f"指标{n + 1}「{ind.name or ''}」：{'，'.join(parts)}" if parts else None
 
 
 def form_layout(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> FormLayout:

@@ -18,10 +18,10 @@ from typing import Iterable
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..checks import SEVERITY_ZH, CheckResult, Finding
+from ..checks import SEVERITY_ZH, CheckResult, Finding, run_checks
 from ..errors import ExportError
 from ..model import COLUMN_ZH, FUNDS_ROW_ZH, DepartmentList, Evaluation
-from ..pipeline import FileFailure, check_document, load
+from ..pipeline import FileFailure, check_document, load, policy_of
 from ..scoring import ScoringPolicy, get_policy
 from ..scoring.rounding import show
 from ..text import label_key
@@ -156,23 +156,29 @@ def _unit_of(ev: Evaluation) -> str:
     return ev.project.department or ev.project.implementing_unit or NO_UNIT
 
 
-def build_report(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy | str | None = None, *,
-                 charts: bool = True) -> Report:
-    """Read and check every form under ``paths`` and arrange them for the report."""
+def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPolicy | str | None = None, *,
+                 stored: Iterable[Evaluation] = (), charts: bool = True) -> Report:
+    """Read and check every form under ``paths`` (and the ``stored`` ones, from the store) for the report."""
     inputs = [str(p) for p in paths]
     chosen = get_policy(policy) if isinstance(policy, str) else policy
     report = Report(chosen, dt.datetime.now().strftime("%Y-%m-%d %H:%M"), inputs)
-    units: dict[str, UnitSection] = {}
-    for item in load(inputs):
+    items = list(load(inputs))
+    stored = list(stored)
+    # Checks across files (a department's totals against its projects) see every form of the report.
+    batch = [ev for item in items if not isinstance(item, FileFailure) for ev in item.evaluations] + stored
+    results: list[CheckResult] = [run_checks(ev, policy_of(ev, policy), batch=batch) for ev in stored]
+    for item in items:
         if isinstance(item, FileFailure):
             report.failures.append(item)
             continue
-        checked = check_document(item, policy)
-        for result in checked.results:
-            name = _unit_of(result.ev)
-            # One department printed with full- or half-width brackets, with or without a space, is one department.
-            units.setdefault(label_key(name), UnitSection(name)).forms.append(FormEntry(result))
+        checked = check_document(item, policy, batch)
+        results += checked.results
         report.lists += [ListEntry(dl, findings) for dl, findings in checked.list_findings]
+    units: dict[str, UnitSection] = {}
+    for result in results:
+        name = _unit_of(result.ev)
+        # One department printed with full- or half-width brackets, with or without a space, is one department.
+        units.setdefault(label_key(name), UnitSection(name)).forms.append(FormEntry(result))
     report.units = sorted(units.values(), key=lambda u: (-u.errors, -u.warnings, u.name))
     number = 0
     for unit in report.units:

@@ -13,13 +13,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from copy import copy
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -50,19 +49,26 @@ NUMERIC = {
 }
 
 
-def _style(cell, lc: LayoutCell) -> None:
+def _style_key(lc: LayoutCell) -> tuple[str, bool, int | None]:
     numeric = lc.is_numeric or lc.kind == "derived"
-    cell.font = Font(name=FONT, size=16 if lc.kind == "title" else 10, bold=lc.kind in ("title", "label"))
-    horizontal = "center" if lc.kind in ("title", "label", "fixed") or numeric else "left"
-    cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=lc.kind != "title")
-    if lc.kind in ("derived", "fixed"):
-        cell.fill = GREY
-    if lc.kind == "input":
-        cell.protection = Protection(locked=False)
-    if lc.number_places is not None:
-        cell.number_format = "0" if lc.number_places == 0 else "0." + "0" * lc.number_places
-    elif lc.kind == "derived":
-        cell.number_format = "0.00"
+    return lc.kind, numeric, lc.number_places if lc.number_places is not None else (2 if lc.kind == "derived" else None)
+
+
+def _named_style(key: tuple[str, bool, int | None]) -> NamedStyle:
+    """One named style per kind of cell: openpyxl hashes every style object it is given, so cells share them."""
+    kind, numeric, places = key
+    style = NamedStyle(name="jixiao-" + "-".join(map(str, key)))
+    style.font = Font(name=FONT, size=16 if kind == "title" else 10, bold=kind in ("title", "label"))
+    horizontal = "center" if kind in ("title", "label", "fixed") or numeric else "left"
+    style.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=kind != "title")
+    if kind != "title":
+        style.border = BORDER
+    if kind in ("derived", "fixed"):
+        style.fill = GREY
+    style.protection = Protection(locked=kind != "input")
+    if places is not None:
+        style.number_format = "0" if places == 0 else "0." + "0" * places
+    return style
 
 
 def _validations(ws: Worksheet, layout: FormLayout) -> None:
@@ -130,6 +136,7 @@ def layout_workbook(layout: FormLayout, extra_meta: dict[str, str] | None = None
     ws = wb.active
     ws.title = SHEET
     cached: dict[str, object] = {}
+    styles: dict[tuple[str, bool, int | None], str] = {}
     for lc in layout.cells:
         cell = ws.cell(lc.row, lc.col)
         if lc.formula:
@@ -140,13 +147,15 @@ def layout_workbook(layout: FormLayout, extra_meta: dict[str, str] | None = None
             cell.value = lc.value
             if isinstance(lc.value, str) and lc.value.startswith("="):
                 cell.data_type = "s"  # printed text, not a formula
-        _style(cell, lc)
+        key = _style_key(lc)
+        if key not in styles:
+            style = _named_style(key)
+            wb.add_named_style(style)
+            styles[key] = style.name
+        # Every cell under a merge gets the style too: its borders and fill show on paper.
         for r in range(lc.row, lc.row + lc.rows):
             for c in range(lc.col, lc.col + lc.cols):
-                if lc.kind != "title":
-                    ws.cell(r, c).border = BORDER
-                if (r, c) != (lc.row, lc.col):
-                    ws.cell(r, c).fill = copy(cell.fill)
+                ws.cell(r, c).style = styles[key]
         if lc.rows > 1 or lc.cols > 1:
             ws.merge_cells(start_row=lc.row, start_column=lc.col, end_row=lc.row + lc.rows - 1,
                            end_column=lc.col + lc.cols - 1)
