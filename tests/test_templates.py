@@ -250,3 +250,24 @@ def test_markdown_table_in_gb18030_reads_like_the_pipe_rows() -> None:
     for key in ("template", "project", "funds", "indicators", "total", "report_code", "warnings"):
         assert got[key] == expected[key], key
     assert doc.format == "text-pipes" and doc.warnings == ["文件编码为 gb18030，已自动转换"]
+
+
+def test_a_new_template_is_one_registration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A province that prints the national table under its own title and scores 执行率 at 20 points."""
+    from jixiao import templates
+    from jixiao.ingest.layouts.national import parse_national
+
+    hubei = templates.FormTemplate(name="hubei", title="湖北省项目支出绩效自评表", titles=("湖北省项目支出绩效自评表",),
+                                   labels=(("自评等级", 2),), policy="hubei", parse=parse_national,
+                                   breakdowns=templates.TEMPLATES["national"].breakdowns)
+    monkeypatch.setitem(templates.TEMPLATES, "hubei", hubei)
+    templates._labels_pattern.cache_clear()
+    try:
+        text = (EXAMPLES / "000_eb8848fd7a2ae03f.txt").read_text(encoding="utf-8")
+        doc = read_bytes(text.replace("项目支出绩效自评表", "湖北省项目支出绩效自评表").encode("utf-8"), "hubei.txt")
+        assert {ev.template for ev in doc.evaluations} == {"hubei"}
+        assert {r.policy.name for r in check_document(doc).results} == {"hubei"}
+    finally:
+        monkeypatch.undo()
+        templates._labels_pattern.cache_clear()
+    assert "hubei" not in templates.TEMPLATES
