@@ -89,7 +89,8 @@ def choose(segment: Segment, title_key: str = "") -> tuple[FormTemplate, str | N
     warning when the runner-up scored nearly as well."""
     text = probe(segment.rows)
     found = set(_labels_pattern().findall(text))
-    ranked = sorted(((t.score(title_matches(title_key), text, found), n, t) for n, t in enumerate(TEMPLATES.values())),
+    titles = title_matches(title_key)
+    ranked = sorted(((t.score(titles, text, found), n, t) for n, t in enumerate(TEMPLATES.values())),
                     key=lambda r: (-r[0], r[1]))
     (best_score, _, best), (second_score, _, second) = ranked[0], ranked[1]
     doubt = None
