@@ -114,3 +114,13 @@ def test_export_and_report_from_the_store(tmp_path: Path) -> None:
     assert "共 2 个主管部门、12 张自评表" in html  # 9 forms from the store, 3 from the file
     proc = _run("report", "-o", str(report))
     assert proc.returncode == 2 and "--db" in proc.stderr
+
+
+def test_two_inputs_with_one_name_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / SEEDS[3].name).write_bytes(SEEDS[3].read_bytes())
+    proc = _run("export", str(tmp_path / "a"), str(tmp_path / "b"), "--format", "json", "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(names) == 6 and sum(n.endswith("_2.json") for n in names) == 3
