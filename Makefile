@@ -25,6 +25,7 @@ test: sysdeps $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse_check.py
+	$(BIN)/python bench/import.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -46,9 +46,12 @@ _databases = iter(range(1, 1_000_000))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path: Path) -> str:
+def db_url(request, tmp_path: Path):
     """An empty store on each database the project supports."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
     cluster = request.getfixturevalue("pg_cluster")
-    return cluster.create_database(f"jx_{os.getpid()}_{next(_databases)}")
+    name = f"jx_{os.getpid()}_{next(_databases)}"
+    yield cluster.create_database(name)
+    cluster.drop_database(name)

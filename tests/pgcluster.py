@@ -74,12 +74,18 @@ class Cluster:
     def database_url(self, name: str) -> str:
         return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{name}"
 
-    def create_database(self, name: str) -> str:
+    def _admin(self, sql: str) -> None:
         import psycopg
 
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user={USER} dbname=postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(sql)
+
+    def create_database(self, name: str) -> str:
+        self._admin(f'CREATE DATABASE "{name}"')
         return self.database_url(name)
+
+    def drop_database(self, name: str) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
         _run([str(pg_bin() / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"], self.owner)

@@ -21,7 +21,14 @@ from jixiao.ingest.readers.containers import PasswordProtected
 from jixiao.ingest.recognize import read_bytes, read_path
 
 from .conftest import jixiao_cmd
-from .test_formats import FORMS, comparable
+from .test_formats import FORMS, comparable, needs_soffice
+
+try:
+    import rapidocr_onnxruntime  # noqa: F401
+
+    HAS_OCR = True
+except ImportError:
+    HAS_OCR = False
 
 GOOD = FORMS / "000.xlsx"
 NO_FORM_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>通知公告</title></head><body>
@@ -51,6 +58,15 @@ def zip_bomb() -> bytes:
     return out.getvalue()
 
 
+def word_encrypted(path: Path) -> bytes:
+    """A Word 97 file whose header says it is encrypted (the FIB's fEncrypted flag), as Word writes one."""
+    data = bytearray(path.read_bytes())
+    # The WordDocument stream opens with the FIB (wIdent 0xA5EC) at the start of a 512-byte sector.
+    fib = next(i for i in range(512, len(data), 512) if data[i:i + 2] == b"\xec\xa5")
+    data[fib + 11] |= 0x01
+    return bytes(data)
+
+
 @pytest.fixture(scope="module")
 def bad_files(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("bad")
@@ -61,6 +77,8 @@ def bad_files(tmp_path_factory) -> dict[str, Path]:
         "truncated.docx": (FORMS / "000.docx").read_bytes()[:-300],
         "bomb.docx": zip_bomb(),
         "notice.pdf": (FORMS / "bad" / "notice.pdf").read_bytes(),
+        "locked.pdf": (FORMS / "bad" / "locked.pdf").read_bytes(),
+        "locked.doc": word_encrypted(FORMS / "000.doc"),
         "notice.html": NO_FORM_PAGE.encode("utf-8"),
         "broken.pdf": (FORMS / "000.pdf").read_bytes()[:2000],
         "broken.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
@@ -75,6 +93,8 @@ def bad_files(tmp_path_factory) -> dict[str, Path]:
 @pytest.mark.parametrize(("name", "error", "words"), [
     ("locked.xlsx", PasswordProtected, "密码"),
     ("locked.docx", PasswordProtected, "密码"),
+    ("locked.pdf", PasswordProtected, "密码"),
+    ("locked.doc", PasswordProtected, "密码"),
     ("truncated.xlsx", JixiaoError, "不完整"),
     ("truncated.docx", JixiaoError, "损坏"),
     ("bomb.docx", JixiaoError, "压缩炸弹"),
@@ -115,6 +135,7 @@ def test_scanned_pdf_without_the_ocr_extra_says_how_to_get_it(monkeypatch) -> No
     assert "扫描图像" in info.value.message and "jixiao[ocr]" in info.value.message
 
 
+@pytest.mark.skipif(not HAS_OCR, reason="OCR 扩展未安装（make test 会安装：pip install -e '.[dev,ocr]'）")
 def test_scanned_pdf_is_read_by_ocr() -> None:
     """The first form of seed 000, printed, scanned at 150 dpi: the numbers that matter come back."""
     got = comparable(FORMS / "scanned" / "000.pdf")[0]
@@ -127,10 +148,18 @@ def test_scanned_pdf_is_read_by_ocr() -> None:
     assert sum(a == b for a, b in zip(scores, expected)) >= len(expected) - 1
 
 
-def test_sideways_page_is_turned_upright() -> None:
-    doc = read_path(FORMS / "rotated" / "000.pdf")
-    assert any("旋转" in w for w in doc.warnings)
+def test_rotated_page_reads_as_the_upright_one() -> None:
+    """A landscape page saved as a portrait page turned by /Rotate."""
     assert comparable(FORMS / "rotated" / "000.pdf") == comparable(FORMS / "000.pdf")
+
+
+def test_sideways_text_is_turned_upright() -> None:
+    """A landscape page's content drawn turned on a portrait page (the file holds the first form)."""
+    doc = read_path(FORMS / "sideways" / "000.pdf")
+    assert doc.warnings == ["第2页的文字是旋转的，已转正后读取"]
+    got = comparable(FORMS / "sideways" / "000.pdf")
+    want = comparable(FORMS / "000.pdf")[0]
+    assert got[0] == want
 
 
 def test_doc_without_libreoffice_names_what_to_install(monkeypatch) -> None:
@@ -183,3 +212,38 @@ def test_tables_and_paragraphs_keep_their_places() -> None:
 def test_unknown_binary_is_unsupported() -> None:
     with pytest.raises(UnsupportedFormat):
         read_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100), "x.png")
+
+
+@needs_soffice
+def test_wps_and_et_are_read_by_content(tmp_path: Path) -> None:
+    """WPS saves .wps as a Word 97 file and .et as an Excel 97 file: the streams decide, not the name."""
+    for src, name in ((FORMS / "000.doc", "表.wps"), (FORMS / "000.xls", "表.et")):
+        (tmp_path / name).write_bytes(src.read_bytes())
+        assert comparable(tmp_path / name) == comparable(FORMS / "000.xlsx"), name
+
+
+def test_form_inside_a_page_layout_table(tmp_path: Path) -> None:
+    page = (FORMS / "000.html").read_text(encoding="utf-8")
+    start, end = page.index('<div class="article">'), page.index('<div class="share">')
+    wrapped = (page[:start] + '<table width="100%"><tr><td class="left">栏目导航</td><td>' + page[start:end]
+               + "</td></tr></table>" + page[end:])
+    path = tmp_path / "layout.html"
+    path.write_text(wrapped, encoding="utf-8")
+    got = comparable(path)
+    want = comparable(FORMS / "000.html")
+    assert got[1:] == want[1:]
+    # The layout table's side column is page text before the form: kept, as a warning.
+    assert got[0]["warnings"] == ["：表格之前的内容“栏目导航”不属于任何表"] + want[0]["warnings"]
+
+
+def test_nested_table_text_stays_in_its_cell(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document(FORMS / "000.docx")
+    outer = d.tables[0].cell(0, 5)  # the year cell
+    outer.paragraphs[0].text = ""
+    inner = outer.add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = "2022"
+    path = tmp_path / "nested.docx"
+    d.save(path)
+    assert comparable(path)[0]["year"] == 2022

@@ -83,16 +83,16 @@ def _parsed_totals(unit: str) -> dict[str, tuple[Decimal, Decimal]]:
     return out
 
 
-@pytest.mark.parametrize("unit", ["万元", "元"])
-def test_summary_totals_match_the_parsed_seeds(store, unit: str) -> None:
+def test_summary_totals_match_the_parsed_seeds(store) -> None:
     import_paths(SEEDS, store, workers=2)
-    s = summarize(store, "department", unit)
-    expected = _parsed_totals(unit)
-    got = {"".join(g.name.split()).replace("（", "(").replace("）", ")"): (g.budget, g.executed) for g in s.groups}
-    assert got == expected
-    assert s.total.projects == 37 and sum(g.projects for g in s.groups) == 37
-    assert s.total.budget == sum(b for b, _ in expected.values())
-    assert sum(s.total.grades.values()) == 37
+    for unit in ("万元", "元"):
+        s = summarize(store, "department", unit)
+        expected = _parsed_totals(unit)
+        got = {"".join(g.name.split()).replace("（", "(").replace("）", ")"): (g.budget, g.executed) for g in s.groups}
+        assert got == expected
+        assert s.total.projects == 37 and sum(g.projects for g in s.groups) == 37
+        assert s.total.budget == sum(b for b, _ in expected.values())
+        assert sum(s.total.grades.values()) == 37
     # 004's department list, as published.
     (dl,) = s.lists
     assert dl.department == "相山区人大办公室" and dl.money_unit == "万元" and dl.total == Decimal("138.83")
@@ -138,6 +138,25 @@ def test_stored_forms_read_back_as_the_parser_made_them(store) -> None:
         assert s.check_json()["findings"] == [f.to_json() for f in result.findings]
         assert s.check_json()["recomputed"] == result.recomputed.to_json()
     assert len(load_evaluations(store, Filters(year=2023))) == 6
+
+
+def test_template_fields_survive_the_round_trip() -> None:
+    """Fields only some templates print (Sichuan fund sources, 年初目标, 指标性质…) come back from the JSON."""
+    from jixiao.ingest.grid import Place
+    from jixiao.model import FundsRow
+    from jixiao.store.rebuild import evaluation_from_json
+
+    ev = read_path(SEEDS[0]).evaluations[0]
+    ev.project.finance_manager, ev.project.finance_office = "张三", "计财科"
+    ev.funds.special_account = FundsRow(Money(Decimal("1.5"), "元"), None, None, reason="未拨付")
+    ev.goals.initial = "年初目标"
+    ind = ev.indicators[0]
+    ind.nature, ind.unit, ind.core, ind.coefficient, ind.target_initial = "≥", "个", True, Decimal("95.5"), "≥3"
+    ev.report_code, ev.conclusion, ev.problems = "川财绩〔2024〕1号", "优", "无"
+    places = {"source": list(ev.source.place), "fields": {k: list(v) for k, v in ev.locators.items()}}
+    rebuilt = evaluation_from_json(evaluation_json(ev), places)
+    assert evaluation_json(rebuilt) == evaluation_json(ev)
+    assert rebuilt.locators == ev.locators and isinstance(rebuilt.source.place, Place)
 
 
 def test_money_is_exact_and_a_value_the_store_would_round_fails_loudly(store, tmp_path: Path) -> None:
@@ -245,6 +264,15 @@ def _jx(*args: str, env: dict | None = None) -> subprocess.CompletedProcess[str]
                           env={**os.environ, "COLUMNS": "200", **(env or {})})
 
 
+def _cli(*args: str):  # noqa: ANN202 - click's Result
+    """The commands in this process (the import above runs the real executable)."""
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
 def test_cli_import_summary_and_findings(db_url, tmp_path: Path) -> None:
     (tmp_path / "broken.txt").write_text("这不是自评表\n只是一段文字\n", encoding="utf-8")
     proc = _jx("import", str(SEEDS[0].parent), str(tmp_path / "broken.txt"), "--workers", "2",
@@ -254,25 +282,48 @@ def test_cli_import_summary_and_findings(db_url, tmp_path: Path) -> None:
     again = _jx("import", str(SEEDS[0].parent), "--db", db_url)
     assert again.returncode == 0 and "跳过 5 个" in again.stderr
 
-    data = json.loads(_jx("summary", "--db", db_url, "--format", "json").stdout)
+    data = json.loads(_cli("summary", "--db", db_url, "--format", "json").stdout)
     assert data["schema"] == "jixiao/summary@1" and data["total"]["projects"] == 37
     assert data["lists"][0]["total"] == "138.83" and data["lists"][0]["department"] == "相山区人大办公室"
 
-    table = _jx("summary", "--db", db_url, "--by", "unit")
-    assert table.returncode == 0 and "按实施单位汇总" in table.stdout and "深圳市罗湖区政务公开中心" in table.stdout
+    table = _cli("summary", "--db", db_url, "--by", "unit")
+    assert table.exit_code == 0 and "按实施单位汇总" in table.stdout and "深圳市罗湖区政务公开中心" in table.stdout
 
-    csv_out = _jx("summary", "--db", db_url, "--section", "lists", "--format", "csv").stdout.splitlines()
+    csv_out = _cli("summary", "--db", db_url, "--section", "lists", "--format", "csv").stdout.splitlines()
     assert csv_out[0].startswith("序号,项目名称,金额（万元）") and csv_out[-2].split(",")[1:3] == ["合计（印）", "138.83"]
 
     xlsx = tmp_path / "s.xlsx"
-    assert _jx("summary", "--db", db_url, "--format", "xlsx", "-o", str(xlsx)).returncode == 0
+    assert _cli("summary", "--db", db_url, "--format", "xlsx", "-o", str(xlsx)).exit_code == 0
     from openpyxl import load_workbook
 
     wb = load_workbook(xlsx)
     ws = wb[wb.sheetnames[0]]
     assert ws.cell(1, 1).value == "主管部门" and ws.cell(ws.max_row, 1).value == "合计" and ws.cell(ws.max_row, 2).value == 37
 
-    found = json.loads(_jx("findings", "--db", db_url, "--code", "rate-mismatch", "--format", "json").stdout)
+    found = json.loads(_cli("findings", "--db", db_url, "--code", "rate-mismatch", "--format", "json").stdout)
     assert [(f["project"], f["expected"], f["found"]) for f in found] == [("区人大代表履职经费", "93.85", "100")]
-    bad = _jx("findings", "--db", db_url, "--severity", "fatal")
-    assert bad.returncode == 2 and "--severity" in bad.stderr
+    bad = _cli("findings", "--db", db_url, "--severity", "fatal")
+    assert bad.exit_code == 2 and "--severity" in bad.stderr
+
+
+def test_the_same_forms_in_other_formats_become_versions(store) -> None:
+    """Each seed also as xlsx, docx and HTML (tests/fixtures): other bytes, same projects and years."""
+    fixtures = Path(__file__).parent / "fixtures" / "forms"
+    others = sorted(p for p in fixtures.iterdir() if p.suffix in (".xlsx", ".docx", ".html"))
+    assert len(others) == 15
+    import_paths(SEEDS, store)
+    seeds_only = summarize(store)
+    report = import_paths(others, store, workers=2)
+    assert (report.imported, report.failed) == (15, [])
+    assert report.new_versions == report.forms == 3 * 37
+    assert _count(store, EvaluationRow) == 4 * 37
+    after = summarize(store)
+    assert after.total.projects == 37
+    assert (after.total.budget, after.total.executed) == (seeds_only.total.budget, seeds_only.total.executed)
+    assert [(d.title, d.total) for d in after.lists] == [(d.title, d.total) for d in seeds_only.lists]
+    assert all(evaluation_json(s.evaluation()) == s.document for s in load_stored(store, Filters(all_versions=True)))
+    with store.connect() as conn:
+        versions = conn.execute(select(EvaluationRow.project_key, EvaluationRow.year, func.count(),
+                                       func.min(EvaluationRow.version), func.max(EvaluationRow.version))
+                                .group_by(EvaluationRow.project_key, EvaluationRow.year)).all()
+    assert len(versions) == 37 and {tuple(v[2:]) for v in versions} == {(4, 1, 4)}

@@ -38,7 +38,7 @@ def _files_stored(engine) -> int:
 def test_kill_9_during_import_then_rerun_completes_without_duplicates(db_url, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    files, forms = seed_variants(1500, corpus)
+    files, forms = seed_variants(800, corpus)
     engine = open_store(db_url)
     cmd = [*jixiao_cmd(), "import", str(corpus), "--db", db_url, "--workers", "2"]
     # Its own process group, to check afterwards that no worker outlived it.

@@ -186,3 +186,51 @@ def test_chongqing_clean_when_score_is_coefficient_times_weight() -> None:
     fixed = text.replace("91.2\t100\t10\t8\t否", "91.2\t100\t10\t10\t否").replace("96.54", "98.54")
     (result,) = check_document(read_bytes(fixed.encode("utf-8"), "t3.txt")).results
     assert {f.code for f in result.findings} == {"personal-data"}
+
+
+def test_department_matching_its_project_form_is_clean() -> None:
+    docs = [read_path(FIXTURES / n) for n in ("t4_department_cells.txt", "t3_chongqing_tsv.txt")]
+    batch = [ev for d in docs for ev in d.evaluations]
+    (result,) = check_document(docs[0], batch=batch).results
+    assert [f.code for f in result.findings if f.severity in ("error", "warning")] == []
+
+
+def test_one_file_holding_a_national_and_a_sichuan_form() -> None:
+    seed = (EXAMPLES / "000_eb8848fd7a2ae03f.txt").read_text(encoding="utf-8").splitlines()
+    end = [n for n, line in enumerate(seed) if line.strip() == "项目支出绩效自评表"][1]
+    national = "\n".join("| " + " | ".join(line.split("\t")) + " |" for line in seed[:end] if line.strip())
+    sichuan = (FIXTURES / "t2_sichuan_pipes.txt").read_text(encoding="utf-8")
+    doc = read_bytes(f"{national}\n{sichuan}".encode("utf-8"), "mixed.txt")
+    assert [(ev.template, ev.project.name) for ev in doc.evaluations] == [
+        ("national", "人大宣传"), ("sichuan", "省图书馆公共文化服务运行经费")]
+    assert doc.evaluations[1].report_code == "510000_0013zp"
+    assert not any("报表编号" in w for ev in doc.evaluations for w in ev.warnings)
+
+
+def test_flattened_unfilled_form_leaves_its_empty_scores_unread() -> None:
+    rows = [line.strip().removeprefix("|").removesuffix("|").split("|")
+            for line in (FIXTURES / "t2_sichuan_unfilled.txt").read_text(encoding="utf-8").splitlines()]
+    cells = [" ".join(c.strip() for c in r if c.strip()) for r in rows]
+    flat = "\n".join(cells[:2]) + "\n" + " ".join(c for c in cells[2:] if c) + "\n"
+    ev = read_bytes(flat.encode("utf-8"), "unfilled-flat.txt").evaluations[0]
+    assert ev.source.format == "text-flat" and ev.template == "sichuan"
+    # 权重 printed, 得分 empty: the record's numbers cannot be told apart, so none is read.
+    assert all(i.score is None for i in ev.indicators)
+    assert all(i.weight is None for i in ev.indicators)
+    assert any("30" in w and "未读取" in w for w in ev.warnings)
+    assert ev.funds.total is not None and ev.funds.total.full_year is None  # "450.00 450.00 10": not settled
+    assert ev.conclusion == "(200字以内)"
+    assert ev.total is None  # "合计 100": the weight or the score? Not guessed.
+    assert any("合计行只有一个数值" in w for w in ev.warnings)
+    assert any(w.endswith("“450.00 450.00 10”缺少空白单元格，无法确定各自对应的列，未读取") and "总额行" in w
+               for w in ev.warnings)
+
+
+def test_close_recognition_is_named_in_the_warnings() -> None:
+    text = (EXAMPLES / "000_eb8848fd7a2ae03f.txt").read_text(encoding="utf-8")
+    text = text.replace("项目支出绩效自评表", "项目绩效自评表")  # a Chongqing-style title on a national table
+    ev = read_bytes(text.encode("utf-8"), "x.txt").evaluations[0]
+    assert ev.template == "national"
+    assert ev.warnings[0].startswith("模板识别不明确") and "--template chongqing" in ev.warnings[0]
+    seeds = [ev for p in sorted(EXAMPLES.glob("*.txt")) for ev in read_path(p).evaluations]
+    assert not [w for ev in seeds for w in ev.warnings if w.startswith("模板识别不明确")]

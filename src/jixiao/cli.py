@@ -34,7 +34,6 @@ PolicyOpt = Annotated[str | None, typer.Option("--policy", help="评分规则，
 TemplateOpt = Annotated[str | None, typer.Option("--template", help="强制按此模板读取，见 jixiao templates")]
 
 
-
 def _known(name: str | None, registry: dict[str, Any], what: str) -> None:
     if name is not None and name not in registry:
         err.print(f"未知的{what}“{name}”，可用：{', '.join(registry)}")
@@ -65,11 +64,11 @@ def parse(files: Files, as_json: JsonOpt = False, template: TemplateOpt = None) 
             objects += [evaluation_json(ev) for ev in item.evaluations]
             continue
         table = Table(title=f"{item.file}（{item.format}，{len(item.evaluations)} 张表）", title_justify="left")
-        for col in ("#", "项目名称", "年度", "单位", "全年预算数", "全年执行数", "执行率", "总分", "指标", "读取提示"):
-            table.add_column(col, justify="right" if col not in ("项目名称", "单位") else "left")
+        for col in ("#", "项目名称", "模板", "年度", "单位", "全年预算数", "全年执行数", "执行率", "总分", "指标", "读取提示"):
+            table.add_column(col, justify="right" if col not in ("项目名称", "模板", "单位") else "left")
         for ev in item.evaluations:
             row = ev.funds.total
-            table.add_row(str(ev.source.form_index + 1), ev.project.name or "（无名称）", str(ev.year or ""),
+            table.add_row(str(ev.source.form_index + 1), ev.project.name or "（无名称）", ev.template, str(ev.year or ""),
                           ev.money_unit or "",
                           fmt(row.full_year.amount) if row and row.full_year else "",
                           fmt(row.executed.amount) if row and row.executed else "",

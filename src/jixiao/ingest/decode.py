@@ -11,6 +11,10 @@ _BOMS = (
 )
 
 
+# Control bytes no text holds (tab, newlines, form feed and carriage return excepted); several sniffers ask.
+_CONTROLS = bytes(b for b in range(32) if b < 9 or 13 < b < 32)
+
+
 def looks_binary(data: bytes) -> bool:
     """True for data no text layout could hold: NUL bytes or mostly control bytes."""
     head = data[:4096]
@@ -18,7 +22,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROLS))
     return bool(head) and controls / len(head) > 0.05
 
 
@@ -40,6 +44,13 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise EncodingError(file, f"第{exc.start}字节处无法解码") from None
+
+
+def decode_lines(data: bytes, file: str) -> tuple[list[str], list[str]]:
+    """Decoded lines, and the warning every text reader gives when the file was not UTF-8."""
+    text, encoding = decode_text(data, file)
+    notes = [] if encoding in ("utf-8", "utf-8-sig") else [f"文件编码为 {encoding}，已自动转换"]
+    return split_lines(text), notes
 
 
 def split_lines(text: str) -> list[str]:

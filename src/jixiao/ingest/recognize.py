@@ -160,9 +160,11 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             pending.append(f"{where}：标题“{seg.title}”之后没有表格内容，已忽略")
             continue
         title_key = label_key(seg.title) if seg.title else ""
-        chosen = forced or choose(seg, title_key)[0]
+        chosen, doubt = (forced, None) if forced else choose(seg, title_key)
         ev = chosen.parse(seg, grid.file, grid.format, len(doc.evaluations))
         ev.template = chosen.name
+        if doubt:
+            ev.warnings.insert(0, doubt)
         if ev.year is None and (year := YEAR_IN_TEXT.search(title_key)):
             ev.year = int(year.group(1))
         if seg.prefix:

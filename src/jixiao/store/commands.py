@@ -69,20 +69,25 @@ def import_files(
     paths: Annotated[list[str], typer.Argument(help="文件或目录（目录递归读取）", metavar="PATH...")],
     db: DbOpt = None,
     workers: Annotated[int, typer.Option("--workers", "-j", min=1, help="并行读取的进程数")] = os.cpu_count() or 1,
-    policy: Annotated[str, typer.Option("--policy", help="评分规则，见 jixiao policies")] = "national",
+    policy: Annotated[Optional[str], typer.Option(
+        "--policy", help="评分规则，见 jixiao policies（默认按各表的模板）")] = None,
+    template: Annotated[Optional[str], typer.Option("--template", help="强制按此模板读取，见 jixiao templates")] = None,
 ) -> None:
     """把自评表批量导入数据库（同一文件只导入一次；中断后重新运行即可续上）。"""
+    from ..templates import TEMPLATES
     from .db import resolve_url
     from .importer import import_paths
 
-    if policy not in POLICIES:
+    if policy is not None and policy not in POLICIES:
         _stop(f"未知的评分规则“{policy}”，可用：{', '.join(POLICIES)}")
+    if template is not None and template not in TEMPLATES:
+        _stop(f"未知的表格模板“{template}”，可用：{', '.join(TEMPLATES)}")
     engine = _open(db)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as bar:
         task = bar.add_task("检查已导入的文件", total=None)
-        report = import_paths(paths, engine, workers=workers, policy=policy,
+        report = import_paths(paths, engine, workers=workers, policy=policy, template=template,
                               on_plan=lambda n: bar.update(task, total=n, description="导入"),
                               progress=lambda _file, _outcome: bar.advance(task))
     engine.dispose()

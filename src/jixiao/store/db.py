@@ -105,12 +105,13 @@ def open_store(db: str | None = None, *, upgrade: bool = True) -> Engine:
         if upgrade:
             migrate(engine)
     except SQLAlchemyError as exc:
-        raise StoreError(describe(url), _first_line(exc)) from None
+        raise StoreError(describe(url), first_line(exc)) from None
     except ModuleNotFoundError as exc:
         raise StoreError(describe(url), f"缺少数据库驱动 {exc.name}") from None
     return engine
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of a driver's error (they run to several), for a one-line message."""
     text_ = str(getattr(exc, "orig", None) or exc).strip()
     return text_.splitlines()[0] if text_ else type(exc).__name__

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError, StatementError
 
 from ..errors import UnreadableFile
 from ..pipeline import FileFailure, expand
-from .db import _first_line
+from .db import first_line
 from .rows import FileRows, FormRows, file_rows
 from .schema import DepartmentListRow, EvaluationRow, FindingRow, IndicatorRow, ListItemRow, SourceFile
 
@@ -89,9 +89,9 @@ def plan(paths: Iterable[str | os.PathLike[str]], engine: Engine, report: Import
     return todo
 
 
-def _rows_inline(todo: list[tuple[str, str]], policy: str) -> Iterator[FileRows | FileFailure]:
+def _rows_inline(todo: list[tuple[str, str]], policy: str | None, template: str | None) -> Iterator[FileRows | FileFailure]:
     for file, digest in todo:
-        yield file_rows(file, digest, policy)
+        yield file_rows(file, digest, policy, template)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -104,7 +104,8 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _rows_parallel(todo: list[tuple[str, str]], policy: str, workers: int) -> Iterator[FileRows | FileFailure]:
+def _rows_parallel(todo: list[tuple[str, str]], policy: str | None, template: str | None,
+                   workers: int) -> Iterator[FileRows | FileFailure]:
     """Results in input order, with a bounded number in flight so memory stays flat."""
     # spawn, not fork: the progress bar runs a thread, and forking a threaded process can deadlock;
     # not forkserver: its server would outlive a killed importer.
@@ -114,14 +115,14 @@ def _rows_parallel(todo: list[tuple[str, str]], policy: str, workers: int) -> It
         pending: deque[tuple[str, Future[FileRows | FileFailure]]] = deque()
         items = iter(todo)
         for file, digest in items:
-            pending.append((file, pool.submit(file_rows, file, digest, policy)))
+            pending.append((file, pool.submit(file_rows, file, digest, policy, template)))
             if len(pending) >= workers * 4:
                 break
         while pending:
             file, fut = pending.popleft()
             nxt = next(items, None)
             if nxt is not None:
-                pending.append((nxt[0], pool.submit(file_rows, nxt[0], nxt[1], policy)))
+                pending.append((nxt[0], pool.submit(file_rows, nxt[0], nxt[1], policy, template)))
             try:
                 yield fut.result()
             except Exception as exc:  # noqa: BLE001 - a worker that died takes only its file down
@@ -129,7 +130,7 @@ def _rows_parallel(todo: list[tuple[str, str]], policy: str, workers: int) -> It
 
 
 def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, workers: int = 1,
-                 policy: str = "national", progress: Progress | None = None,
+                 policy: str | None = None, template: str | None = None, progress: Progress | None = None,
                  on_plan: Callable[[int], None] | None = None) -> ImportReport:
     """Import files and folders into the store; never raises for a bad file (see the report)."""
     report = ImportReport()
@@ -137,7 +138,8 @@ def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, wor
     todo = plan(paths, engine, report)
     if on_plan:
         on_plan(len(todo))
-    results = _rows_parallel(todo, policy, workers) if workers > 1 and len(todo) > 1 else _rows_inline(todo, policy)
+    results = (_rows_parallel(todo, policy, template, workers) if workers > 1 and len(todo) > 1
+               else _rows_inline(todo, policy, template))
     for item in results:
         if isinstance(item, FileFailure):
             report.failed.append(item)
@@ -153,7 +155,7 @@ def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, wor
             tick(file, "skipped")
             continue
         except (StatementError, SQLAlchemyError) as exc:
-            report.failed.append(FileFailure(file, "store-error", f"{file}: 写入数据库失败：{_first_line(exc)}"))
+            report.failed.append(FileFailure(file, "store-error", f"{file}: 写入数据库失败：{first_line(exc)}"))
             tick(file, "failed")
             continue
         report.imported += 1

@@ -157,13 +157,14 @@ class StoredList:
 
 
 def load_department_lists(db: Db = None) -> list[StoredList]:
+    """Every stored department list, oldest file first."""
     engine = engine_of(db)
     with engine.connect() as conn:
         heads = conn.execute(
             select(DepartmentListRow.id, DepartmentListRow.source_file_id, DepartmentListRow.title, DepartmentListRow.department,
                    DepartmentListRow.money_unit, DepartmentListRow.total_amount, SourceFile.path)
             .join(SourceFile, SourceFile.id == DepartmentListRow.source_file_id)
-            .order_by(DepartmentListRow.id)).all()
+            .order_by(SourceFile.modified_at, DepartmentListRow.id)).all()
         items: dict[int, list[StoredListItem]] = {h[0]: [] for h in heads}
         for lid, *rest in conn.execute(
                 select(ListItemRow.list_id, ListItemRow.seq, ListItemRow.name, ListItemRow.amount, ListItemRow.score,

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..ingest.grid import Place
-from ..model import FUNDS_ROWS, Evaluation, Funds, FundsRow, Goals, Indicator, Project, Source, Total
+from ..model import EXTRA_FUNDS_ROWS, FUNDS_ROWS, Evaluation, Funds, FundsRow, Goals, Indicator, Project, Source, Total
 from ..values import Money, parse_measure
 
 
@@ -27,13 +27,15 @@ def _funds_row(data: dict[str, Any] | None, unit: Any) -> FundsRow | None:
     if data is None:
         return None
     return FundsRow(_money(data["initial"], unit), _money(data["full_year"], unit), _money(data["executed"], unit),
-                    _dec(data["weight"]), _dec(data["rate"]), _dec(data["score"]))
+                    _dec(data["weight"]), _dec(data["rate"]), _dec(data["score"]), data.get("reason"))
 
 
 def _indicator(data: dict[str, Any]) -> Indicator:
     return Indicator(data["level1"], data["level2"], data["name"], data["target"], data["actual"],
                      _dec(data["weight"]), _dec(data["score"]), data["note"], data.get("level1_text"),
-                     data.get("level2_text"), parse_measure(data["target"] or ""), parse_measure(data["actual"] or ""))
+                     data.get("level2_text"), parse_measure(data["target"] or ""), parse_measure(data["actual"] or ""),
+                     nature=data.get("nature"), unit=data.get("unit_printed"), core=data.get("core"),
+                     coefficient=_dec(data.get("coefficient")), target_initial=data.get("target_initial"))
 
 
 def evaluation_from_json(doc: dict[str, Any], places: dict[str, Any] | None = None) -> Evaluation:
@@ -45,16 +47,18 @@ def evaluation_from_json(doc: dict[str, Any], places: dict[str, Any] | None = No
     return Evaluation(
         source=Source(src["file"], src["format"], src["form_index"], Place(*places.get("source", ()))),
         year=doc.get("year"),
-        project=Project(p["code"], p["name"], p["department"], p["implementing_unit"], p["manager"], p["phone"]),
+        project=Project(p["code"], p["name"], p["department"], p["implementing_unit"], p["manager"], p["phone"],
+                        p.get("finance_manager"), p.get("finance_office")),
         money_unit=unit,
-        funds=Funds(**{k: _funds_row(doc["funds"].get(k), unit) for k in FUNDS_ROWS}),
-        goals=Goals(doc["goals"]["expected"], doc["goals"]["achieved"]),
+        funds=Funds(**{k: _funds_row(doc["funds"].get(k), unit) for k in FUNDS_ROWS + EXTRA_FUNDS_ROWS}),
+        goals=Goals(doc["goals"]["expected"], doc["goals"]["achieved"], doc["goals"].get("initial")),
         indicators=[_indicator(i) for i in doc["indicators"]],
         level1_weights={k: Decimal(v) for k, v in doc.get("level1_weights", {}).items()},
         total=Total(_dec(total["weight"]), _dec(total["score"])) if total else None,
         remarks=doc.get("remarks"),
         title=doc.get("title"),
         template=doc.get("template", "national"),
+        **{k: doc.get(k) for k in ("report_code", "implementation", "conclusion", "problems", "improvements")},
         warnings=list(doc.get("warnings", [])),
         locators={k: Place(*v) for k, v in places.get("fields", {}).items()},
     )

@@ -17,7 +17,6 @@ from ..checks import CheckResult, Finding
 from ..export.json import department_list_json, evaluation_json
 from ..model import DepartmentList, Document
 from ..pipeline import FileFailure, check_document, load
-from ..scoring import get_policy
 from ..scoring.policy import indicator_unit
 from ..scoring.rounding import round_half_up
 from ..text import label_key
@@ -132,13 +131,17 @@ def _list_rows(dl: DepartmentList, findings: list[Finding]) -> ListRows:
     return ListRows(row, items, [_finding(f) for f in findings])
 
 
-def file_rows(path: str, sha256: str, policy: str = "national") -> FileRows | FileFailure:
-    """Read, check and flatten one file; a failure comes back as a value, never raised."""
-    item = next(load([path]))
+def file_rows(path: str, sha256: str, policy: str | None = None, template: str | None = None) -> FileRows | FileFailure:
+    """Read, check and flatten one file; a failure comes back as a value, never raised.
+
+    ``policy`` None scores each form by its template's policy; checks across files are left
+    to the store (a form seen again becomes a version), so the batch is the file itself.
+    """
+    item = next(load([path], template))
     if isinstance(item, FileFailure):
         return item
     try:
-        checked = check_document(item, get_policy(policy))
+        checked = check_document(item, policy)
         stat = Path(path).stat()
         out = FileRows({
             "sha256": sha256, "path": path, "format": item.format, "size": stat.st_size,

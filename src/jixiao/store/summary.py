@@ -203,9 +203,11 @@ def _file_scores(db: Db, file_id: int) -> dict[str, tuple[Decimal | None, str | 
 
 def lists(db: Db, filters: Filters) -> list[ListView]:
     """Department lists as published; a list without 自评得分 takes each project's score from its form
-    in the same file (marked in ``score_from``)."""
+    in the same file (marked in ``score_from``). The same list (department and title) stored from
+    several files is shown once, from the most recently modified file, as forms are."""
+    latest = {(label_key(dl.department or ""), label_key(dl.title or "")): dl for dl in load_department_lists(db)}
     out = []
-    for dl in load_department_lists(db):
+    for dl in latest.values():
         if filters.department and label_key(dl.department or "") != label_key(filters.department):
             continue
         forms = _file_scores(db, dl.source_file_id) if any(it.score is None for it in dl.items) else {}

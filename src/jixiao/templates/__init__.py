@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from functools import lru_cache
+from typing import Callable, Mapping
 
 from ..ingest.grid import Row
 from ..ingest.layouts.base import Segment
@@ -19,7 +20,7 @@ from ..model import Evaluation
 
 ParseFn = Callable[[Segment, str, str, int], Evaluation]
 # The probe reads this many rows from the top of a form: header, funds and the indicator header.
-PROBE_ROWS = 40
+PROBE_ROWS = 25
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,11 @@ class FormTemplate:
         """A title word counts by its length, so 部门预算项目支出绩效自评表 beats 项目支出绩效自评表."""
         return max((5 + len(w) // 2 for w in self.titles if w in title_key), default=0)
 
-    def score(self, title_key: str, probe: str) -> int:
+    def score(self, title_key: str, probe: str, found: set[str]) -> int:
+        """Title, labels found in the form's first rows, and a matching report code."""
         points = self.title_score(title_key) if title_key else 0
-        points += sum(weight for label, weight in self.labels if label in probe)
-        if self.report_code is not None and self.report_code.search(probe):
+        points += sum(weight for label, weight in self.labels if label in found)
+        if self.report_code is not None and "报表编号" in probe and self.report_code.search(probe):
             points += 6
         return points
 
@@ -54,7 +56,15 @@ TEMPLATES: dict[str, FormTemplate] = {}
 
 def register_template(template: FormTemplate) -> FormTemplate:
     TEMPLATES[template.name] = template
+    _labels_pattern.cache_clear()
     return template
+
+
+@lru_cache(maxsize=1)
+def _labels_pattern() -> re.Pattern[str]:
+    """Every template's labels in one pattern: one pass over a form finds them all."""
+    labels = sorted({label for t in TEMPLATES.values() for label, _ in t.labels}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, labels)))
 
 
 class UnknownTemplate(KeyError):
@@ -69,25 +79,28 @@ def get_template(name: str) -> FormTemplate:
         raise UnknownTemplate(name) from None
 
 
-def probe(rows: Iterable[Row]) -> str:
-    """The label keys of a form's first rows, joined: what the templates' labels are looked for in."""
-    out = []
-    for n, row in enumerate(rows):
-        if n >= PROBE_ROWS:
-            break
-        out.append("|".join(row.keys()))
-    return "\n".join(out)
+def probe(rows: list[Row]) -> str:
+    """The distinct label keys of a form's first rows, joined: what the templates' labels are looked for in."""
+    return "|".join({k for row in rows[:PROBE_ROWS] for k in row.keys()})
 
 
-def choose(segment: Segment, title_key: str = "") -> tuple[FormTemplate, int]:
-    """The best-scoring template for one form; the first registered (national) on a tie or no evidence."""
+# Scores closer than this leave the choice in doubt: the form says so and names --template.
+CLEAR_MARGIN = 3
+
+
+def choose(segment: Segment, title_key: str = "") -> tuple[FormTemplate, str | None]:
+    """The best-scoring template for one form (the first registered, national, on a tie), and a
+    warning when the runner-up scored nearly as well."""
     text = probe(segment.rows)
-    best, best_score = next(iter(TEMPLATES.values())), -1
-    for template in TEMPLATES.values():
-        s = template.score(title_key, text)
-        if s > best_score:
-            best, best_score = template, s
-    return best, best_score
+    found = set(_labels_pattern().findall(text))
+    ranked = sorted(((t.score(title_key, text, found), n, t) for n, t in enumerate(TEMPLATES.values())),
+                    key=lambda r: (-r[0], r[1]))
+    (best_score, _, best), (second_score, _, second) = ranked[0], ranked[1]
+    doubt = None
+    if best_score - second_score < CLEAR_MARGIN:
+        doubt = (f"模板识别不明确：{best.name}（{best_score}分）与{second.name}（{second_score}分）接近，"
+                 f"按{best.title}读取；如有误，可用 --template {second.name} 指定")
+    return best, doubt
 
 
 def title_words() -> list[str]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Mapping
 
-from ...model import Evaluation, InvalidValue, Source, StrayRow, Total
+from ...model import Evaluation, Indicator, InvalidValue, Source, StrayRow, Total
 from ...text import clean, clean_block
 from ...values import MoneyUnit, NotANumber, parse_number
 from ..grid import Cell, Place, Row
@@ -40,6 +41,20 @@ class FormParser:
     form_index: int
     ev: Evaluation = field(init=False)
     used: set[int] = field(default_factory=set)
+    level1: tuple[str, str] | None = None  # (canonical, as printed), carried down merged cells
+    level2: tuple[str, str] | None = None
+
+    def parse(self) -> Evaluation:
+        for row in self.segment.rows:
+            self.row(row)
+        self.finish()
+        return self.ev
+
+    def row(self, row: Row) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        raise NotImplementedError
 
     def __post_init__(self) -> None:
         first = self.segment.title_place or (self.segment.rows[0].place if self.segment.rows else Place())
@@ -112,6 +127,27 @@ class FormParser:
                 self.warn(c.place, f"总分行多出的数值“{clean(c.text)}”无法对应到列，未计入")
         self.ev.locators["total"] = row.place
         self.ev.total = total
+
+    def new_indicator(self, values: Mapping[str, Cell | None], level1: tuple[str, str] | None,
+                      level2: tuple[str, str] | None) -> tuple[Indicator, str] | None:
+        """An indicator from its row's value cells and path, or None (cells used up) for a row with no value."""
+        if not any(c is not None and c.text.strip() for c in values.values()):
+            for c in values.values():
+                self.use(c)
+            return None
+        p = f"indicators[{len(self.ev.indicators)}]"
+        ind = Indicator()
+        if level1:
+            ind.level1, ind.level1_text = level1
+        if level2:
+            ind.level2, ind.level2_text = level2
+        ind.name = self.text(values.get("name"), f"{p}.name")
+        ind.target = self.text(values.get("target"), f"{p}.target")
+        ind.actual = self.text(values.get("actual"), f"{p}.actual")
+        ind.weight = self.number(values.get("weight"), f"{p}.weight")
+        ind.score = self.number(values.get("score"), f"{p}.score")
+        ind.note = self.text(values.get("note"), f"{p}.note", block=True)
+        return ind, p
 
     def warn_unused(self) -> None:
         for row in self.segment.rows:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
-from ...model import FUNDS_ROW_ZH, Evaluation, FundsRow, Indicator, Total
+from ...model import FUNDS_ROW_ZH, Evaluation, FundsRow, Total
 from ...scoring.policy import with_unit
 from ...scoring.rounding import HUNDRED, places, quantum
 from ...text import clean, label_key
@@ -53,6 +53,10 @@ class LayoutSpec:
     texts: Mapping[str, str] = field(default_factory=dict)  # label → Evaluation attribute
     sections: frozenset[str] = frozenset()  # labels that only open a part (scores stripped)
     total_labels: frozenset[str] = frozenset({"合计", "总分", "总计"})
+
+    def row_label(self, kind: str) -> str:
+        """A funds row as this template prints it (总额, 财政资金...)."""
+        return next((label for label, k in self.funds_rows.items() if k == kind), FUNDS_ROW_ZH[kind])
 
     def anchors(self) -> set[str]:
         """Labels that begin a row: where flattened text is cut back into rows."""
@@ -104,7 +108,7 @@ def _leading_columns_agree(order: list[str], values: list[Cell]) -> bool:
     try:
         budget, executed = parse_number(cand["full_year"]), parse_number(cand["executed"])
         rate = parse_number(cand["rate"], percent=True)
-    except NotANumber:
+    except NotANumber:  # a '%' under an amount column
         return False
     if budget is None or executed is None or rate is None:
         return False
@@ -124,18 +128,10 @@ class LabelledParser(FormParser):
     ind_cols: dict[int, str] = field(default_factory=dict)
     goal_cols: dict[int, str] = field(default_factory=dict)
     pending_text: str | None = None
-    level1: tuple[str, str] | None = None
-    level2: tuple[str, str] | None = None
 
     @property
     def flat(self) -> bool:
         return self.fmt == FLAT
-
-    def parse(self) -> Evaluation:
-        for row in self.segment.rows:
-            self.row(row)
-        self.finish()
-        return self.ev
 
     # ------------------------------------------------------------ dispatch
     def row(self, row: Row) -> None:
@@ -215,6 +211,9 @@ class LabelledParser(FormParser):
     def total_row(self, row: Row, index: int) -> None:
         """合计 under the indicator table's 权重 and 得分 columns; by count where columns are unknown."""
         cols = {f: i for i, f in self.ind_cols.items()}
+        if self.flat and len([c for c in row.cells[index + 1:] if _is_number(c.text)]) == 1 and "score" in cols:
+            self.unplaced(row.cells[index:], "合计行只有一个数值，无法确定是权重还是得分")
+            return
         if self.flat or "weight" not in cols or "score" not in cols or self.ev.total is not None:
             super().total_row(row, index)
             return
@@ -259,7 +258,8 @@ class LabelledParser(FormParser):
                 ev.total.score = score
         elif target == "department_name":
             ev.project.name = ev.project.department = self.text(cell, "project.department")
-            ev.locators["project.name"] = cell.place
+            if ev.project.name:
+                ev.locators["project.name"] = cell.place
         elif target == "code_name":
             text = clean(cell.text)
             if m := _CODE_NAME.match(text):
@@ -362,9 +362,9 @@ class LabelledParser(FormParser):
                     placed[fld] = c
                 elif c.text.strip():
                     self.use(c)
-                    self.warn(c.place, f"{FUNDS_ROW_ZH[kind]}行多出的内容“{clean(c.text)}”无法对应到列")
+                    self.warn(c.place, f"{self.spec.row_label(kind)}行多出的内容“{clean(c.text)}”无法对应到列")
         if kind in self.funds_raw:
-            self.warn(row.place, f"重复的{FUNDS_ROW_ZH[kind]}行，保留第一行")
+            self.warn(row.place, f"重复的{self.spec.row_label(kind)}行，保留第一行")
             return
         self.funds_raw[kind] = placed
         self.ev.locators[f"funds.{kind}"] = row.place
@@ -393,7 +393,8 @@ class LabelledParser(FormParser):
         for c in values:
             self.use(c)
         if values:
-            self.warn(values[0].place, f"{FUNDS_ROW_ZH[kind]}行的数值“{shown}”缺少空白单元格，无法确定各自对应的列，未读取")
+            self.warn(values[0].place,
+                      f"{self.spec.row_label(kind)}行的数值“{shown}”缺少空白单元格，无法确定各自对应的列，未读取")
         return {}
 
     # ------------------------------------------------------------ indicators
@@ -443,31 +444,18 @@ class LabelledParser(FormParser):
             self.level2 = (name, clean(cell.text))
 
     def indicator(self, values: dict[str, Cell]) -> None:
-        if not any(c.text.strip() for c in values.values()):
-            for c in values.values():
-                self.use(c)
+        made = self.new_indicator(values, self.level1, self.level2)
+        if made is None:
             return
-        n = len(self.ev.indicators)
-        p = f"indicators[{n}]"
-        ind = Indicator()
-        if self.level1:
-            ind.level1, ind.level1_text = self.level1
-        if self.level2:
-            ind.level2, ind.level2_text = self.level2
-        ind.name = self.text(values.get("name"), f"{p}.name")
+        ind, p = made
         ind.nature = self.text(values.get("nature"), f"{p}.nature")
         ind.unit = self.text(values.get("unit"), f"{p}.unit")
         ind.target_initial = self.text(values.get("target_initial"), f"{p}.target_initial")
-        target = self.text(values.get("target"), f"{p}.target") or ind.target_initial
-        ind.target = self.compose(ind.nature, target, ind.unit)
-        ind.actual = self.text(values.get("actual"), f"{p}.actual")
-        ind.weight = self.number(values.get("weight"), f"{p}.weight")
-        ind.score = self.number(values.get("score"), f"{p}.score")
+        ind.target = self.compose(ind.nature, ind.target or ind.target_initial, ind.unit)
         coefficient = self.number(values.get("coefficient"), f"{p}.coefficient", percent=True)
         if coefficient is not None and not self.coefficient_percent and coefficient <= 1:
             coefficient *= HUNDRED
         ind.coefficient = coefficient
-        ind.note = self.text(values.get("note"), f"{p}.note", block=True)
         core = self.text(values.get("core"), f"{p}.core")
         if core is not None:
             ind.core = _YES.get(core)
@@ -547,7 +535,7 @@ class LabelledParser(FormParser):
 
     def flat_tail(self, tail: list[Cell], fields: list[str]) -> dict[str, Cell]:
         values: dict[str, Cell] = {}
-        rest = list(tail)
+        rest, fields = list(tail), list(fields)
         if fields and fields[-1] == "core" and rest and clean(rest[-1].text) in _YES:
             values["core"] = rest.pop()
             fields = fields[:-1]
@@ -564,7 +552,7 @@ class LabelledParser(FormParser):
                 values[fld] = c
             rest = rest[:len(rest) - len(numeric)]
         else:
-            self.unplaced(rest, "权重、得分等数值列不全")
+            self.unplaced(rest + words, "权重、得分等数值列不全")
             return values
         if words:
             values["note"] = _join(words)

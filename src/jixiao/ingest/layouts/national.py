@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from ...model import FUNDS_ROW_ZH, Evaluation, FundsRow, Indicator
+from ...model import FUNDS_ROW_ZH, Evaluation, FundsRow
 from ...text import clean, clean_block, label_key
 from ...values import _PLAIN, Money, MoneyUnit, NotANumber, parse_measure, parse_number
 from ..grid import Cell, Place, Row
@@ -73,16 +73,8 @@ class NationalParser(FormParser):
     goals_cols: tuple[int, int] | None = None
     ind_cols: dict[str, int] = field(default_factory=dict)
     unit: MoneyUnit | None = None
-    level1: tuple[str, str] | None = None
-    level2: tuple[str, str] | None = None
 
     # ------------------------------------------------------------ main
-    def parse(self) -> Evaluation:
-        for row in self.segment.rows:
-            self.row(row)
-        self.finish()
-        return self.ev
-
     def row(self, row: Row) -> None:
         cells = row.cells
         keys = row.keys()
@@ -308,23 +300,10 @@ class NationalParser(FormParser):
                 self.use(c)
                 self.level2 = (clean(c.text), clean(c.text))
         value_cells = {fld: _cell(cells, cols[fld] + shift) for fld in _VALUE_FIELDS if fld in cols}
-        if not any(c is not None and c.text.strip() for c in value_cells.values()):
-            for c in value_cells.values():
-                self.use(c)
+        made = self.new_indicator(value_cells, self.level1, self.level2)
+        if made is None:
             return
-        n = len(self.ev.indicators)
-        p = f"indicators[{n}]"
-        ind = Indicator()
-        if self.level1:
-            ind.level1, ind.level1_text = self.level1
-        if self.level2:
-            ind.level2, ind.level2_text = self.level2
-        ind.name = self.text(value_cells.get("name"), f"{p}.name")
-        ind.target = self.text(value_cells.get("target"), f"{p}.target")
-        ind.actual = self.text(value_cells.get("actual"), f"{p}.actual")
-        ind.weight = self.number(value_cells.get("weight"), f"{p}.weight")
-        ind.score = self.number(value_cells.get("score"), f"{p}.score")
-        ind.note = self.text(value_cells.get("note"), f"{p}.note", block=True)
+        ind, p = made
         ind.target_measure = parse_measure(ind.target or "")
         ind.actual_measure = parse_measure(ind.actual or "")
         self.ev.locators[p] = row.place

@@ -17,6 +17,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A form is a few hundred KB unpacked; real workbooks with many sheets stay far below this.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 MAX_MEMBER_RATIO = 200
+_WORD_ENCRYPTED = 0x0100
 
 
 class PasswordProtected(UnreadableFile):
@@ -66,20 +67,34 @@ def read_member(zf: zipfile.ZipFile, name: str, file: str) -> bytes:
     return data
 
 
-def ole_streams(data: bytes) -> set[str]:
-    """Names of the streams and storages in an OLE compound file; empty when it is not one."""
-    if not data.startswith(OLE_MAGIC):
-        return set()
-    from xlrd.compdoc import CompDoc
+class Ole:
+    """An OLE compound file's directory, and its streams on demand."""
 
-    try:
-        doc = CompDoc(data, logfile=io.StringIO())
-    except Exception:  # noqa: BLE001 - a broken directory means "not an OLE file we know"
-        return set()
-    return {d.name for d in doc.dirlist if d.name}
+    def __init__(self, data: bytes) -> None:
+        from xlrd.compdoc import CompDoc
 
+        self.streams: set[str] = set()
+        self._doc = None
+        if not data.startswith(OLE_MAGIC):
+            return
+        try:
+            self._doc = CompDoc(data, logfile=io.StringIO())
+        except Exception:  # noqa: BLE001 - a broken directory means "not an OLE file we know"
+            return
+        self.streams = {d.name for d in self._doc.dirlist if d.name}
 
-def refuse_encrypted(streams: set[str], file: str) -> None:
-    """Password-protected xlsx/docx are OLE files holding an EncryptedPackage; old formats say so in their own way."""
-    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
-        raise PasswordProtected(file)
+    def stream(self, name: str) -> bytes:
+        try:
+            return bytes(self._doc.get_named_stream(name) or b"") if self._doc else b""
+        except Exception:  # noqa: BLE001 - an unreadable stream reads as empty
+            return b""
+
+    def refuse_encrypted(self, file: str) -> None:
+        """Password-protected xlsx/docx are OLE files holding an EncryptedPackage; a Word 97 file
+        says so in its header (FIB flag fEncrypted)."""
+        if "EncryptedPackage" in self.streams or "EncryptionInfo" in self.streams:
+            raise PasswordProtected(file)
+        if "WordDocument" in self.streams:
+            fib = self.stream("WordDocument")[:12]
+            if len(fib) == 12 and int.from_bytes(fib[10:12], "little") & _WORD_ENCRYPTED:
+                raise PasswordProtected(file)

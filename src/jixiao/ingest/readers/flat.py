@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ...text import label_key
-from ..decode import decode_text, looks_binary, split_lines
+from ..decode import decode_lines, looks_binary
 from ..grid import Cell, Grid, Place, Row
 from . import register
 
@@ -23,7 +23,7 @@ _LONG = 300
 
 def _is_flat(data: bytes) -> bool:
     head = data[:65536]
-    if looks_binary(head) or b"\t" in head or head.count(b"|") > 5:
+    if b"\t" in head or head.count(b"|") > 5 or looks_binary(head):
         return False
     lines = [ln for ln in head.splitlines() if ln.strip()]
     return 0 < len(lines) <= 12 and any(len(ln) >= _LONG and ln.count(b" ") >= 30 for ln in lines)
@@ -40,10 +40,10 @@ def _starts_row(token: str, anchors: frozenset[str]) -> bool:
 def read_flat(data: bytes, file: str) -> Grid:
     from ...templates import anchor_keys  # the templates' labels; imported late, they import the layouts
 
-    text, encoding = decode_text(data, file)
+    lines, notes = decode_lines(data, file)
     anchors = anchor_keys()
-    grid = Grid(file=file, format="text-flat")
-    for n, line in enumerate(split_lines(text), start=1):
+    grid = Grid(file=file, format="text-flat", warnings=notes)
+    for n, line in enumerate(lines, start=1):
         cells: list[Cell] = []
         for m in _TOKEN.finditer(line):
             token = m.group(0)
@@ -56,6 +56,4 @@ def read_flat(data: bytes, file: str) -> Grid:
                 cells = []
         if cells:
             grid.rows.append(Row(cells, Place(line=n, col=cells[0].col)))
-    if encoding not in ("utf-8", "utf-8-sig"):
-        grid.warnings.append(f"文件编码为 {encoding}，已自动转换")
     return grid

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ...errors import UnsupportedFormat
 from ..grid import Grid
 from . import register
-from .containers import OLE_MAGIC, ZIP_MAGIC, ole_streams, open_zip, read_member, refuse_encrypted, zip_names
+from .containers import OLE_MAGIC, ZIP_MAGIC, Ole, open_zip, read_member, zip_names
 from .convert import convert_bytes
 from .docx import read_docx
 from .xls import read_xls
@@ -24,8 +24,9 @@ def _converted(grid: Grid, fmt: str) -> Grid:
 
 @register("ole", lambda data: data.startswith(OLE_MAGIC), priority=10)
 def read_ole(data: bytes, file: str) -> Grid:
-    streams = ole_streams(data)
-    refuse_encrypted(streams, file)
+    ole = Ole(data)
+    ole.refuse_encrypted(file)
+    streams = ole.streams
     if "Workbook" in streams or "Book" in streams:
         return read_xls(data, file)
     if "WordDocument" in streams:

@@ -1,27 +1,28 @@
-"""PDF: ruled tables found by pdfplumber, each cell's text rebuilt from its characters, and the
-text lines outside tables, all in reading order page after page, so a form that runs over
-several pages reads as one.
+"""PDF: the text layer and ruling lines read with PDFium (pypdfium2, fast C), the tables found
+from the ruling lines with pdfplumber's table geometry, each cell's text rebuilt from its
+characters, and the text lines outside tables, all in reading order page after page, so a form
+that runs over several pages reads as one.
 
 A cell's lines are joined where the text merely wrapped (the line runs to the cell's right
 edge) and kept apart where the line ends early (a real break), so "4403072107015000⏎00827"
-is one code again. Pages whose text runs sideways are turned upright first. Pages without a
-text layer (scans) go to OCR, an optional extra.
+is one code again. Pages are read in their own unrotated space, so a landscape form saved as
+a rotated page reads like any other; text drawn sideways on the page is turned upright. Pages
+without a text layer (scans) go to OCR, an optional extra.
 """
 
 from __future__ import annotations
 
-import io
+import ctypes
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
-from pdfplumber.table import Table
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+from pdfplumber.utils import filter_edges
 
 from ...errors import UnreadableFile
 from ..grid import Grid, Place
@@ -30,54 +31,147 @@ from .containers import PasswordProtected
 from .rows import add_row
 
 Char = dict[str, Any]
+Edge = dict[str, Any]
+Matrix = tuple[float, float, float, float, float, float]
 # Cell padding plus a character's width: a line ending closer than this to the cell edge wrapped.
 _EDGE_SLACK = 7.0
 _NO_LINE_START = frozenset("。，、；：？！）》」』”’%),.;:?!")
-
-
-_BROKEN = (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError)
+# pdfplumber's defaults for ruled tables: lines within 3 pt snap and join; shorter edges are noise.
+_TOLERANCE = 3.0
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def is_pdf(data: bytes) -> bool:
     return b"%PDF-" in data[:1024]
 
 
-def _open(data: bytes, file: str) -> pdfplumber.PDF:
+def open_pdf(data: bytes, file: str) -> pdfium.PdfDocument:
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        _ = pdf.pages
-        return pdf
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise PasswordProtected(file) from None
-    except _BROKEN as exc:
-        raise UnreadableFile(file, f"PDF 文件已损坏，无法打开（{exc or type(exc).__name__}）") from None
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise PasswordProtected(file) from None
+        raise UnreadableFile(file, f"PDF 文件已损坏，无法打开（{exc}）") from None
+    if len(doc) == 0:
+        doc.close()
+        raise UnreadableFile(file, "PDF 文件已损坏：没有可读的页面")
+    return doc
 
 
-def _angle(ch: Char) -> int:
-    a, b = ch["matrix"][0], ch["matrix"][1]
-    return round(math.degrees(math.atan2(b, a)) / 90) % 4 * 90
+def _compose(m: Matrix, parent: Matrix) -> Matrix:
+    a, b, c, d, e, f = m
+    pa, pb, pc, pd, pe, pf = parent
+    return (a * pa + b * pc, a * pb + b * pd, c * pa + d * pc, c * pb + d * pd, e * pa + f * pc + pe, e * pb + f * pd + pf)
 
 
-def sideways(page: pdfplumber.page.Page) -> int:
-    """How far the page's text is turned from upright (0, 90, 180, 270), by most of its characters."""
-    chars = page.chars
-    if not chars or sum(1 for c in chars if c["upright"]) * 2 > len(chars):
-        return 0
-    return Counter(_angle(c) for c in chars).most_common(1)[0][0]
+def _matrix(obj: Any) -> Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
-def upright_pages(data: bytes, turns: dict[int, int]) -> bytes:
-    """The same PDF with the given pages (0-based → degrees of text turn) rotated back upright."""
-    import pypdfium2 as pdfium
+def _segments(path: Any, m: Matrix) -> list[tuple[float, float, float, float]]:
+    """Straight pieces of a path in page space: (x0, y0, x1, y1), PDF coordinates (y up)."""
+    out = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    first = prev = None
+    for i in range(pdfium_c.FPDFPath_CountSegments(path)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(path, i)
+        if not pdfium_c.FPDFPathSegment_GetPoint(seg, x, y):
+            continue
+        point = (m[0] * x.value + m[2] * y.value + m[4], m[1] * x.value + m[3] * y.value + m[5])
+        if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_MOVETO:
+            first = point
+        elif prev is not None:
+            out.append((*prev, *point))
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and first is not None:
+            out.append((*point, *first))
+        prev = point
+    return out
 
-    doc = pdfium.PdfDocument(data)
-    for index, turn in turns.items():
-        page = doc[index]
-        page.set_rotation((page.get_rotation() + turn) % 360)
-    out = io.BytesIO()
-    doc.save(out)
-    doc.close()
-    return out.getvalue()
+
+def _walk_paths(objects: Callable[[], list[Any]], parent: Matrix, out: list[tuple[float, float, float, float]]) -> None:
+    for obj in objects():
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            out.extend(_segments(obj, _compose(_matrix(obj), parent)))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            m = _compose(_matrix(obj), parent)
+            _walk_paths(lambda obj=obj: [pdfium_c.FPDFFormObj_GetObject(obj, j)
+                                         for j in range(pdfium_c.FPDFFormObj_CountObjects(obj))], m, out)
+
+
+class _Space:
+    """Page coordinates turned so that the page's text runs left to right: (x, y up) → (x, top)."""
+
+    def __init__(self, width: float, height: float, turn: int) -> None:
+        self.w, self.h, self.turn = width, height, turn
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        if self.turn == 90:  # PDFium's angles run clockwise: the text climbs the page
+            return self.h - y, self.w - x
+        if self.turn == 180:
+            return self.w - x, y
+        if self.turn == 270:
+            return y, x
+        return x, self.h - y
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        (ax, ay), (bx, by) = self.point(x0, y0), self.point(x1, y1)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+def _chars(page: pdfium.PdfPage) -> tuple[list[Char], int]:
+    """The page's characters with loose boxes (font ascent to descent) and the turn of most of them."""
+    text = page.get_textpage()
+    raw_chars = []
+    angles: Counter[int] = Counter()
+    for i in range(text.count_chars()):
+        if pdfium_c.FPDFText_IsGenerated(text.raw, i):
+            continue
+        code = pdfium_c.FPDFText_GetUnicode(text.raw, i)
+        if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code < 0xE000:
+            continue
+        angle = round(math.degrees(max(pdfium_c.FPDFText_GetCharAngle(text.raw, i), 0.0)) / 90) % 4 * 90
+        angles[angle] += 1
+        raw_chars.append((chr(code), text.get_charbox(i, loose=True), pdfium_c.FPDFText_GetFontSize(text.raw, i)))
+    text.close()
+    turn = angles.most_common(1)[0][0] if angles else 0
+    space = _Space(*page.get_size(), turn)
+    chars = []
+    for ch, box, size in raw_chars:
+        x0, top, x1, bottom = space.box(*box)
+        chars.append({"text": ch, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size or (bottom - top)})
+    return chars, turn
+
+
+def _edges(page: pdfium.PdfPage, turn: int) -> list[Edge]:
+    segments: list[tuple[float, float, float, float]] = []
+    _walk_paths(lambda: [pdfium_c.FPDFPage_GetObject(page.raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(page.raw))],
+                _IDENTITY, segments)
+    space = _Space(*page.get_size(), turn)
+    edges = []
+    for seg in segments:
+        x0, top, x1, bottom = space.box(*seg)
+        if bottom - top < 1.0 and x1 - x0 >= 1.0:
+            y = (top + bottom) / 2
+            edges.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0.0, "orientation": "h"})
+        elif x1 - x0 < 1.0 and bottom - top >= 1.0:
+            x = (x0 + x1) / 2
+            edges.append({"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0.0, "height": bottom - top,
+                          "orientation": "v"})
+    return edges
+
+
+def find_tables(edges: list[Edge]) -> list[Table]:
+    """Ruled tables from horizontal and vertical edges, as pdfplumber's "lines" strategy finds them."""
+    if not edges:
+        return []
+    merged = merge_edges(edges, _TOLERANCE, _TOLERANCE, _TOLERANCE, _TOLERANCE)
+    merged = filter_edges(merged, min_length=_TOLERANCE)
+    cells = intersections_to_cells(edges_to_intersections(merged, _TOLERANCE, _TOLERANCE))
+    return [Table(None, group) for group in cells_to_tables(cells)]  # type: ignore[arg-type]
 
 
 def _lines(chars: list[Char]) -> list[list[Char]]:
@@ -132,18 +226,15 @@ def _inside(ch: Char, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def read_page(grid: Grid, page: pdfplumber.page.Page, number: int) -> None:
-    lay_out_page(grid, [c for c in page.chars if c["text"].strip() or c["text"] == " "], page.find_tables(), number)
-
-
 def lay_out_page(grid: Grid, chars: list[Char], tables: list[Table], number: int) -> None:
     """Rows of one page: table cells from the characters inside them, other characters as lines."""
     by_top = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
     centers = [(c["top"] + c["bottom"]) / 2 for c in by_top]
     items: list[tuple[float, int, object]] = []
-    for t, table in enumerate(tables, start=1):
-        items.append((table.bbox[1], 1, (t, table)))
-    loose = [c for c in chars if not any(_inside(c, tb.bbox) for tb in tables)]
+    boxes = [table.bbox for table in tables]  # a property that walks every cell: once per table
+    for t, (table, box) in enumerate(zip(tables, boxes), start=1):
+        items.append((box[1], 1, (t, table)))
+    loose = [c for c in chars if not any(_inside(c, box) for box in boxes)]
     for line in _lines(loose):
         items.append((line[0]["top"], 0, line))
     line_no = 0
@@ -170,32 +261,28 @@ def lay_out_page(grid: Grid, chars: list[Char], tables: list[Table], number: int
 
 @register("pdf", is_pdf, priority=10)
 def read_pdf(data: bytes, file: str) -> Grid:
-    grid, turns, scanned = _read(data, file)
-    if turns:
-        grid, _, scanned = _read(upright_pages(data, turns), file)
-        grid.warnings.append(f"第{'、'.join(str(i + 1) for i in turns)}页的文字是旋转的，已转正后读取")
+    grid = Grid(file=file, format="pdf")
+    scanned: list[int] = []
+    turned: list[int] = []
+    doc = open_pdf(data, file)
+    try:
+        for number, page in enumerate(doc, start=1):
+            chars, turn = _chars(page)
+            if not chars:
+                if any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
+                    scanned.append(number)
+                continue
+            if turn:
+                turned.append(number)
+            tables = find_tables(_edges(page, turn))
+            lay_out_page(grid, [c for c in chars if c["text"].strip() or c["text"] == " "], tables, number)
+            page.close()
+    finally:
+        doc.close()
+    if turned:
+        grid.warnings.append(f"第{'、'.join(map(str, turned))}页的文字是旋转的，已转正后读取")
     if scanned:
         from .ocr import read_scanned_pages
 
         read_scanned_pages(grid, data, file, scanned)
     return grid
-
-
-def _read(data: bytes, file: str) -> tuple[Grid, dict[int, int], list[int]]:
-    """(grid, sideways pages → turn, scanned pages); the grid is incomplete when pages are sideways."""
-    grid = Grid(file=file, format="pdf")
-    turns: dict[int, int] = {}
-    scanned: list[int] = []
-    with _open(data, file) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            try:
-                if not page.chars:
-                    if page.images:
-                        scanned.append(number)
-                elif turn := sideways(page):
-                    turns[number - 1] = turn
-                elif not turns:
-                    read_page(grid, page, number)
-            except _BROKEN as exc:
-                raise UnreadableFile(file, f"PDF 第{number}页已损坏，无法读取（{exc or type(exc).__name__}）") from None
-    return grid, turns, scanned

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..decode import decode_text, looks_binary, split_lines
+from ..decode import decode_lines, looks_binary
 from ..grid import Cell, Grid, Place, Row
 from . import register
 
@@ -22,9 +22,10 @@ def _piped(line: bytes) -> bool:
 
 
 def _is_pipes(data: bytes) -> bool:
-    if looks_binary(data):
+    head = data[:16384]
+    if b"|" not in head or looks_binary(head):
         return False
-    lines = [ln for ln in data[:16384].splitlines() if ln.strip()]
+    lines = [ln for ln in head.splitlines() if ln.strip()]
     return len(lines) >= 3 and sum(1 for ln in lines if _piped(ln)) >= 0.6 * len(lines)
 
 
@@ -36,11 +37,9 @@ def _cell_per_line(lines: list[str]) -> bool:
 
 @register("pipes", _is_pipes, priority=-5)
 def read_pipes(data: bytes, file: str) -> Grid:
-    text, encoding = decode_text(data, file)
-    lines = split_lines(text)
+    lines, notes = decode_lines(data, file)
     grid = _cells_grid(lines, file) if _cell_per_line(lines) else _rows_grid(lines, file)
-    if encoding not in ("utf-8", "utf-8-sig"):
-        grid.warnings.append(f"文件编码为 {encoding}，已自动转换")
+    grid.warnings += notes
     return grid
 
 

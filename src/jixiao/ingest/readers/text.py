@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 
-from ..decode import decode_text, looks_binary, split_lines
+from ..decode import decode_lines, looks_binary
 from ..grid import Cell, Grid, Place, Row
 from . import register
 
@@ -34,16 +34,14 @@ def is_cell_per_line(lines: list[str]) -> bool:
 
 @register("text", _is_text, priority=-10)
 def read_text(data: bytes, file: str) -> Grid:
-    text, encoding = decode_text(data, file)
-    lines = split_lines(text)
+    lines, notes = decode_lines(data, file)
     if is_cell_per_line(lines):
         grid = cells_grid(lines, file)
     elif (delimiter := csv_delimiter(lines)) is not None:
         grid = csv_grid(lines, file, delimiter)
     else:
         grid = tsv_grid(lines, file)
-    if encoding not in ("utf-8", "utf-8-sig"):
-        grid.warnings.append(f"文件编码为 {encoding}，已自动转换")
+    grid.warnings += notes
     return grid
 
 
