@@ -92,3 +92,12 @@ def test_report_rejects_other_suffixes(tmp_path) -> None:
 
     with pytest.raises(ExportError, match="只能输出为"):
         write_report(build_report([SEEDS[0]], NATIONAL, charts=False), tmp_path / "report.docx")
+
+
+def test_form_text_is_escaped_in_the_html(tmp_path) -> None:
+    from .forms import Form
+
+    path = tmp_path / "form.txt"
+    path.write_text(Form(name="<script>alert(1)</script>培训").text(), encoding="utf-8")
+    html = render_html(build_report([path], NATIONAL, charts=False))
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;培训" in html
