@@ -14,7 +14,7 @@ from jixiao.export.xlsx import META_SHEET, SHEET, form_xlsx, template_xlsx
 from jixiao.ingest.recognize import read_path
 from jixiao.office import convert, soffice
 from jixiao.pipeline import check_document
-from jixiao.scoring import get_policy
+from jixiao.scoring import ScoringPolicy, get_policy
 from jixiao.scoring.rounding import places, quantum, round_half_up
 
 from .conftest import SEEDS
@@ -79,6 +79,13 @@ def test_template_follows_the_policy() -> None:
     r, _ = _find(ws, "年度资金总额")
     assert ws[f"F{r}"].value == 20 and "F7,20)" in ws[f"H{r}"].value
     _find(ws, "产出(40分)")
+
+
+def test_rate_formula_follows_the_policy_denominator() -> None:
+    # Some department-wide forms divide by 年初预算数 (rules.md, local variants): column C instead of D.
+    ws = _book(template_xlsx(ScoringPolicy(name="by-initial", denominator="initial")))[SHEET]
+    r, _ = _find(ws, "年度资金总额")
+    assert f"E{r}/C{r}*100" in ws[f"G{r}"].value and f"/D{r}" not in ws[f"G{r}"].value
 
 
 def test_filled_form_keeps_formulas_and_caches_printed_values() -> None:
