@@ -63,6 +63,11 @@ def test_template_layout_protection_validation_and_metadata() -> None:
     assert ("list", '"产出(50分),效益(30分),满意度(10分)"') in kinds
     assert any(t == "list" and "数量指标" in f for t, f in kinds)
     assert {"decimal", "whole", "custom"} <= {t for t, _ in kinds}
+    # Red while wrong: amounts that the breakdown rows do not add up to, a score above its weight.
+    alerts = {str(cf.sqref): cf.rules[0].formula[0] for cf in ws.conditional_formatting}
+    parts = f"C${r + 1},C${r + 2},C${r + 3}"
+    assert alerts[f"C{r}:E{r}"] == f"AND(COUNT({parts})>0,ABS(SUM({parts})-C${r})>0.005)"
+    assert any(k.startswith(f"H{level1_row}:H") and ">G" in v for k, v in alerts.items())
     # A4 portrait, fitted to one page wide, print area over the form.
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "portrait"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1

@@ -18,6 +18,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -34,6 +35,8 @@ from .layout import NCOLS, WIDTHS, FormLayout, LayoutCell, blank_layout, col_let
 SHEET = "自评表"
 FONT = "宋体"
 GREY = PatternFill("solid", fgColor="D9D9D9")
+ALERT_FILL = PatternFill("solid", bgColor="FFC7CE")  # conditional formats take the background colour
+ALERT_FONT = Font(color="9C0006")
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 LINE_HEIGHT = 14.0  # points per line of 10-point text
@@ -92,6 +95,11 @@ def _validations(ws: Worksheet, layout: FormLayout) -> None:
         for ref in refs:
             dv.add(ref)
         ws.add_data_validation(dv)
+
+
+def _alerts(ws: Worksheet, layout: FormLayout) -> None:
+    for cells, formula in layout.alerts:
+        ws.conditional_formatting.add(cells, FormulaRule(formula=[formula], fill=ALERT_FILL, font=ALERT_FONT))
 
 
 def _page_setup(ws: Worksheet, layout: FormLayout) -> None:
@@ -160,6 +168,7 @@ def layout_workbook(layout: FormLayout, extra_meta: dict[str, str] | None = None
             ws.merge_cells(start_row=lc.row, start_column=lc.col, end_row=lc.row + lc.rows - 1,
                            end_column=lc.col + lc.cols - 1)
     _validations(ws, layout)
+    _alerts(ws, layout)
     _page_setup(ws, layout)
     _protect(ws)
     _meta(wb, layout, extra_meta or {})
