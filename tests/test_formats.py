@@ -70,3 +70,9 @@ def test_same_evaluations_as_the_seed_text(path: Path, expected) -> None:
     assert len(got) == len(want)
     for g, w in zip(got, want):
         assert g == w
+
+
+@pytest.mark.parametrize("path", sorted((FORMS / "split").glob("*.pdf")), ids=lambda p: p.name)
+def test_rows_cut_by_a_page_end_are_joined(path: Path, expected) -> None:
+    """Printed with Word's default, rows allowed to break across pages: each cut row is one row again."""
+    assert _squeeze(comparable(path)) == _squeeze(expected[path.stem])

@@ -80,11 +80,13 @@ def read_scanned_pages(grid: Grid, data: bytes, file: str, pages: list[int]) -> 
     import numpy as np
 
     doc = open_pdf(data, file)
+    end = None
     try:
         for number in pages:
             gray = np.asarray(doc[number - 1].render(scale=SCALE).to_pil().convert("L"))
             result, _ = engine(gray)
-            lay_out_page(grid, _boxes_as_chars(result, SCALE), find_tables(ruling_edges(gray, SCALE)), number)
+            end = lay_out_page(grid, _boxes_as_chars(result, SCALE), find_tables(ruling_edges(gray, SCALE)), number,
+                               end if number - 1 in pages else None)
     finally:
         doc.close()
     grid.warnings.append(f"PDF 第{shown}页是扫描图像，内容由 OCR 识别，请核对")

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import ctypes
 import math
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -25,7 +27,7 @@ from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, int
 from pdfplumber.utils import filter_edges
 
 from ...errors import UnreadableFile
-from ..grid import Grid, Place
+from ..grid import Grid, Place, Row
 from . import register
 from .containers import PasswordProtected
 from .rows import add_row
@@ -198,26 +200,49 @@ def line_text(line: list[Char]) -> str:
     return "".join(out)
 
 
-def cell_text(chars: list[Char], right: float) -> str:
+def _wrapped(end: float, right: float, size: float, next_text: str = "") -> bool:
+    """Whether a line ending at ``end`` ran to the cell's right edge, i.e. the text goes on below.
+
+    Chinese line breaking keeps closing punctuation with the character before it, so a
+    wrapped line may end one character early when the next starts "X》" or "X。".
+    """
+    early = 3 if next_text[1:2] in _NO_LINE_START else 2
+    return end >= right - _EDGE_SLACK - early * size
+
+
+def _joiner(before: str, after: str) -> str:
+    """What goes between two pieces of wrapped text: a space between Latin words, else nothing."""
+    return " " if before[-1:].isascii() and before[-1:].isalpha() and after[:1].isascii() and after[:1].isalpha() else ""
+
+
+def cell_text(chars: list[Char], right: float) -> tuple[str, float]:
+    """The cell's text, and the room left after its last line, in character widths (0 when empty):
+    a line that a page end cut off leaves less room than the next word needs."""
     parts: list[str] = []
-    prev_end = 0.0
+    end = 0.0
+    size = 1.0
     for line in _lines(chars):
         text = line_text(line).strip()
         if not text:
             continue
         if parts:
-            prev = parts[-1]
-            # Chinese line breaking keeps closing punctuation with the character before it,
-            # so a wrapped line may end one character early when the next starts "X》" or "X。".
-            early = 3 if text[1:2] in _NO_LINE_START else 2
-            wrapped = prev_end >= right - _EDGE_SLACK - early * line[0]["size"]
-            if not wrapped:
-                parts.append("\n")
-            elif prev[-1:].isascii() and prev[-1:].isalpha() and text[:1].isascii() and text[:1].isalpha():
-                parts.append(" ")
+            parts.append(_joiner(parts[-1], text) if _wrapped(end, right, line[0]["size"], text) else "\n")
         parts.append(text)
-        prev_end = line[-1]["x1"]
-    return "".join(parts)
+        end, size = line[-1]["x1"], line[-1]["size"] or 1.0
+    return "".join(parts), max(right - _EDGE_SLACK - end, 0.0) / size if parts else 0.0
+
+
+_WORD = re.compile(r"[0-9A-Za-z.%,:/\-]+")
+
+
+def _goes_on(room: float | None, text: str) -> bool:
+    """Whether text could be the rest of a cell whose last line left ``room`` character widths:
+    a line that wrapped (less than two characters left) or a Latin word or number too long
+    to have fitted (half a character width per letter)."""
+    if room is None:
+        return False
+    word = _WORD.match(text)
+    return room < 2 or (word is not None and len(word.group(0)) * 0.5 > room)
 
 
 def _inside(ch: Char, box: tuple[float, float, float, float]) -> bool:
@@ -226,8 +251,43 @@ def _inside(ch: Char, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def lay_out_page(grid: Grid, chars: list[Char], tables: list[Table], number: int) -> None:
-    """Rows of one page: table cells from the characters inside them, other characters as lines."""
+@dataclass(slots=True)
+class TableEnd:
+    """The last row of the table a page ends with, to join a row the page break cut in two."""
+
+    row: Row
+    columns: list[tuple[float, float] | None]
+    room: list[float | None]  # per column: see cell_text; None for a cell with no text
+
+    def _column(self, bounds: tuple[float, float] | None) -> int | None:
+        for j, mine in enumerate(self.columns):
+            if mine and bounds and abs(mine[0] - bounds[0]) <= _TOLERANCE and abs(mine[1] - bounds[1]) <= _TOLERANCE:
+                return j
+        return None
+
+    def join_cut(self, columns: list[tuple[float, float] | None], texts: list[str], room: list[float | None]) -> bool:
+        """Join a first row that only goes on with text this row's cells were cut off in, column by column
+        (the same left and right edges); False, joining nothing, for any other row."""
+        pieces = {i: self._column(columns[i]) for i, t in enumerate(texts) if t.strip()}
+        if not pieces or any(j is None or j >= len(self.row.cells) or not _goes_on(self.room[j], texts[i])
+                             for i, j in pieces.items()):
+            return False
+        self.room = [None] * len(self.columns)
+        for i, j in pieces.items():
+            cell = self.row.cells[j]  # type: ignore[index]
+            cell.text += _joiner(cell.text, texts[i]) + texts[i]
+            self.room[j] = room[i]  # type: ignore[index]
+        self.row._keys = None
+        return True
+
+
+def lay_out_page(grid: Grid, chars: list[Char], tables: list[Table], number: int,
+                 before: TableEnd | None = None) -> TableEnd | None:
+    """Rows of one page: table cells from the characters inside them, other characters as lines.
+
+    ``before`` is where the previous page ended in a table: a first row that merely goes on
+    with its cut-off cells is joined to it. Returns where this page ends, likewise.
+    """
     by_top = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
     centers = [(c["top"] + c["bottom"]) / 2 for c in by_top]
     items: list[tuple[float, int, object]] = []
@@ -238,8 +298,11 @@ def lay_out_page(grid: Grid, chars: list[Char], tables: list[Table], number: int
     for line in _lines(loose):
         items.append((line[0]["top"], 0, line))
     line_no = 0
+    end: TableEnd | None = None
     for _top, kind, payload in sorted(items, key=lambda it: (it[0], it[1])):
+        end = None
         if kind == 0:
+            before = None
             line_no += 1
             text = line_text(payload).strip()  # type: ignore[arg-type]
             n = line_no
@@ -247,16 +310,27 @@ def lay_out_page(grid: Grid, chars: list[Char], tables: list[Table], number: int
             continue
         t, table = payload  # type: ignore[misc]
         for r, row in enumerate(table.rows, start=1):
-            texts = []
+            texts: list[str] = []
+            room: list[float | None] = []
             for box in row.cells:
                 if box is None:
                     texts.append("")
+                    room.append(None)
                     continue
                 lo, hi = bisect_left(centers, box[1]), bisect_right(centers, box[3])
-                inside = [c for c in by_top[lo:hi] if box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2]]
-                texts.append(cell_text(inside, box[2]))
+                text, left = cell_text([c for c in by_top[lo:hi] if box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2]], box[2])
+                texts.append(text)
+                room.append(left if text else None)
+            columns = [(box[0], box[2]) if box else None for box in row.cells]
+            if before is not None and before.join_cut(columns, texts, room):
+                end, before = before, None  # the joined row may run over yet another page
+                continue
+            before = None
+            count = len(grid.rows)
             add_row(grid, texts, Place(page=number, table=t, row=r),
                     lambda c, t=t, r=r: Place(col=c + 1, page=number, table=t, row=r))
+            end = TableEnd(grid.rows[-1], columns, room) if len(grid.rows) > count else None
+    return end
 
 
 @register("pdf", is_pdf, priority=10)
@@ -265,23 +339,28 @@ def read_pdf(data: bytes, file: str) -> Grid:
     scanned: list[int] = []
     turned: list[int] = []
     doc = open_pdf(data, file)
+    end: TableEnd | None = None
     try:
         for number, page in enumerate(doc, start=1):
-            chars, turn = _chars(page)
+            try:
+                chars, turn = _chars(page)
+            except pdfium.PdfiumError as exc:
+                raise UnreadableFile(file, f"PDF 第{number}页已损坏，无法读取（{exc}）") from None
             if not chars:
                 if any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
                     scanned.append(number)
+                end = None
                 continue
             if turn:
                 turned.append(number)
             tables = find_tables(_edges(page, turn))
-            lay_out_page(grid, [c for c in chars if c["text"].strip() or c["text"] == " "], tables, number)
+            end = lay_out_page(grid, [c for c in chars if c["text"].strip() or c["text"] == " "], tables, number, end)
             page.close()
     finally:
         doc.close()
     if turned:
         grid.warnings.append(f"第{'、'.join(map(str, turned))}页的文字是旋转的，已转正后读取")
-    if scanned:
+    if scanned:  # after the text pages: a file mixing both is rare, and OCR is the optional extra
         from .ocr import read_scanned_pages
 
         read_scanned_pages(grid, data, file, scanned)
