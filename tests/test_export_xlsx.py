@@ -104,6 +104,8 @@ def test_filled_form_keeps_formulas_and_caches_printed_values() -> None:
     t, _ = _find(ws, "总分")
     assert (cached[f"G{t}"].value, cached[f"H{t}"].value) == (100, 97.99)
     assert ws["B3"].value == "人大宣传" and _find(ws, "纸媒版面数量(个)")
+    meta = dict(_book(data)[META_SHEET].iter_rows(min_row=2, values_only=True))
+    assert meta["source_file"] == SEEDS[0].name and meta["form_index"] == "0"  # no local directories in the file
 
 
 # ---------------------------------------------------------------- LibreOffice recomputation

@@ -218,7 +218,8 @@ def workbook_bytes(wb: Workbook, cached: dict[str, object]) -> bytes:
 
 def form_xlsx(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> bytes:
     """A parsed form in the template: values filled, formulas kept, printed values cached."""
-    meta = {"source_file": ev.source.file, "source_format": ev.source.format, "form_index": str(ev.source.form_index),
+    meta = {"source_file": Path(ev.source.file).name,  # the name only: exported files travel, local paths need not
+            "source_format": ev.source.format, "form_index": str(ev.source.form_index),
             "year": str(ev.year or "")}
     return workbook_bytes(*layout_workbook(form_layout(ev, policy), meta))
 
