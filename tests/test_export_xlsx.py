@@ -138,7 +138,7 @@ def recomputed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     ws["B3"], ws["B4"], ws["B5"] = "干部培训", "深圳市某区人力资源局", "张三"
     fr, _ = _find(ws, "年度资金总额")
     for row in (fr, fr + 1):  # 年度资金总额 and 其中：当年财政拨款; over-executed, so the rate score is capped at 10
-        ws[f"C{row}"], ws[f"D{row}"], ws[f"E{row}"] = 1000000, 800000, 812345.67
+        ws[f"C{row}"], ws[f"D{row}"], ws[f"E{row}"] = 100, 80, 81.2345
     first, _ = _find(ws, "产出(50分)")
     for n, (weight, score) in enumerate([(20, 20), (30, 35), (20, 12.5), (20, None)]):  # 35 over its weight counts 30
         ws[f"D{first + n}"], ws[f"G{first + n}"], ws[f"H{first + n}"] = f"指标{n + 1}名称", weight, score
@@ -203,7 +203,7 @@ def test_libreoffice_recomputes_a_wrong_printed_rate_instead_of_keeping_it(recom
 @needs_office
 def test_filled_template_computes_capped_scores_and_totals(recomputed: dict) -> None:
     got = _derived(recomputed["sheets"]["template_filled"])
-    assert got["rate"] == Decimal("101.54")  # 812345.67 / 800000
+    assert got["rate"] == Decimal("101.54")  # 81.2345 / 80
     assert got["rate_score"] == Decimal(10)  # capped at the weight
     assert got["total_weight"] == Decimal(100)  # 10 + 20 + 30 + 20 + 20
     assert got["total"] == Decimal("72.5")  # 10 + 20 + min(35, 30) + 12.5
@@ -215,7 +215,7 @@ def test_a_filled_template_saved_by_libreoffice_imports_and_checks(recomputed: d
     """The filer's path: fill the template, save it (LibreOffice here, Excel alike), import it into jixiao."""
     doc = read_path(recomputed["files"]["template_filled"])
     (ev,) = doc.evaluations
-    assert (ev.project.name, ev.project.department, ev.year, ev.money_unit) == ("干部培训", "深圳市某区人力资源局", 2024, "元")
+    assert (ev.project.name, ev.project.department, ev.year, ev.money_unit) == ("干部培训", "深圳市某区人力资源局", 2024, "万元")
     assert ev.funds.total.rate == Decimal("101.54") and ev.funds.total.score == 10
     assert [(i.level1, i.level2, i.name) for i in ev.indicators[:2]] == [
         ("产出", "数量", "指标1名称"), ("产出", "数量", "指标2名称")]

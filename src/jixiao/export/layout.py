@@ -147,7 +147,7 @@ class _Builder:
         """The 资金使用情况 block; returns the row of 年度资金总额."""
         kinds = FUNDS_ROWS if self.blank else [k for k, _ in self.ev.funds.rows()]
         first = self.next_row()
-        unit = self.ev.money_unit or "元"
+        unit = self.ev.money_unit or "万元"  # the unit of the 财预〔2020〕10号 template
         self.put(1, f"项目资金({unit})", "label", rows=len(kinds) + 1, validation="money_unit")
         self.put(2, None, "label")
         for col, text in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)"), start=3):
