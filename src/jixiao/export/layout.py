@@ -30,6 +30,7 @@ DASH = "—"
 LAYOUT_SCHEMA = f"{METADATA_SCHEMA}1"
 
 FUNDS_LABELS = {**FUNDS_ROW_ZH, "appropriation": "其中：当年财政拨款"}
+BREAKDOWN = ("appropriation", "carryover", "other")  # the rows that add up to 年度资金总额
 # The level-2 names of the national template, grouped under their level 1, with the number of
 # blank rows the empty template offers for each (the filer unprotects the sheet to add more).
 SKELETON: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
@@ -74,6 +75,9 @@ class FormLayout:
     nrows: int = 0
     tall_rows: dict[int, int] = field(default_factory=dict)  # row → lines of text it should show
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # list validations by name
+    # (range, formula true where the cell is wrong): shown red while the filer types; formulas relative to the
+    # range's top-left cell, as spreadsheets read conditional formats.
+    alerts: list[tuple[str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
 
     def at(self, row: int, col: int) -> LayoutCell | None:
@@ -143,7 +147,7 @@ class _Builder:
         """The 资金使用情况 block; returns the row of 年度资金总额."""
         kinds = FUNDS_ROWS if self.blank else [k for k, _ in self.ev.funds.rows()]
         first = self.next_row()
-        unit = self.ev.money_unit or "元"
+        unit = self.ev.money_unit or "万元"  # the unit of the 财预〔2020〕10号 template
         self.put(1, f"项目资金({unit})", "label", rows=len(kinds) + 1, validation="money_unit")
         self.put(2, None, "label")
         for col, text in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)"), start=3):
@@ -151,6 +155,7 @@ class _Builder:
         self.put(8, "得分", "label", cols=2)
         self.out.tall_rows[first] = 2
         total_row = first + 1
+        parts: list[int] = []
         for kind in kinds:
             r = self.next_row()
             fr = getattr(self.ev.funds, kind) or FundsRow()
@@ -164,9 +169,16 @@ class _Builder:
                 total_row = r
                 self.funds_total(r, fr)
             else:
+                if kind in BREAKDOWN:
+                    parts.append(r)
                 for col, fld in ((6, "weight"), (7, "rate"), (8, "score")):
                     value = self.number(f"funds.{kind}.{fld}", getattr(fr, fld))
                     self.put(col, DASH if value is None else value, "fixed", cols=2 if col == 8 else 1)
+        if parts:
+            # rules.md §3: 当年财政拨款 + 上年结转资金 + 其他资金 = 年度资金总额, in each amount column.
+            cells = ",".join(f"C${r}" for r in parts)
+            self.out.alerts.append((f"C{total_row}:E{total_row}",
+                                    f"AND(COUNT({cells})>0,ABS(SUM({cells})-C${total_row})>0.005)"))
         return total_row
 
     def rate_weight(self, r: int) -> str:
@@ -221,6 +233,7 @@ class _Builder:
             self.put(8, self.number(f"{p}.score", ind.score), "input", validation="score")
             self.put(9, ind.note, "input", wrap=True)
             self.text_lines((ind.name, 7), (ind.target, 7), (ind.actual, 7), (ind.note, 7))
+        self.out.alerts.append((f"H{first}:H{self.row}", f"AND(ISNUMBER(H{first}),ISNUMBER(G{first}),H{first}>G{first})"))
         return first, self.row
 
     def merged_runs(self, first: int, inds: list[Indicator], col: int, key: Callable[[Indicator], object],
