@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 
 from jixiao.export import get_exporter
 from jixiao.export.docx import form_docx
+from jixiao.export.json import evaluation_json
 from jixiao.export.layout import NCOLS
 from jixiao.export.xlsx import form_xlsx
 from jixiao.ingest.recognize import read_bytes, read_path
@@ -69,13 +70,21 @@ def test_words_printed_in_numeric_cells_are_kept_in_both_formats() -> None:
         assert [(i.field, i.text) for i in again.invalid] == [("indicators[1].score", "待定")], name
 
 
-@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice 或 poppler-utils 未安装：scripts/setup-system.sh 安装它们")
-def test_pdf_export_prints_chinese_with_an_embedded_cjk_font(tmp_path) -> None:
-    doc = read_path(SEEDS[2])  # Word-dump layout, 万元 forms
-    items = [(ev, tmp_path / f"form{n}.pdf") for n, ev in enumerate(doc.evaluations[:2])]
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> list:
+    """The forms of seeds 000 and 002 (元 and 万元, TSV and Word dump) exported to PDF in one LibreOffice run."""
+    if soffice() is None:
+        pytest.skip("LibreOffice 未安装：scripts/setup-system.sh 安装它")
+    tmp = tmp_path_factory.mktemp("pdf")
+    evs = [ev for seed in (SEEDS[0], SEEDS[2]) for ev in read_path(seed).evaluations]
+    items = [(ev, tmp / f"form{n:02d}.pdf") for n, ev in enumerate(evs)]
     get_exporter("pdf").write(items, NATIONAL)
-    for ev, path in items:
+    return items
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils 未安装：scripts/setup-system.sh 安装它")
+def test_pdf_export_prints_chinese_with_an_embedded_cjk_font(printed: list) -> None:
+    for ev, path in printed[3:5]:
         assert path.read_bytes().startswith(b"%PDF")
         text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
         flat = re.sub(r"\s", "", text)
@@ -84,6 +93,23 @@ def test_pdf_export_prints_chinese_with_an_embedded_cjk_font(tmp_path) -> None:
             assert label in text, label
         fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
         assert "CJK" in fonts, fonts  # the Chinese glyphs come from Noto CJK, not a box-drawing fallback
+
+
+def _numbers_and_words(ev) -> tuple:
+    """What a printed page must keep: every number, and every text up to where its lines wrap."""
+    data = evaluation_json(ev)
+    flat = [re.sub(r"\s", "", t or "") for t in (data["project"]["name"], data["goals"]["expected"],
+                                                 data["goals"]["achieved"], data["remarks"])]
+    rows = [(i["level1"], i["level2"], *(re.sub(r"\s", "", i[f] or "") for f in ("name", "target", "actual", "note")),
+             i["weight"], i["score"]) for i in data["indicators"]]
+    return data["year"], data["money_unit"], data["funds"], data["total"], flat, rows
+
+
+def test_printed_pdf_reads_back_with_every_number_and_word(printed: list) -> None:
+    assert len(printed) == 12
+    for ev, path in printed:
+        again = read_path(path).evaluations
+        assert len(again) == 1 and _numbers_and_words(again[0]) == _numbers_and_words(ev), ev.project.name
 
 
 def test_fields_of_other_templates_are_written_after_the_remarks() -> None:

@@ -114,3 +114,39 @@ def test_export_and_report_from_the_store(tmp_path: Path) -> None:
     assert "共 2 个主管部门、12 张自评表" in html  # 9 forms from the store, 3 from the file
     proc = _run("report", "-o", str(report))
     assert proc.returncode == 2 and "--db" in proc.stderr
+
+
+def test_two_inputs_with_one_name_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / SEEDS[3].name).write_bytes(SEEDS[3].read_bytes())
+    proc = _run("export", str(tmp_path / "a"), str(tmp_path / "b"), "--format", "json", "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(names) == 6 and sum(n.endswith("_2.json") for n in names) == 3
+
+
+TEMPLATE_FIXTURES = sorted((Path(__file__).parent / "fixtures" / "templates").glob("*.txt"))
+
+
+@pytest.mark.parametrize("fixture", TEMPLATE_FIXTURES, ids=lambda p: p.stem)
+def test_other_templates_export_to_the_national_layout_keeping_their_numbers(fixture: Path) -> None:
+    """Sichuan, Chongqing and department forms have no layout of their own to export to: the national one
+    carries their header, funds, indicators and total, and their own texts in rows after 备注."""
+    for ev in read_path(fixture).evaluations:
+        for fmt, write in WRITERS.items():
+            again = read_bytes(write(ev), f"x.{fmt}").evaluations[0]
+            a, b = evaluation_json(ev), evaluation_json(again)
+            assert (a["project"]["name"], a["year"], a["money_unit"]) == (b["project"]["name"], b["year"], b["money_unit"])
+            for row, values in a["funds"].items():
+                if values is not None and row in b["funds"]:
+                    assert {k: v for k, v in values.items() if k != "reason"} == \
+                        {k: v for k, v in (b["funds"][row] or {}).items() if k != "reason"}, (fmt, row)
+            fields = ("name", "target", "actual", "weight", "score")
+            assert [[i[f] for f in fields] for i in a["indicators"]] == [[i[f] for f in fields] for i in b["indicators"]]
+            if ev.total is not None and ev.total.score is not None:
+                assert a["total"] == b["total"]
+            # Read back as 备注 (or, when the labels bring the template back, as its own fields again).
+            shown = json.dumps(b, ensure_ascii=False)
+            for text in (ev.conclusion, ev.problems, ev.improvements, ev.implementation):
+                assert not text or json.dumps(text, ensure_ascii=False).strip('"') in shown, (fmt, text)

@@ -14,7 +14,7 @@ from jixiao.export.xlsx import META_SHEET, SHEET, form_xlsx, template_xlsx
 from jixiao.ingest.recognize import read_path
 from jixiao.office import convert, soffice
 from jixiao.pipeline import check_document
-from jixiao.scoring import get_policy
+from jixiao.scoring import ScoringPolicy, get_policy
 from jixiao.scoring.rounding import places, quantum, round_half_up
 
 from .conftest import SEEDS
@@ -63,6 +63,11 @@ def test_template_layout_protection_validation_and_metadata() -> None:
     assert ("list", '"产出(50分),效益(30分),满意度(10分)"') in kinds
     assert any(t == "list" and "数量指标" in f for t, f in kinds)
     assert {"decimal", "whole", "custom"} <= {t for t, _ in kinds}
+    # Red while wrong: amounts that the breakdown rows do not add up to, a score above its weight.
+    alerts = {str(cf.sqref): cf.rules[0].formula[0] for cf in ws.conditional_formatting}
+    parts = f"C${r + 1},C${r + 2},C${r + 3}"
+    assert alerts[f"C{r}:E{r}"] == f"AND(COUNT({parts})>0,ABS(SUM({parts})-C${r})>0.005)"
+    assert any(k.startswith(f"H{level1_row}:H") and ">G" in v for k, v in alerts.items())
     # A4 portrait, fitted to one page wide, print area over the form.
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "portrait"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
@@ -81,6 +86,13 @@ def test_template_follows_the_policy() -> None:
     _find(ws, "产出(40分)")
 
 
+def test_rate_formula_follows_the_policy_denominator() -> None:
+    # Some department-wide forms divide by 年初预算数 (rules.md, local variants): column C instead of D.
+    ws = _book(template_xlsx(ScoringPolicy(name="by-initial", denominator="initial")))[SHEET]
+    r, _ = _find(ws, "年度资金总额")
+    assert f"E{r}/C{r}*100" in ws[f"G{r}"].value and f"/D{r}" not in ws[f"G{r}"].value
+
+
 def test_filled_form_keeps_formulas_and_caches_printed_values() -> None:
     ev = read_path(SEEDS[0]).evaluations[0]  # 人大宣传: 99.94 / 9.99 / 97.99
     data = form_xlsx(ev, NATIONAL)
@@ -92,6 +104,8 @@ def test_filled_form_keeps_formulas_and_caches_printed_values() -> None:
     t, _ = _find(ws, "总分")
     assert (cached[f"G{t}"].value, cached[f"H{t}"].value) == (100, 97.99)
     assert ws["B3"].value == "人大宣传" and _find(ws, "纸媒版面数量(个)")
+    meta = dict(_book(data)[META_SHEET].iter_rows(min_row=2, values_only=True))
+    assert meta["source_file"] == SEEDS[0].name and meta["form_index"] == "0"  # no local directories in the file
 
 
 # ---------------------------------------------------------------- LibreOffice recomputation
@@ -124,7 +138,7 @@ def recomputed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     ws["B3"], ws["B4"], ws["B5"] = "干部培训", "深圳市某区人力资源局", "张三"
     fr, _ = _find(ws, "年度资金总额")
     for row in (fr, fr + 1):  # 年度资金总额 and 其中：当年财政拨款; over-executed, so the rate score is capped at 10
-        ws[f"C{row}"], ws[f"D{row}"], ws[f"E{row}"] = 1000000, 800000, 812345.67
+        ws[f"C{row}"], ws[f"D{row}"], ws[f"E{row}"] = 100, 80, 81.2345
     first, _ = _find(ws, "产出(50分)")
     for n, (weight, score) in enumerate([(20, 20), (30, 35), (20, 12.5), (20, None)]):  # 35 over its weight counts 30
         ws[f"D{first + n}"], ws[f"G{first + n}"], ws[f"H{first + n}"] = f"指标{n + 1}名称", weight, score
@@ -189,7 +203,7 @@ def test_libreoffice_recomputes_a_wrong_printed_rate_instead_of_keeping_it(recom
 @needs_office
 def test_filled_template_computes_capped_scores_and_totals(recomputed: dict) -> None:
     got = _derived(recomputed["sheets"]["template_filled"])
-    assert got["rate"] == Decimal("101.54")  # 812345.67 / 800000
+    assert got["rate"] == Decimal("101.54")  # 81.2345 / 80
     assert got["rate_score"] == Decimal(10)  # capped at the weight
     assert got["total_weight"] == Decimal(100)  # 10 + 20 + 30 + 20 + 20
     assert got["total"] == Decimal("72.5")  # 10 + 20 + min(35, 30) + 12.5
@@ -201,7 +215,7 @@ def test_a_filled_template_saved_by_libreoffice_imports_and_checks(recomputed: d
     """The filer's path: fill the template, save it (LibreOffice here, Excel alike), import it into jixiao."""
     doc = read_path(recomputed["files"]["template_filled"])
     (ev,) = doc.evaluations
-    assert (ev.project.name, ev.project.department, ev.year, ev.money_unit) == ("干部培训", "深圳市某区人力资源局", 2024, "元")
+    assert (ev.project.name, ev.project.department, ev.year, ev.money_unit) == ("干部培训", "深圳市某区人力资源局", 2024, "万元")
     assert ev.funds.total.rate == Decimal("101.54") and ev.funds.total.score == 10
     assert [(i.level1, i.level2, i.name) for i in ev.indicators[:2]] == [
         ("产出", "数量", "指标1名称"), ("产出", "数量", "指标2名称")]

@@ -56,6 +56,14 @@ def test_report_html_shows_every_finding_with_field_expected_and_found(report) -
     row = re.search(r'<tr class="error">\s*<td>错误</td><td>rate-mismatch</td>.*?</tr>', html, re.S)
     assert row and "93.85" in row.group(0) and "区人大代表履职经费" in row.group(0)
     assert html.index("有错误") < html.index("rate-mismatch")
+    # The forms to send back, listed up front, most errors first, each linked to its section.
+    entries = report.error_entries()
+    assert len(entries) == report.error_forms == 7
+    counts = [f.result.count("error") for _, f in entries]
+    assert counts == sorted(counts, reverse=True)
+    top = html[:html.index("<h2>二、")]
+    for _, form in entries:
+        assert f'<a href="#form-{form.number}">' in top and f'id="form-{form.number}"' in html
 
 
 def test_field_names_read_as_on_the_form() -> None:
@@ -92,3 +100,12 @@ def test_report_rejects_other_suffixes(tmp_path) -> None:
 
     with pytest.raises(ExportError, match="只能输出为"):
         write_report(build_report([SEEDS[0]], NATIONAL, charts=False), tmp_path / "report.docx")
+
+
+def test_form_text_is_escaped_in_the_html(tmp_path) -> None:
+    from .forms import Form
+
+    path = tmp_path / "form.txt"
+    path.write_text(Form(name="<script>alert(1)</script>培训").text(), encoding="utf-8")
+    html = render_html(build_report([path], NATIONAL, charts=False))
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;培训" in html

@@ -19,7 +19,8 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 OutDir = Annotated[Path, typer.Option("-o", "--out", help="输出目录", file_okay=False)]
 SomeFiles = Annotated[list[str] | None, typer.Argument(help="文件或目录；用 --db 时可省略", metavar="[FILE]...")]
-FromDb = Annotated[bool, typer.Option("--from-db", help="同时导出数据库中（按 --year、--department 筛选）的表")]
+FromDb = Annotated[bool, typer.Option(
+    "--from-db", help="也从数据库读取（默认数据库；--db 指定其他），可按 --year、--department 筛选")]
 
 
 def _stored(from_db: bool, db: str | None, year: int | None, department: str | None) -> list[Evaluation]:
@@ -49,6 +50,16 @@ def output_name(ev: Evaluation, suffix: str) -> str:
     """``<file stem>_<form number>_<project name>.<suffix>``: unique per form, readable in a file list."""
     name = _UNSAFE.sub("_", ev.project.name or "未命名")[:40].strip("_")
     return f"{Path(ev.source.file).stem}_{ev.source.form_index + 1:02d}_{name}.{suffix}"
+
+
+def _unique(items: list[tuple[Evaluation, Path]]) -> list[tuple[Evaluation, Path]]:
+    """Two inputs with one file name (a/表.txt, b/表.txt) must not overwrite each other: _2, _3 … after the first."""
+    seen: dict[Path, int] = {}
+    out = []
+    for ev, path in items:
+        n = seen[path] = seen.get(path, 0) + 1
+        out.append((ev, path if n == 1 else path.with_name(f"{path.stem}_{n}{path.suffix}")))
+    return out
 
 
 def template(
@@ -95,6 +106,7 @@ def export(
         for dl in item.lists:
             err.print(f"提示：{item.file} 中的项目清单“{dl.title or '无标题'}”不是自评表，没有导出"
                       "（jixiao parse --json 和审核报告中有它）", highlight=False)
+    items = _unique(items)
     try:
         exporter.write(items, policy)
     except JixiaoError as exc:

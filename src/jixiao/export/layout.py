@@ -30,6 +30,7 @@ DASH = "—"
 LAYOUT_SCHEMA = f"{METADATA_SCHEMA}1"
 
 FUNDS_LABELS = {**FUNDS_ROW_ZH, "appropriation": "其中：当年财政拨款"}
+BREAKDOWN = ("appropriation", "carryover", "other")  # the rows that add up to 年度资金总额
 # The level-2 names of the national template, grouped under their level 1, with the number of
 # blank rows the empty template offers for each (the filer unprotects the sheet to add more).
 SKELETON: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
@@ -74,6 +75,9 @@ class FormLayout:
     nrows: int = 0
     tall_rows: dict[int, int] = field(default_factory=dict)  # row → lines of text it should show
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # list validations by name
+    # (range, formula true where the cell is wrong): shown red while the filer types; formulas relative to the
+    # range's top-left cell, as spreadsheets read conditional formats.
+    alerts: list[tuple[str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
 
     def at(self, row: int, col: int) -> LayoutCell | None:
@@ -119,9 +123,14 @@ class _Builder:
             self.out.tall_rows[self.row] = min(lines, 40)
 
     # ------------------------------------------------------------ parts
+    def _own_title(self) -> bool:
+        return self.ev.template in (None, "national")
+
     def title(self) -> None:
+        # Another template's title over the national layout would make readers take the file for that
+        # template; its title goes after 备注 instead.
         self.next_row()
-        self.put(1, self.ev.title or FORM_TITLE, "title", cols=NCOLS)
+        self.put(1, (self.ev.title if self._own_title() else None) or FORM_TITLE, "title", cols=NCOLS)
 
     def header(self) -> None:
         p = self.ev.project
@@ -143,7 +152,7 @@ class _Builder:
         """The 资金使用情况 block; returns the row of 年度资金总额."""
         kinds = FUNDS_ROWS if self.blank else [k for k, _ in self.ev.funds.rows()]
         first = self.next_row()
-        unit = self.ev.money_unit or "元"
+        unit = self.ev.money_unit or "万元"  # the unit of the 财预〔2020〕10号 template
         self.put(1, f"项目资金({unit})", "label", rows=len(kinds) + 1, validation="money_unit")
         self.put(2, None, "label")
         for col, text in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)"), start=3):
@@ -151,6 +160,7 @@ class _Builder:
         self.put(8, "得分", "label", cols=2)
         self.out.tall_rows[first] = 2
         total_row = first + 1
+        parts: list[int] = []
         for kind in kinds:
             r = self.next_row()
             fr = getattr(self.ev.funds, kind) or FundsRow()
@@ -164,9 +174,16 @@ class _Builder:
                 total_row = r
                 self.funds_total(r, fr)
             else:
+                if kind in BREAKDOWN:
+                    parts.append(r)
                 for col, fld in ((6, "weight"), (7, "rate"), (8, "score")):
                     value = self.number(f"funds.{kind}.{fld}", getattr(fr, fld))
                     self.put(col, DASH if value is None else value, "fixed", cols=2 if col == 8 else 1)
+        if parts:
+            # rules.md §3: 当年财政拨款 + 上年结转资金 + 其他资金 = 年度资金总额, in each amount column.
+            cells = ",".join(f"C${r}" for r in parts)
+            self.out.alerts.append((f"C{total_row}:E{total_row}",
+                                    f"AND(COUNT({cells})>0,ABS(SUM({cells})-C${total_row})>0.005)"))
         return total_row
 
     def rate_weight(self, r: int) -> str:
@@ -221,6 +238,7 @@ class _Builder:
             self.put(8, self.number(f"{p}.score", ind.score), "input", validation="score")
             self.put(9, ind.note, "input", wrap=True)
             self.text_lines((ind.name, 7), (ind.target, 7), (ind.actual, 7), (ind.note, 7))
+        self.out.alerts.append((f"H{first}:H{self.row}", f"AND(ISNUMBER(H{first}),ISNUMBER(G{first}),H{first}>G{first})"))
         return first, self.row
 
     def merged_runs(self, first: int, inds: list[Indicator], col: int, key: Callable[[Indicator], object],
@@ -258,7 +276,8 @@ class _Builder:
         so that a Sichuan or Chongqing form exported to this layout loses nothing."""
         ev, p = self.ev, self.ev.project
         rows: list[tuple[str, str | None]] = [
-            ("报表编号", ev.report_code), ("财务负责人", p.finance_manager), ("财政处室", p.finance_office),
+            ("原表标题", None if self._own_title() else ev.title), ("报表编号", ev.report_code),
+            ("财务负责人", p.finance_manager), ("财政处室", p.finance_office),
             ("年初绩效目标", ev.goals.initial), ("项目实施内容及过程概述", ev.implementation),
             ("预算执行原因", "\n".join(f"{FUNDS_ROW_ZH[k]}：{r.reason}" for k, r in ev.funds.rows() if r.reason)),
             ("指标补充", "\n".join(filter(None, (_indicator_extra(n, i) for n, i in enumerate(ev.indicators))))),

@@ -137,6 +137,11 @@ class Report:
     def warning_forms(self) -> int:
         return sum(u.warnings for u in self.units)
 
+    def error_entries(self) -> list[tuple[UnitSection, FormEntry]]:
+        """Forms with errors, most errors first: what the reviewer sends back."""
+        found = [(u, f) for u in self.units for f in u.forms if f.status == "error"]
+        return sorted(found, key=lambda uf: (-uf[1].result.count("error"), uf[1].number))
+
     @property
     def policy_title(self) -> str:
         return self.policy.title if self.policy else "按各表所属模板的评分规则"

@@ -18,6 +18,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -34,6 +35,8 @@ from .layout import NCOLS, WIDTHS, FormLayout, LayoutCell, blank_layout, col_let
 SHEET = "自评表"
 FONT = "宋体"
 GREY = PatternFill("solid", fgColor="D9D9D9")
+ALERT_FILL = PatternFill("solid", bgColor="FFC7CE")  # conditional formats take the background colour
+ALERT_FONT = Font(color="9C0006")
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 LINE_HEIGHT = 14.0  # points per line of 10-point text
@@ -92,6 +95,11 @@ def _validations(ws: Worksheet, layout: FormLayout) -> None:
         for ref in refs:
             dv.add(ref)
         ws.add_data_validation(dv)
+
+
+def _alerts(ws: Worksheet, layout: FormLayout) -> None:
+    for cells, formula in layout.alerts:
+        ws.conditional_formatting.add(cells, FormulaRule(formula=[formula], fill=ALERT_FILL, font=ALERT_FONT))
 
 
 def _page_setup(ws: Worksheet, layout: FormLayout) -> None:
@@ -160,6 +168,7 @@ def layout_workbook(layout: FormLayout, extra_meta: dict[str, str] | None = None
             ws.merge_cells(start_row=lc.row, start_column=lc.col, end_row=lc.row + lc.rows - 1,
                            end_column=lc.col + lc.cols - 1)
     _validations(ws, layout)
+    _alerts(ws, layout)
     _page_setup(ws, layout)
     _protect(ws)
     _meta(wb, layout, extra_meta or {})
@@ -209,7 +218,8 @@ def workbook_bytes(wb: Workbook, cached: dict[str, object]) -> bytes:
 
 def form_xlsx(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> bytes:
     """A parsed form in the template: values filled, formulas kept, printed values cached."""
-    meta = {"source_file": ev.source.file, "source_format": ev.source.format, "form_index": str(ev.source.form_index),
+    meta = {"source_file": Path(ev.source.file).name,  # the name only: exported files travel, local paths need not
+            "source_format": ev.source.format, "form_index": str(ev.source.form_index),
             "year": str(ev.year or "")}
     return workbook_bytes(*layout_workbook(form_layout(ev, policy), meta))
 
