@@ -224,6 +224,7 @@ def parse_measure(text: str) -> Measure:
 # ---------------------------------------------------------------- units
 
 
+@lru_cache(maxsize=1024)
 def unit_base(unit: str | None) -> tuple[str | None, Decimal]:
     """Split a magnitude prefix off a unit: "万元" → ("元", 10000), "万" → ("", 10000)."""
     if unit is None:

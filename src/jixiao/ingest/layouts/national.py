@@ -67,7 +67,10 @@ class NationalParser(FormParser):
     funds_raw: dict[str, dict[str, tuple[Decimal, Place]]] = field(default_factory=dict)
     goals_cols: tuple[int, int] | None = None
     ind_cols: dict[str, int] = field(default_factory=dict)
-    value_cols: list[tuple[str, int]] = field(default_factory=list)  # ind_cols of the value fields, in order
+    # Found once per indicator header: the value fields' columns in order, 分值/得分, the last column.
+    value_cols: list[tuple[str, int]] = field(default_factory=list)
+    number_cols: tuple[int, int] = (-99, -99)
+    last_col: int = -1
     unit: MoneyUnit | None = None
 
     # ------------------------------------------------------------ main
@@ -239,6 +242,8 @@ class NationalParser(FormParser):
                     self.use(c)
         self.ind_cols = cols
         self.value_cols = [(fld, cols[fld]) for fld in _VALUE_FIELDS if fld in cols]
+        self.number_cols = (cols.get("weight", -99), cols.get("score", -99))
+        self.last_col = max(cols.values(), default=-1)
         for c, k in zip(row.cells, keys):
             if k in INDICATOR_SECTION:
                 self.use(c)
@@ -248,11 +253,11 @@ class NationalParser(FormParser):
         cols = self.ind_cols
         score = -0.5 * abs(shift)
         n = len(cells)
-        for fld in ("weight", "score"):
-            i = cols.get(fld, -99) + shift
+        for col in self.number_cols:
+            i = col + shift
             if 0 <= i < n and (t := cells[i].text.strip()):
                 score += 2 if _is_number(t) else -3
-        last = max(cols.values()) + shift
+        last = self.last_col + shift
         tail = keys[last + 1:]
         if tail:
             score -= 2 * (len(tail) - tail.count(""))
@@ -268,7 +273,7 @@ class NationalParser(FormParser):
         w = cols.get("weight")
         if w is None:
             return 0
-        if len(cells) <= max(cols.values()) + 1 and self._plausibility(cells, keys, 0) >= 4:
+        if len(cells) <= self.last_col + 1 and self._plausibility(cells, keys, 0) >= 4:
             return 0
         if not any(keys[max(w - 2, 0):]):
             return 0  # nothing from 年度指标值 on: an unfilled row, nothing to align
