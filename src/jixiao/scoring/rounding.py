@@ -9,7 +9,7 @@ doing so after the rate itself was rounded first (double rounding).
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Iterable
+from typing import Iterable, Iterator
 
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
@@ -66,15 +66,18 @@ def within_last_digit(printed: Decimal, exact: Decimal) -> bool:
     return abs(printed - exact) <= quantum(places(printed))
 
 
-def rounded_variants(exact: Decimal, max_places: int = 4) -> list[Decimal]:
-    """The exact value and its roundings/truncations at 0..max_places: the inputs of double rounding."""
-    out = [exact]
+def rounded_variants(exact: Decimal, max_places: int = 4) -> Iterator[Decimal]:
+    """The exact value and its roundings/truncations at 0..max_places: the inputs of double rounding.
+
+    Made one at a time: :func:`explains` usually accepts the first and needs none of the others."""
+    seen = [exact]
+    yield exact
     for n in range(max_places + 1):
         q = quantum(n)
         for v in (exact.quantize(q, ROUND_HALF_UP), exact.quantize(q, ROUND_DOWN)):
-            if v not in out:
-                out.append(v)
-    return out
+            if v not in seen:
+                seen.append(v)
+                yield v
 
 
 def show(d: Decimal, n: int = 2) -> str:
