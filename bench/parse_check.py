@@ -3,7 +3,7 @@
 Prints, on one core: the baseline (read the files, decode, split lines and cells),
 parse (grid + recognition + model), parse+check (plus scoring and every check),
 forms per second for each, the ratio to the baseline, and peak memory.
-Usage: python bench/parse_check.py [--forms N]
+Usage: python bench/parse_check.py [--forms N] [--repeat R]
 """
 
 from __future__ import annotations
@@ -59,27 +59,29 @@ def parse_check(files: list[Path]) -> int:
     return n
 
 
-def timed(fn, files: list[Path], repeat: int = 3) -> tuple[float, int]:
-    best = float("inf")
-    result = 0
+def timed(fns: list, files: list[Path], repeat: int) -> list[tuple[float, int]]:
+    """Best wall time of each measure over ``repeat`` rounds, the measures taking turns within a round,
+    so that a busy moment on a shared machine cannot favour one of them (the ratios compare like with like)."""
+    best = [float("inf")] * len(fns)
+    results = [0] * len(fns)
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn(files)
-        best = min(best, time.perf_counter() - t0)
-    return best, result
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            results[i] = fn(files)
+            best[i] = min(best[i], time.perf_counter() - t0)
+    return list(zip(best, results))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--forms", type=int, default=5000)
+    ap.add_argument("--repeat", type=int, default=5, help="rounds; each measure keeps its best")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         files, forms = replicate(args.forms, Path(tmp))
         mb = sum(f.stat().st_size for f in files) / 1e6
         print(f"corpus: {len(files)} files, {forms} forms, {mb:.1f} MB")
-        t_base, cells = timed(baseline, files)
-        t_parse, n1 = timed(parse_only, files)
-        t_check, n2 = timed(parse_check, files)
+        (t_base, cells), (t_parse, n1), (t_check, n2) = timed([baseline, parse_only, parse_check], files, args.repeat)
         assert n1 == n2 == forms, (n1, n2, forms)
         print(f"baseline read+split : {t_base:7.3f} s  {forms / t_base:9.0f} forms/s  ({cells} cells)")
         print(f"parse               : {t_parse:7.3f} s  {forms / t_parse:9.0f} forms/s  {t_parse / t_base:5.2f}x baseline")
