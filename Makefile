@@ -20,7 +20,7 @@ sysdeps:
 	bash scripts/setup-system.sh
 
 test: sysdeps $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
 
 bench: $(STAMP)

@@ -18,10 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jixiao.store.db import open_store  # noqa: E402
-from jixiao.store.importer import import_paths  # noqa: E402
 from tests.corpus import seed_variants  # noqa: E402
 from tests.pgcluster import ClusterUnavailable, start  # noqa: E402
+
+from jixiao.store.db import open_store  # noqa: E402
+from jixiao.store.importer import import_paths  # noqa: E402
 
 
 def rss_mb() -> float:

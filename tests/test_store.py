@@ -56,6 +56,25 @@ def test_migrations_create_exactly_the_models(store) -> None:
     assert diff == []
 
 
+def test_a_store_made_by_an_older_version_is_upgraded_on_open(db_url) -> None:
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from jixiao.store.db import head_revision, migrate
+
+    old = open_store(db_url, upgrade=False)
+    migrate(old, "0001")
+    import_paths(SEEDS, old)
+    assert "ux_evaluations_file_form" not in {ix["name"] for ix in inspect(old).get_indexes("evaluations")}
+    old.dispose()
+    engine = open_store(db_url)
+    with engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision() != "0001"
+    assert "ux_evaluations_file_form" in {ix["name"] for ix in inspect(engine).get_indexes("evaluations")}
+    assert _count(engine, EvaluationRow) == 37 and import_paths(SEEDS, engine).imported == 0
+    engine.dispose()
+
+
 def test_seeds_imported_twice_are_stored_once(store, tmp_path: Path) -> None:
     first = import_paths(SEEDS, store)
     assert (first.imported, first.forms, first.lists, first.failed) == (5, 37, 1, [])
@@ -84,7 +103,7 @@ def _parsed_totals(unit: str) -> dict[str, tuple[Decimal, Decimal]]:
 
 
 def test_summary_totals_match_the_parsed_seeds(store) -> None:
-    import_paths(SEEDS, store, workers=2)
+    import_paths(SEEDS, store)
     for unit in ("万元", "元"):
         s = summarize(store, "department", unit)
         expected = _parsed_totals(unit)
@@ -202,6 +221,22 @@ def test_a_newer_file_adds_a_version_and_keeps_the_old(store, tmp_path: Path) ->
     assert summarize(store).total.projects == 2
 
 
+def test_two_importers_at_once_number_each_version_once(db_url, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = [_write(tmp_path / f"v{i}.txt", Form(name="同一项目", code="SAME-1", total_score=f"9{i}"),
+                    mtime=1_600_000_000 + i) for i in range(6)]
+    engines = [open_store(db_url) for _ in range(2)]
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(import_paths, [files[0::2], files[1::2]], engines))
+    assert sum(r.imported for r in reports) == 6
+    stored = load_stored(engines[0], Filters(all_versions=True))
+    assert sorted(s.version for s in stored) == [1, 2, 3, 4, 5, 6]
+    assert [Path(s.file).name for s in stored if s.is_current] == ["v5.txt"]
+    for e in engines:
+        e.dispose()
+
+
 def test_year_over_year_by_code_else_by_name(store, tmp_path: Path) -> None:
     _write(tmp_path / "y2021.txt", Form(name="干部培训", code="C-7", year="2021", total_score="95"),
            Form(name="2021年度 档案 整理", code="", year="2021", total_score="90"))
@@ -279,8 +314,8 @@ def test_cli_import_summary_and_findings(db_url, tmp_path: Path) -> None:
                env={"JIXIAO_DB": db_url})
     assert proc.returncode == 2, proc.stderr
     assert "导入 5 个（37 张自评表、1 份项目清单）" in proc.stderr and "broken.txt" in proc.stderr
-    again = _jx("import", str(SEEDS[0].parent), "--db", db_url)
-    assert again.returncode == 0 and "跳过 5 个" in again.stderr
+    again = _cli("import", str(SEEDS[0].parent), "--db", db_url)
+    assert again.exit_code == 0 and "跳过 5 个" in again.stderr
 
     data = json.loads(_cli("summary", "--db", db_url, "--format", "json").stdout)
     assert data["schema"] == "jixiao/summary@1" and data["total"]["projects"] == 37
@@ -313,7 +348,7 @@ def test_the_same_forms_in_other_formats_become_versions(store) -> None:
     assert len(others) == 15
     import_paths(SEEDS, store)
     seeds_only = summarize(store)
-    report = import_paths(others, store, workers=2)
+    report = import_paths(others, store)
     assert (report.imported, report.failed) == (15, [])
     assert report.new_versions == report.forms == 3 * 37
     assert _count(store, EvaluationRow) == 4 * 37

@@ -18,7 +18,7 @@ from .conftest import EXAMPLES, ROOT, jixiao_cmd
 
 FIXTURES = ROOT / "tests" / "fixtures" / "templates"
 GOLDEN = ROOT / "tests" / "golden" / "templates"
-FORMS = sorted(FIXTURES.glob("*.txt"))
+FORMS = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".html"))
 TEMPLATE_OF = {"t2": "sichuan", "t3": "chongqing", "t4": "department"}
 
 
@@ -37,12 +37,15 @@ def test_fixture_matches_golden(path: Path) -> None:
     assert [o["template"] for o in objs] == [TEMPLATE_OF[path.stem[:2]]]
 
 
-@pytest.mark.parametrize("grid,flat", [("t2_sichuan_pipes", "t2_sichuan_flat"), ("t3_chongqing_tsv", "t3_chongqing_flat")])
-def test_flattened_form_reads_the_same_values_as_its_table(grid: str, flat: str) -> None:
-    a, b = (parse_objects(FIXTURES / f"{n}.txt")[0] for n in (grid, flat))
-    for key in ("template", "year", "project", "funds", "goals", "indicators", "total", "warnings"):
-        assert a[key] == b[key], key
-    assert b["source"]["format"] == "text-flat"
+@pytest.mark.parametrize("one,other,fmt", [("t2_sichuan_pipes.txt", "t2_sichuan_flat.txt", "text-flat"),
+                                           ("t3_chongqing_tsv.txt", "t3_chongqing_flat.txt", "text-flat"),
+                                           ("t2_sichuan_cells.txt", "t2_sichuan_web.html", "html")])
+def test_one_form_in_two_layouts_reads_the_same(one: str, other: str, fmt: str) -> None:
+    a, b = (parse_objects(FIXTURES / n)[0] for n in (one, other))
+    for key in ("template", "year", "project", "funds", "goals", "indicators", "total", "warnings", "report_code",
+                "conclusion", "problems", "improvements", "implementation"):
+        assert a.get(key) == b.get(key), key
+    assert b["source"]["format"] == fmt
 
 
 def _findings(name: str) -> dict[str, list]:
@@ -234,3 +237,37 @@ def test_close_recognition_is_named_in_the_warnings() -> None:
     assert ev.warnings[0].startswith("模板识别不明确") and "--template chongqing" in ev.warnings[0]
     seeds = [ev for p in sorted(EXAMPLES.glob("*.txt")) for ev in read_path(p).evaluations]
     assert not [w for ev in seeds for w in ev.warnings if w.startswith("模板识别不明确")]
+
+
+def test_markdown_table_in_gb18030_reads_like_the_pipe_rows() -> None:
+    text = (FIXTURES / "t2_sichuan_pipes.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    # A markdown rule under the title row, and the whole file in GB18030 as Windows editors save it.
+    markdown = "\n".join(lines[:2] + ["|---|---|---|:---:|"] + lines[2:]) + "\n"
+    doc = read_bytes(markdown.encode("gb18030"), "md.txt")
+    expected = parse_objects(FIXTURES / "t2_sichuan_pipes.txt")[0]
+    got = evaluation_json(doc.evaluations[0])
+    for key in ("template", "project", "funds", "indicators", "total", "report_code", "warnings"):
+        assert got[key] == expected[key], key
+    assert doc.format == "text-pipes" and doc.warnings == ["文件编码为 gb18030，已自动转换"]
+
+
+def test_a_new_template_is_one_registration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A province that prints the national table under its own title and scores 执行率 at 20 points."""
+    from jixiao import templates
+    from jixiao.ingest.layouts.national import parse_national
+
+    hubei = templates.FormTemplate(name="hubei", title="湖北省项目支出绩效自评表", titles=("湖北省项目支出绩效自评表",),
+                                   labels=(("自评等级", 2),), policy="hubei", parse=parse_national,
+                                   breakdowns=templates.TEMPLATES["national"].breakdowns)
+    monkeypatch.setitem(templates.TEMPLATES, "hubei", hubei)
+    templates._labels_pattern.cache_clear()
+    try:
+        text = (EXAMPLES / "000_eb8848fd7a2ae03f.txt").read_text(encoding="utf-8")
+        doc = read_bytes(text.replace("项目支出绩效自评表", "湖北省项目支出绩效自评表").encode("utf-8"), "hubei.txt")
+        assert {ev.template for ev in doc.evaluations} == {"hubei"}
+        assert {r.policy.name for r in check_document(doc).results} == {"hubei"}
+    finally:
+        monkeypatch.undo()
+        templates._labels_pattern.cache_clear()
+    assert "hubei" not in templates.TEMPLATES

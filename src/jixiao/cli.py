@@ -15,7 +15,7 @@ from rich.table import Table
 
 from .checks import SEVERITY_ORDER, SEVERITY_STYLE, SEVERITY_ZH, iter_catalogue
 from .export.json import department_list_json, evaluation_json
-from .pipeline import CheckedDocument, FileFailure, check_document, load
+from .pipeline import CheckedDocument, FileFailure, check_all, load
 from .scoring import POLICIES
 from .scoring.rounding import show
 from .store import commands as store
@@ -157,14 +157,11 @@ def check(
         raise typer.Exit(2)
     objects: list[dict[str, Any]] = []
     unreadable = any_error = False
-    items = list(load(files, template))
-    batch = [ev for item in items if not isinstance(item, FileFailure) for ev in item.evaluations]
-    for item in items:
-        if isinstance(item, FileFailure):
+    for checked in check_all(list(load(files, template)), policy):
+        if isinstance(checked, FileFailure):
             unreadable = True
-            _fail(item)
+            _fail(checked)
             continue
-        checked = check_document(item, policy, batch)
         any_error = any_error or any(r.has_errors() for r in checked.results) or any(
             f.severity == "error" for _, fs in checked.list_findings for f in fs)
         if as_json:

@@ -79,3 +79,11 @@ def check_document(doc: Document, policy: ScoringPolicy | str | None = None,
     out.results = [run_checks(ev, policy_of(ev, policy), doc, batch=batch) for ev in doc.evaluations]
     out.list_findings = [(dl, run_list_checks(dl, doc)) for dl in doc.lists]
     return out
+
+
+def check_all(items: list[Document | FileFailure], policy: ScoringPolicy | str | None = None
+              ) -> Iterator[CheckedDocument | FileFailure]:
+    """Check loaded documents together, so that a department's form meets its projects' forms in other files."""
+    batch = [ev for item in items if isinstance(item, Document) for ev in item.evaluations]
+    for item in items:
+        yield item if isinstance(item, FileFailure) else check_document(item, policy, batch)

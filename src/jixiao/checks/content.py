@@ -29,6 +29,8 @@ def personal_data(chk, ctx: CheckContext) -> Iterator[Finding]:
     p = ctx.ev.project
     if p.manager:
         yield chk.finding(ctx, "project.manager", None, p.manager, what="项目负责人姓名")
+    if p.finance_manager:
+        yield chk.finding(ctx, "project.finance_manager", None, p.finance_manager, what="财务负责人姓名")
     if p.phone and _PHONE.search(p.phone):
         yield chk.finding(ctx, "project.phone", None, p.phone, what="联系电话")
     texts = {"goals.expected": ctx.ev.goals.expected, "goals.achieved": ctx.ev.goals.achieved,

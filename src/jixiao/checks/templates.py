@@ -47,6 +47,9 @@ _INSTRUCTION = re.compile(r"[(（]\s*\d+\s*字(?:以内|以下|左右)\s*[)）]"
                           r"|^(?:对照|请填写|请对照|简要说明)[^。]{0,30}(?:说明|填写|描述|概述|分析)")
 
 
+_OPENERS = ("(", "（", "对照", "请", "简要")
+
+
 def _texts(ev: Evaluation) -> Iterator[tuple[str, str, str | None]]:
     yield "goals.expected", "年度目标", ev.goals.expected
     yield "goals.achieved", "目标完成情况", ev.goals.achieved
@@ -64,7 +67,8 @@ def _texts(ev: Evaluation) -> Iterator[tuple[str, str, str | None]]:
        "「{project}」{what}仍是模板的说明文字“{found}”，未填写实际内容")
 def placeholder_text(chk, ctx: CheckContext) -> Iterator[Finding]:
     for path, what, text in _texts(ctx.ev):
-        if text and _INSTRUCTION.search(text.strip()):
+        # Instructions are in brackets or open with a verb of the template; the test first skips the rest cheaply.
+        if text and ("字" in text or text.lstrip().startswith(_OPENERS)) and _INSTRUCTION.search(text.strip()):
             yield chk.finding(ctx, path, "实际内容", text.strip()[:40], what=what)
 
 

@@ -123,9 +123,14 @@ class _Builder:
             self.out.tall_rows[self.row] = min(lines, 40)
 
     # ------------------------------------------------------------ parts
+    def _own_title(self) -> bool:
+        return self.ev.template in (None, "national")
+
     def title(self) -> None:
+        # Another template's title over the national layout would make readers take the file for that
+        # template; its title goes after 备注 instead.
         self.next_row()
-        self.put(1, self.ev.title or FORM_TITLE, "title", cols=NCOLS)
+        self.put(1, (self.ev.title if self._own_title() else None) or FORM_TITLE, "title", cols=NCOLS)
 
     def header(self) -> None:
         p = self.ev.project
@@ -271,7 +276,8 @@ class _Builder:
         so that a Sichuan or Chongqing form exported to this layout loses nothing."""
         ev, p = self.ev, self.ev.project
         rows: list[tuple[str, str | None]] = [
-            ("报表编号", ev.report_code), ("财务负责人", p.finance_manager), ("财政处室", p.finance_office),
+            ("原表标题", None if self._own_title() else ev.title), ("报表编号", ev.report_code),
+            ("财务负责人", p.finance_manager), ("财政处室", p.finance_office),
             ("年初绩效目标", ev.goals.initial), ("项目实施内容及过程概述", ev.implementation),
             ("预算执行原因", "\n".join(f"{FUNDS_ROW_ZH[k]}：{r.reason}" for k, r in ev.funds.rows() if r.reason)),
             ("指标补充", "\n".join(filter(None, (_indicator_extra(n, i) for n, i in enumerate(ev.indicators))))),

@@ -74,19 +74,20 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the packaged head revision (no-op when already there)."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision``, by default the packaged head (no-op when already there)."""
     from alembic import command
     from alembic.runtime.migration import MigrationContext
 
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-        if MigrationContext.configure(conn).get_current_revision() == head_revision():
+        target = head_revision() if revision == "head" else revision
+        if MigrationContext.configure(conn).get_current_revision() == target:
             return
         cfg = _alembic_config()
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
 
 
 def open_store(db: str | None = None, *, upgrade: bool = True) -> Engine:

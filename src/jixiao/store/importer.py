@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Iterator
 
-from sqlalchemy import Connection, Engine, Table, insert, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError, StatementError
+from sqlalchemy import Connection, Engine, Table, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import UnreadableFile
 from ..pipeline import FileFailure, expand
@@ -33,6 +33,7 @@ from .schema import DepartmentListRow, EvaluationRow, FindingRow, IndicatorRow, 
 E = EvaluationRow.__table__
 _CHUNK = 500
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WRITE_LOCK = 0x6A697878  # PostgreSQL advisory lock key of the importers' writes
 
 
 @dataclass(slots=True)
@@ -154,7 +155,7 @@ def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, wor
             report.skipped.append(Skipped(file, "已导入（另一个导入进程刚刚写入）"))
             tick(file, "skipped")
             continue
-        except (StatementError, SQLAlchemyError) as exc:
+        except SQLAlchemyError as exc:  # incl. a value the store would have to round (InexactValue)
             report.failed.append(FileFailure(file, "store-error", f"{file}: 写入数据库失败：{first_line(exc)}"))
             tick(file, "failed")
             continue
@@ -222,6 +223,10 @@ def _assign_versions(conn: Connection, forms: list[FormRows], modified_at: datet
 def write_file(conn: Connection, rows: FileRows) -> int:
     """Insert one file's rows inside the caller's transaction; returns how many forms are a new version."""
     source = dict(rows.source, imported_at=datetime.now(timezone.utc))
+    if conn.dialect.name == "postgresql":
+        # Two importers at once must not both number the same project's next version: writers take
+        # turns per file. (SQLite needs nothing: the insert below takes its single write lock first.)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
     (file_id,) = _insert_returning_ids(conn, SourceFile.__table__, [source])
     demoted = _assign_versions(conn, rows.forms, rows.source["modified_at"])
     ev_ids = _insert_returning_ids(conn, E, [dict(f.evaluation, source_file_id=file_id) for f in rows.forms])

@@ -15,9 +15,9 @@ from typing import Any
 
 from ..checks import CheckResult, Finding
 from ..export.json import department_list_json, evaluation_json
+from ..ingest.grid import Place
 from ..model import DepartmentList, Document
 from ..pipeline import FileFailure, check_document, load
-from ..scoring.policy import indicator_unit
 from ..scoring.rounding import round_half_up
 from ..text import label_key
 from .schema import SCALE, Encoded, dumps
@@ -64,6 +64,14 @@ def _encoded(obj: object) -> Encoded:
     return Encoded(dumps(obj))
 
 
+def _place(place: Place) -> list[object]:
+    """A Place as a short list: trailing empty parts dropped ([78, 5] for line 78, col 5)."""
+    parts = list(place)
+    while parts and parts[-1] is None:
+        parts.pop()
+    return parts
+
+
 def _finding(f: Finding) -> dict[str, Any]:
     return {"code": f.code, "severity": f.severity, "field": f.field, "message": f.message,
             "expected": f.expected, "found": f.found, "locator": f.locator}
@@ -82,6 +90,7 @@ def _form_rows(r: CheckResult, fallback_department: str | None) -> FormRows:
     department_key = label_key(department) if department else None
     printed_total = ev.total.score if ev.total else None
     graded = printed_total if printed_total is not None else rec.total
+    document = evaluation_json(ev)
     evaluation = {
         "form_index": ev.source.form_index,
         "locator": ev.source.place.describe(),
@@ -108,16 +117,16 @@ def _form_rows(r: CheckResult, fallback_department: str | None) -> FormRows:
         "errors": r.count("error"),
         "warnings": r.count("warning"),
         # Serialized here, in the worker, so that the single writing process does less.
-        "document": _encoded(evaluation_json(ev)),
+        "document": _encoded(document),
         "checked": _encoded({"policy": r.policy.name, "recomputed": rec.to_json()}),
-        "places": _encoded({"source": list(ev.source.place), "fields": {k: list(v) for k, v in ev.locators.items()}}),
+        "places": _encoded({"source": _place(ev.source.place),
+                            "fields": {k: _place(v) for k, v in ev.locators.items()}}),
     }
     indicators = [
-        {"position": n, "level1": ind.level1, "level2": ind.level2, "name": ind.name,
-         "unit": indicator_unit(ind) or (ind.target_measure.unit if ind.target_measure else None),
+        {"position": n, "level1": ind.level1, "level2": ind.level2, "name": ind.name, "unit": data["unit"],
          "target": ind.target, "actual": ind.actual, "weight": ind.weight, "score": ind.score, "note": ind.note,
-         "placeholder": ind.is_placeholder}
-        for n, ind in enumerate(ev.indicators)
+         "placeholder": data["placeholder"]}
+        for n, (ind, data) in enumerate(zip(ev.indicators, document["indicators"]))
     ]
     return FormRows(evaluation, indicators, [_finding(f) for f in r.findings])
 

@@ -107,6 +107,7 @@ class EvaluationRow(Base):
     __table_args__ = (
         Index("ix_evaluations_project_year", "project_key", "year"),
         Index("ix_evaluations_current", "is_current", "year"),
+        Index("ux_evaluations_file_form", "source_file_id", "form_index", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -161,6 +162,7 @@ class IndicatorRow(Base):
 
 class DepartmentListRow(Base):
     __tablename__ = "department_lists"
+    __table_args__ = (Index("ux_department_lists_file_list", "source_file_id", "list_index", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id", ondelete="CASCADE"), index=True)

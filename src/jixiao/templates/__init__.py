@@ -38,13 +38,9 @@ class FormTemplate:
     row_names: Mapping[str, str] = field(default_factory=dict)  # funds rows as this template prints them
     has_notes: bool = True  # whether indicators have a 偏差原因 column to fill when points are lost
 
-    def title_score(self, title_key: str) -> int:
-        """A title word counts by its length, so 部门预算项目支出绩效自评表 beats 项目支出绩效自评表."""
-        return max((5 + len(w) // 2 for w in self.titles if w in title_key), default=0)
-
-    def score(self, title_key: str, probe: str, found: set[str]) -> int:
+    def score(self, title_matches: set[str], probe: str, found: set[str]) -> int:
         """Title, labels found in the form's first rows, and a matching report code."""
-        points = self.title_score(title_key) if title_key else 0
+        points = max((5 + len(w) // 2 for w in self.titles if w in title_matches), default=0)
         points += sum(weight for label, weight in self.labels if label in found)
         if self.report_code is not None and "报表编号" in probe and self.report_code.search(probe):
             points += 6
@@ -93,7 +89,8 @@ def choose(segment: Segment, title_key: str = "") -> tuple[FormTemplate, str | N
     warning when the runner-up scored nearly as well."""
     text = probe(segment.rows)
     found = set(_labels_pattern().findall(text))
-    ranked = sorted(((t.score(title_key, text, found), n, t) for n, t in enumerate(TEMPLATES.values())),
+    titles = title_matches(title_key)
+    ranked = sorted(((t.score(titles, text, found), n, t) for n, t in enumerate(TEMPLATES.values())),
                     key=lambda r: (-r[0], r[1]))
     (best_score, _, best), (second_score, _, second) = ranked[0], ranked[1]
     doubt = None
@@ -101,6 +98,12 @@ def choose(segment: Segment, title_key: str = "") -> tuple[FormTemplate, str | N
         doubt = (f"模板识别不明确：{best.name}（{best_score}分）与{second.name}（{second_score}分）接近，"
                  f"按{best.title}读取；如有误，可用 --template {second.name} 指定")
     return best, doubt
+
+
+def title_matches(title_key: str) -> set[str]:
+    """The title words in a title, the most specific only: 部门预算项目支出绩效自评表 leaves 项目支出绩效自评表 out."""
+    words = [w for w in title_words() if w in title_key] if title_key else []
+    return {w for w in words if not any(w != o and w in o for o in words)}
 
 
 def title_words() -> list[str]:
