@@ -126,7 +126,7 @@ def test_two_inputs_with_one_name_do_not_overwrite_each_other(tmp_path: Path) ->
     assert len(names) == 6 and sum(n.endswith("_2.json") for n in names) == 3
 
 
-TEMPLATE_FIXTURES = sorted((Path(__file__).parent / "fixtures" / "templates").glob("*.txt"))
+TEMPLATE_FIXTURES = sorted(p for p in (Path(__file__).parent / "fixtures" / "templates").iterdir() if p.is_file())
 
 
 @pytest.mark.parametrize("fixture", TEMPLATE_FIXTURES, ids=lambda p: p.stem)
