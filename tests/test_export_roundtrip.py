@@ -87,6 +87,11 @@ def test_cli_export_reports_bad_input_and_keeps_going(tmp_path: Path) -> None:
     assert len(list((tmp_path / "out").glob("003_*.xlsx"))) == 3
     proc = _run("export", str(SEEDS[4]), "--format", "json", "-o", str(tmp_path / "lists"))
     assert proc.returncode == 0 and "项目清单" in proc.stderr and "没有导出" in proc.stderr
+    blocked = tmp_path / "empty.txt" / "out"  # a directory under a file: cannot be made
+    for args in (("export", str(SEEDS[3]), "-o", str(blocked)), ("template", "-o", str(blocked / "t.xlsx")),
+                 ("report", str(SEEDS[3]), "-o", str(blocked / "r.html"))):
+        proc = _run(*args)
+        assert proc.returncode == 2 and "无法写入" in proc.stderr and "Traceback" not in proc.stderr, args
     proc = _run("export", str(SEEDS[3]), "--format", "odt", "-o", str(tmp_path / "out"))
     assert proc.returncode == 2 and "未知的导出格式“odt”" in proc.stderr
 
