@@ -19,6 +19,7 @@ from .values import Measure, Money, MoneyUnit
 FUNDS_ROWS = ("total", "appropriation", "carryover", "other")
 # Rows only some templates print (Sichuan's fund sources, a department's 基本支出/项目支出).
 EXTRA_FUNDS_ROWS = ("special_account", "unit_funds", "basic", "project")
+_ALL_FUNDS_ROWS = FUNDS_ROWS + EXTRA_FUNDS_ROWS
 FUNDS_ROW_ZH = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金",
                 "special_account": "财政专户管理资金", "unit_funds": "单位资金", "basic": "基本支出", "project": "项目支出"}
 # Template residue: "指标1：", "指标2", "……", "..." (label_key drops the colon).
@@ -92,7 +93,7 @@ class Funds:
     project: FundsRow | None = None
 
     def rows(self) -> list[tuple[str, FundsRow]]:
-        return [(k, r) for k in FUNDS_ROWS + EXTRA_FUNDS_ROWS if (r := getattr(self, k)) is not None]
+        return [(k, r) for k in _ALL_FUNDS_ROWS if (r := getattr(self, k)) is not None]
 
 
 @dataclass(slots=True)

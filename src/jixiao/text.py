@@ -56,6 +56,22 @@ def normalized(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# NFKC keeps every CJK unified ideograph as it is and makes none out of the characters outside
+# this class (tests/test_text.py checks each one), and spacing leaves ideographs alone: texts made of
+# these characters whose ideographs differ cannot normalize to the same text.
+_IDEOGRAPHS_KEPT = re.compile(r"[^\u0000-\u2e7f\u3000-\u3037\u303b-\u318f\u31a0-\u31ff\u4e00-\u9fff\uff00-\uffef]")
+_NOT_IDEOGRAPH = re.compile(r"[^\u4e00-\u9fff]+")
+
+
+def same_normalized(a: str, b: str) -> bool:
+    """``normalized(a) == normalized(b)``, without normalizing texts whose ideographs already differ."""
+    ca, cb = clean(a), clean(b)
+    if not _IDEOGRAPHS_KEPT.search(ca) and not _IDEOGRAPHS_KEPT.search(cb) \
+            and _NOT_IDEOGRAPH.sub("", ca) != _NOT_IDEOGRAPH.sub("", cb):
+        return False
+    return normalized(a) == normalized(b)
+
+
 @lru_cache(maxsize=4096)
 def label_key(text: str) -> str:
     """A printed label reduced for matching: no spaces or breaks, no '*', no trailing colon,

@@ -65,6 +65,8 @@ def parse_number(text: str, *, percent: bool = False) -> Decimal | None:
     Thousands separators are dropped ("1,299,270.00"); with ``percent`` a trailing
     '%' is dropped ("72.2%" → 72.2).
     """
+    if not text:
+        return None
     s = text.strip()
     if _PLAIN.fullmatch(s):
         return Decimal(s)
@@ -222,6 +224,7 @@ def parse_measure(text: str) -> Measure:
 # ---------------------------------------------------------------- units
 
 
+@lru_cache(maxsize=1024)
 def unit_base(unit: str | None) -> tuple[str | None, Decimal]:
     """Split a magnitude prefix off a unit: "万元" → ("元", 10000), "万" → ("", 10000)."""
     if unit is None:

@@ -7,11 +7,13 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..model import AMOUNT_COLUMNS, COLUMN_ZH
-from ..text import normalized
+from ..text import same_normalized
 from ..values import fmt
 from . import CheckContext, Finding, check
 
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})(?!\d)")
+# Every phone number holds seven digits in a row: a cheap scan rules out most free text.
+_SEVEN_DIGITS = re.compile(r"\d{7}")
 _MAX_AMOUNT_YUAN = Decimal("1e12")
 
 
@@ -19,7 +21,7 @@ _MAX_AMOUNT_YUAN = Decimal("1e12")
        "「{project}」年度总体目标的实际完成情况与预期目标完全相同，未说明实际完成了什么")
 def goals_copied(chk, ctx: CheckContext) -> Iterator[Finding]:
     g = ctx.ev.goals
-    if g.expected and g.achieved and normalized(g.expected) == normalized(g.achieved):
+    if g.expected and g.achieved and same_normalized(g.expected, g.achieved):
         yield chk.finding(ctx, "goals.achieved", None, g.achieved[:40])
 
 
@@ -38,7 +40,9 @@ def personal_data(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
         texts[f"indicators[{n}].note"] = ind.note
     for path, text in texts.items():
-        for m in _PHONE.finditer(text or ""):
+        if not text or not _SEVEN_DIGITS.search(text):
+            continue
+        for m in _PHONE.finditer(text):
             if m.group(0).startswith("1") and len(m.group(0)) == 11:
                 yield chk.finding(ctx, path, None, m.group(0), what="手机号码")
 

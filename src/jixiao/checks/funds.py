@@ -40,8 +40,7 @@ def rate_score_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
         if row.score is None or exact is None:
             continue
         weight = row.weight if row.weight is not None else ctx.policy.rate_weight
-        candidates = [ctx.policy.rate_score(r, weight) for r in rounded_variants(exact)]
-        if explains(row.score, candidates):
+        if explains(row.score, (ctx.policy.rate_score(r, weight) for r in rounded_variants(exact))):
             continue
         yield chk.finding(ctx, f"funds.{key}.score", show(ctx.policy.rate_score(exact, weight)), fmt(row.score),
                           row=ctx.row_zh(key), rate=show(exact), weight=fmt(weight))

@@ -21,6 +21,16 @@ def printed_rate_score(ctx: CheckContext) -> Decimal | None:
     return ctx.rec.rate_score
 
 
+def _total_candidates(ctx: CheckContext, base: Decimal, s: Decimal) -> Iterator[Decimal]:
+    yield base + s
+    # A printed rate score cut short (seed 002: "4" for 4.71) while the total used the full one.
+    if ctx.rec.rate is not None:
+        row = ctx.ev.funds.total
+        w = row.weight if row is not None and row.weight is not None else ctx.policy.rate_weight
+        for r in rounded_variants(ctx.rec.rate):
+            yield round_half_up(ctx.policy.rate_score(r, w), 2) + s
+
+
 @check("total-mismatch", "error", "总分不等于执行率得分加各指标得分",
        "「{project}」总分印为{found}，执行率得分{rate_score}+指标得分合计{indicators}={expected}")
 def total_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
@@ -30,13 +40,7 @@ def total_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
     s = printed_indicator_sum(ctx)
     sr = printed_rate_score(ctx)
     base = sr if sr is not None else Decimal(0)
-    candidates = [base + s]
-    # A printed rate score cut short (seed 002: "4" for 4.71) while the total used the full one.
-    if ctx.rec.rate is not None:
-        row = ctx.ev.funds.total
-        w = row.weight if row is not None and row.weight is not None else ctx.policy.rate_weight
-        candidates += [round_half_up(ctx.policy.rate_score(r, w), 2) + s for r in rounded_variants(ctx.rec.rate)]
-    if explains(total.score, candidates):
+    if explains(total.score, _total_candidates(ctx, base, s)):
         return
     yield chk.finding(ctx, "total.score", fmt(base + s), fmt(total.score),
                       rate_score=fmt(sr) if sr is not None else "（无）", indicators=fmt(s))

@@ -56,8 +56,11 @@ def read_bytes(data: bytes, file: str, template: str | None = None) -> Document:
 
 def _title(row: Row) -> tuple[str, str] | None:
     """(title, prefix) when the row is a form title: one cell holding a template's title word."""
-    keys = [k for k in row.keys() if k]
-    if len(keys) != 1 or "绩效自评表" not in keys[0]:
+    keys = row.keys()
+    if len(keys) - keys.count("") != 1:
+        return None
+    keys = [k for k in keys if k]
+    if "绩效自评表" not in keys[0]:
         return None
     key = keys[0]
     word = next((w for w in title_words() if w in key), None)

@@ -31,7 +31,11 @@ class IndicatorScore:
 
 def indicator_unit(ind: Indicator) -> str | None:
     """A unit printed in the indicator name ("纸媒版面数量(个)")."""
-    m = _NAME_UNIT.search(ind.name or "")
+    name = ind.name
+    # Most names end in no bracket: no need to search them.
+    if not name or not name.rstrip().endswith((")", "）")):
+        return None
+    m = _NAME_UNIT.search(name)
     if not m:
         return None
     unit = parse_measure("1" + m.group(1)).unit

@@ -9,7 +9,7 @@ doing so after the rate itself was rounded first (double rounding).
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Iterable
+from typing import Iterable, Iterator
 
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
@@ -26,8 +26,12 @@ def significant_places(d: Decimal) -> int:
     return places(d.normalize()) if d else 0
 
 
+# Every check asks for the same few precisions: built once, not per comparison.
+_QUANTA = tuple(ONE.scaleb(-n) for n in range(32))
+
+
 def quantum(n: int) -> Decimal:
-    return ONE.scaleb(-n)
+    return _QUANTA[n] if 0 <= n < 32 else ONE.scaleb(-n)
 
 
 def round_half_up(d: Decimal, n: int) -> Decimal:
@@ -44,9 +48,15 @@ def explains(printed: Decimal, exact: Iterable[Decimal]) -> bool:
     # Zeros past two places are padding ("99.4500" is 99.45); within two they are printed digits
     # ("10.00" claims two places, so it does not stand for 9.5 rounded to a whole point).
     lo = min(max(significant_places(printed), min(hi, 2)), hi)
+    # Rounding or truncating at n >= lo places moves a value by less than one unit at lo places:
+    # a candidate that far from the printed value cannot explain it.
+    reach = quantum(lo)
     for value in exact:
+        if abs(value - printed) >= reach:
+            continue
         for n in range(lo, hi + 1):
-            if round_half_up(value, n) == printed or truncate(value, n) == printed:
+            q = quantum(n)
+            if value.quantize(q, ROUND_HALF_UP) == printed or value.quantize(q, ROUND_DOWN) == printed:
                 return True
     return False
 
@@ -56,14 +66,18 @@ def within_last_digit(printed: Decimal, exact: Decimal) -> bool:
     return abs(printed - exact) <= quantum(places(printed))
 
 
-def rounded_variants(exact: Decimal, max_places: int = 4) -> list[Decimal]:
-    """The exact value and its roundings/truncations at 0..max_places: the inputs of double rounding."""
-    out = [exact]
+def rounded_variants(exact: Decimal, max_places: int = 4) -> Iterator[Decimal]:
+    """The exact value and its roundings/truncations at 0..max_places: the inputs of double rounding.
+
+    Made one at a time: :func:`explains` usually accepts the first and needs none of the others."""
+    seen = [exact]
+    yield exact
     for n in range(max_places + 1):
-        for v in (round_half_up(exact, n), truncate(exact, n)):
-            if v not in out:
-                out.append(v)
-    return out
+        q = quantum(n)
+        for v in (exact.quantize(q, ROUND_HALF_UP), exact.quantize(q, ROUND_DOWN)):
+            if v not in seen:
+                seen.append(v)
+                yield v
 
 
 def show(d: Decimal, n: int = 2) -> str:

@@ -71,7 +71,7 @@ class FormParser:
     def number(self, cell: Cell | None, path: str, *, percent: bool = False) -> Decimal | None:
         if cell is None:
             return None
-        self.use(cell)
+        self.used.add(id(cell))
         try:
             value = parse_number(cell.text, percent=percent)
         except NotANumber:
@@ -86,7 +86,9 @@ class FormParser:
     def text(self, cell: Cell | None, path: str, *, block: bool = False) -> str | None:
         if cell is None:
             return None
-        self.use(cell)
+        self.used.add(id(cell))
+        if not cell.text:
+            return None
         value = (clean_block if block else clean)(cell.text)
         if value:
             self.ev.locators[path] = cell.place
@@ -131,7 +133,10 @@ class FormParser:
     def new_indicator(self, values: Mapping[str, Cell | None], level1: tuple[str, str] | None,
                       level2: tuple[str, str] | None) -> tuple[Indicator, str] | None:
         """An indicator from its row's value cells and path, or None (cells used up) for a row with no value."""
-        if not any(c is not None and c.text.strip() for c in values.values()):
+        for c in values.values():
+            if c is not None and c.text.strip():
+                break
+        else:
             for c in values.values():
                 self.use(c)
             return None
@@ -150,7 +155,8 @@ class FormParser:
         return ind, p
 
     def warn_unused(self) -> None:
-        for row in self.segment.rows:
-            for c in row.cells:
-                if id(c) not in self.used and c.text.strip():
-                    self.warn(c.place, f"未能归入表格任何部分的内容“{clean(c.text)[:60]}”")
+        used = self.used
+        left = [c for row in self.segment.rows for c in row.cells if c.text and id(c) not in used]
+        for c in left:
+            if c.text.strip():
+                self.warn(c.place, f"未能归入表格任何部分的内容“{clean(c.text)[:60]}”")

@@ -60,11 +60,6 @@ def _cell(cells: list[Cell], i: int) -> Cell | None:
     return cells[i] if 0 <= i < len(cells) else None
 
 
-def _text(cells: list[Cell], i: int) -> str:
-    c = _cell(cells, i)
-    return c.text.strip() if c else ""
-
-
 @dataclass
 class NationalParser(FormParser):
     phase: str = "header"
@@ -72,6 +67,10 @@ class NationalParser(FormParser):
     funds_raw: dict[str, dict[str, tuple[Decimal, Place]]] = field(default_factory=dict)
     goals_cols: tuple[int, int] | None = None
     ind_cols: dict[str, int] = field(default_factory=dict)
+    # Found once per indicator header: the value fields' columns in order, 分值/得分, the last column.
+    value_cols: list[tuple[str, int]] = field(default_factory=list)
+    number_cols: tuple[int, int] = (-99, -99)
+    last_col: int = -1
     unit: MoneyUnit | None = None
 
     # ------------------------------------------------------------ main
@@ -242,6 +241,9 @@ class NationalParser(FormParser):
                 if k in INDICATOR_SECTION or k.replace("\n", "") in INDICATOR_SECTION:
                     self.use(c)
         self.ind_cols = cols
+        self.value_cols = [(fld, cols[fld]) for fld in _VALUE_FIELDS if fld in cols]
+        self.number_cols = (cols.get("weight", -99), cols.get("score", -99))
+        self.last_col = max(cols.values(), default=-1)
         for c, k in zip(row.cells, keys):
             if k in INDICATOR_SECTION:
                 self.use(c)
@@ -250,14 +252,19 @@ class NationalParser(FormParser):
         """How well the row fits the header when shifted: numbers under 分值/得分, nothing lost."""
         cols = self.ind_cols
         score = -0.5 * abs(shift)
-        for fld in ("weight", "score"):
-            t = _text(cells, cols.get(fld, -99) + shift)
-            if t:
+        n = len(cells)
+        for col in self.number_cols:
+            i = col + shift
+            if 0 <= i < n and (t := cells[i].text.strip()):
                 score += 2 if _is_number(t) else -3
-        last = max(cols.values()) + shift
-        score -= 2 * sum(1 for k in keys[last + 1:] if k)
+        last = self.last_col + shift
+        tail = keys[last + 1:]
+        if tail:
+            score -= 2 * (len(tail) - tail.count(""))
         name_col = cols.get("name", 3) + shift
-        score -= sum(1 for k in keys[:max(name_col, 0)] if k and label_kind(k) is None)
+        for k in keys[:max(name_col, 0)]:
+            if k and label_kind(k) is None:
+                score -= 1
         return score
 
     def _shift(self, cells: list[Cell], keys: list[str]) -> int:
@@ -266,7 +273,7 @@ class NationalParser(FormParser):
         w = cols.get("weight")
         if w is None:
             return 0
-        if len(cells) <= max(cols.values()) + 1 and self._plausibility(cells, keys, 0) >= 4:
+        if len(cells) <= self.last_col + 1 and self._plausibility(cells, keys, 0) >= 4:
             return 0
         if not any(keys[max(w - 2, 0):]):
             return 0  # nothing from 年度指标值 on: an unfilled row, nothing to align
@@ -278,9 +285,11 @@ class NationalParser(FormParser):
         shift = self._shift(cells, keys)
         name_col = cols.get("name", 3) + shift
         # Label zone: level 1 / level 2 by their words, wherever merged cells put them.
-        for i, (c, k) in enumerate(zip(cells, keys)):
-            if i >= name_col or not k:
+        for i in range(min(name_col, len(cells))):
+            k = keys[i]
+            if not k:
                 continue
+            c = cells[i]
             kind = label_kind(k)
             if kind is not None:
                 self.use(c)
@@ -299,7 +308,8 @@ class NationalParser(FormParser):
             elif i == cols.get("level2", -1) + shift or i == cols.get("level2"):
                 self.use(c)
                 self.level2 = (clean(c.text), clean(c.text))
-        value_cells = {fld: _cell(cells, cols[fld] + shift) for fld in _VALUE_FIELDS if fld in cols}
+        n = len(cells)
+        value_cells = {fld: cells[i + shift] if 0 <= i + shift < n else None for fld, i in self.value_cols}
         made = self.new_indicator(value_cells, self.level1, self.level2)
         if made is None:
             return
