@@ -26,6 +26,7 @@ test: sysdeps $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/parse_check.py
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/export.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

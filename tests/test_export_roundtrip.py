@@ -87,6 +87,11 @@ def test_cli_export_reports_bad_input_and_keeps_going(tmp_path: Path) -> None:
     assert len(list((tmp_path / "out").glob("003_*.xlsx"))) == 3
     proc = _run("export", str(SEEDS[4]), "--format", "json", "-o", str(tmp_path / "lists"))
     assert proc.returncode == 0 and "项目清单" in proc.stderr and "没有导出" in proc.stderr
+    blocked = tmp_path / "empty.txt" / "out"  # a directory under a file: cannot be made
+    for args in (("export", str(SEEDS[3]), "-o", str(blocked)), ("template", "-o", str(blocked / "t.xlsx")),
+                 ("report", str(SEEDS[3]), "-o", str(blocked / "r.html"))):
+        proc = _run(*args)
+        assert proc.returncode == 2 and "无法写入" in proc.stderr and "Traceback" not in proc.stderr, args
     proc = _run("export", str(SEEDS[3]), "--format", "odt", "-o", str(tmp_path / "out"))
     assert proc.returncode == 2 and "未知的导出格式“odt”" in proc.stderr
 
@@ -126,7 +131,7 @@ def test_two_inputs_with_one_name_do_not_overwrite_each_other(tmp_path: Path) ->
     assert len(names) == 6 and sum(n.endswith("_2.json") for n in names) == 3
 
 
-TEMPLATE_FIXTURES = sorted((Path(__file__).parent / "fixtures" / "templates").glob("*.txt"))
+TEMPLATE_FIXTURES = sorted(p for p in (Path(__file__).parent / "fixtures" / "templates").iterdir() if p.is_file())
 
 
 @pytest.mark.parametrize("fixture", TEMPLATE_FIXTURES, ids=lambda p: p.stem)

@@ -11,13 +11,14 @@ import pytest
 
 from jixiao.export.layout import NCOLS
 from jixiao.export.xlsx import META_SHEET, SHEET, form_xlsx, template_xlsx
-from jixiao.ingest.recognize import read_path
+from jixiao.ingest.recognize import read_bytes, read_path
 from jixiao.office import convert, soffice
 from jixiao.pipeline import check_document
 from jixiao.scoring import ScoringPolicy, get_policy
 from jixiao.scoring.rounding import places, quantum, round_half_up
 
 from .conftest import SEEDS
+from .forms import Form
 
 NATIONAL = get_policy("national")
 needs_office = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) 未安装：scripts/setup-system.sh 安装它")
@@ -227,3 +228,17 @@ def test_a_filled_template_saved_by_libreoffice_imports_and_checks(recomputed: d
     # template's 总分 counts it as 30, so the total differs from the plain sum of the printed scores.
     assert findings["score-over-weight"].found == "35"
     assert findings["total-mismatch"].expected == "77.50"
+
+
+def test_a_form_without_funds_totals_its_indicators_alone() -> None:
+    funds_labels = ("资金使用情况", "年初预算数", "资金总额", "财政拨款", "上年结转", "其他资金")
+    text = "\n".join(line for line in Form().text().split("\n") if not any(k in line for k in funds_labels))
+    ev = read_bytes(text.encode("utf-8"), "form.txt").evaluations[0]
+    assert ev.funds.total is None
+    data = form_xlsx(ev, NATIONAL)
+    ws = _book(data)[SHEET]
+    t, _ = _find(ws, "总分")
+    assert ws[f"G{t}"].value.startswith("=SUM(G") and "N(H" not in ws[f"H{t}"].value
+    again = read_bytes(data, "form.xlsx").evaluations[0]
+    assert again.funds.total is None and again.total.score == ev.total.score
+    assert [i.score for i in again.indicators] == [i.score for i in ev.indicators]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Iterator
 
 import typer
 
@@ -40,6 +41,19 @@ def _stored(from_db: bool, db: str | None, year: int | None, department: str | N
     return found
 
 
+@contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Errors while writing become one line naming the target, never a traceback."""
+    try:
+        yield
+    except JixiaoError as exc:
+        err.print(f"[red]✗[/red] {exc.message}", highlight=False)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        err.print(f"[red]✗[/red] {exc.filename or target}: 无法写入（{exc.strerror or exc}）", highlight=False)
+        raise typer.Exit(2) from None
+
+
 def _need_input(files: list[str] | None, from_db: bool) -> None:
     if not files and not from_db:
         err.print("请给出要读取的文件或目录，或用 --db / --from-db 从数据库读取")
@@ -71,7 +85,8 @@ def template(
     from .xlsx import template_xlsx
 
     _known(policy, POLICIES, "评分规则")
-    output.write_bytes(template_xlsx(get_policy(policy or "national"), year))
+    with _writing(output):
+        output.write_bytes(template_xlsx(get_policy(policy or "national"), year))
     out.print(f"已生成模板：{output}", highlight=False)
 
 
@@ -94,7 +109,8 @@ def export(
     exporter = known[fmt]
     _need_input(files, from_db or db is not None)
     stored = _stored(from_db, db, year, department)
-    output.mkdir(parents=True, exist_ok=True)
+    with _writing(output):
+        output.mkdir(parents=True, exist_ok=True)
     items: list[tuple[Evaluation, Path]] = [(ev, output / output_name(ev, exporter.suffix)) for ev in stored]
     unreadable = False
     for item in load(files or []):
@@ -107,11 +123,8 @@ def export(
             err.print(f"提示：{item.file} 中的项目清单“{dl.title or '无标题'}”不是自评表，没有导出"
                       "（jixiao parse --json 和审核报告中有它）", highlight=False)
     items = _unique(items)
-    try:
+    with _writing(output):
         exporter.write(items, policy)
-    except JixiaoError as exc:
-        err.print(f"[red]✗[/red] {exc.message}", highlight=False)
-        raise typer.Exit(2) from None
     for _, path in items:
         out.print(str(path), highlight=False)
     out.print(f"共导出 {len(items)} 张表（{exporter.title}）", highlight=False)
@@ -135,11 +148,8 @@ def report(
     result = build_report(files or [], policy, stored=_stored(from_db, db, year, department))
     for failure in result.failures:
         _fail(failure)
-    try:
+    with _writing(output):
         write_report(result, output)
-    except JixiaoError as exc:
-        err.print(f"[red]✗[/red] {exc.message}", highlight=False)
-        raise typer.Exit(2) from None
     out.print(f"已生成审核报告：{output}（{result.form_count} 张表，其中有错误的 {result.error_forms} 张）", highlight=False)
     raise typer.Exit(2 if result.failures else 0)
 

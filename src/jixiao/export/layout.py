@@ -148,8 +148,8 @@ class _Builder:
                 self.put(5, label, "label")
                 self.put(6, value, "input", cols=4, validation=validation)
 
-    def funds(self) -> int:
-        """The 资金使用情况 block; returns the row of 年度资金总额."""
+    def funds(self) -> int | None:
+        """The 资金使用情况 block; returns the row of 年度资金总额 (None when the form has none)."""
         kinds = FUNDS_ROWS if self.blank else [k for k, _ in self.ev.funds.rows()]
         first = self.next_row()
         unit = self.ev.money_unit or "万元"  # the unit of the 财预〔2020〕10号 template
@@ -159,7 +159,7 @@ class _Builder:
             self.put(col, text, "label")
         self.put(8, "得分", "label", cols=2)
         self.out.tall_rows[first] = 2
-        total_row = first + 1
+        total_row: int | None = None
         parts: list[int] = []
         for kind in kinds:
             r = self.next_row()
@@ -179,7 +179,7 @@ class _Builder:
                 for col, fld in ((6, "weight"), (7, "rate"), (8, "score")):
                     value = self.number(f"funds.{kind}.{fld}", getattr(fr, fld))
                     self.put(col, DASH if value is None else value, "fixed", cols=2 if col == 8 else 1)
-        if parts:
+        if parts and total_row is not None:
             # rules.md §3: 当年财政拨款 + 上年结转资金 + 其他资金 = 年度资金总额, in each amount column.
             cells = ",".join(f"C${r}" for r in parts)
             self.out.alerts.append((f"C{total_row}:E{total_row}",
@@ -251,17 +251,19 @@ class _Builder:
                 self.put(col, text, "input", rows=n - start, row=first + start, validation=validation, wrap=True)
                 start = n
 
-    def total(self, funds_row: int, first: int, last: int) -> None:
+    def total(self, funds_row: int | None, first: int, last: int) -> None:
         t = self.ev.total
         self.next_row()
         self.put(1, "总分", "label", cols=6)
-        self.put(7, t.weight if t else None, "derived", formula=f"={self.rate_weight(funds_row)}+SUM(G{first}:G{last})")
+        # Without a 年度资金总额 row (a form that prints none) the total is the indicators' alone.
+        rate_weight, rate_score = (f"{self.rate_weight(funds_row)}+", f"N(H{funds_row})") if funds_row else ("", "0")
+        self.put(7, t.weight if t else None, "derived", formula=f"={rate_weight}SUM(G{first}:G{last})")
         scores, weights = f"H{first}:H{last}", f"G{first}:G{last}"
         # Each score counts at most its weight (rules.md §9); a score without a weight counts as printed.
         capped = f'SUMPRODUCT({scores}-({scores}>{weights})*({weights}<>"")*({scores}-{weights}))'
         # Blank until something is scored, so the empty template shows no 0.
         self.put(8, t.score if t else None, "derived",
-                 formula=f'=IF(AND(N(H{funds_row})=0,COUNT({scores})=0),"",ROUND(N(H{funds_row})+{capped},2))')
+                 formula=f'=IF(AND({rate_score}=0,COUNT({scores})=0),"",ROUND({rate_score}+{capped},2))')
         self.put(9, None, "fixed")
 
     def remarks(self) -> None:
