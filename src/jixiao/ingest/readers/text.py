@@ -78,25 +78,33 @@ def tsv_grid(lines: list[str], file: str) -> Grid:
 
 def cells_grid(lines: list[str], file: str) -> Grid:
     grid = Grid(file=file, format="text-cells")
-    rows = grid.rows
     cells: list[Cell] = []
     first_line = 0
+
+    def end_row() -> None:
+        nonlocal cells
+        if cells:
+            grid.rows.append(Row(cells, Place(line=first_line)))
+            cells = []
+
     for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            if line.startswith("\t"):
+                # An empty cell ("\t" alone) belongs to the row; a truly blank line ends it.
+                if not cells:
+                    first_line = n
+                cells.append(Cell("", None, n, len(cells) + 1))
+                continue
+            end_row()
+            continue
         if line.startswith("\t"):
             if not cells:
                 first_line = n
-            # A tab alone (or with only spaces) is an empty cell of the row; a truly blank line ends it.
-            text = line[1:]
-            cells.append(Cell(text.replace("\t", " ") if text.strip() else "", None, n, len(cells) + 1))
-        elif not line.strip():
-            if cells:
-                rows.append(Row(cells, Place(line=first_line)))
-                cells = []
+            cells.append(Cell(line[1:].replace("\t", " "), None, n, len(cells) + 1))
         elif cells:
             cells[-1].text += "\n" + line
         else:
             first_line = n
             cells.append(Cell(line, None, n, 1))
-    if cells:
-        rows.append(Row(cells, Place(line=first_line)))
+    end_row()
     return grid
