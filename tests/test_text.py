@@ -35,6 +35,9 @@ def test_shortcut_characters_make_no_ideographs() -> None:
     ("〸项任务", "十项任务"),
     ("㈠完成", "(一)完成"),
     ("<p>完成任务</p>", "完成任务"),
+    ("完成督查任务" * 8 + "⼀项", "完成督查任务" * 8 + "一项"),  # same beginnings, the radical further on
+    ("完成督查任务" * 8 + "甲", "完成督查任务" * 8 + "乙"),
+    ("完成督查任务" * 8, "完成督查任务" * 9),
     ("", ""),
 ])
 def test_same_normalized_agrees_with_normalized(a: str, b: str) -> None:

@@ -56,18 +56,27 @@ def normalized(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-# NFKC keeps every CJK unified ideograph as it is and makes none out of the characters outside
-# this class (tests/test_text.py checks each one), and spacing leaves ideographs alone: texts made of
-# these characters whose ideographs differ cannot normalize to the same text.
+# NFKC keeps every CJK unified ideograph as it is, in order, and makes none out of the characters
+# outside this class (tests/test_text.py checks each one); spacing leaves ideographs alone.
 _IDEOGRAPHS_KEPT = re.compile(r"[^\u0000-\u2e7f\u3000-\u3037\u303b-\u318f\u31a0-\u31ff\u4e00-\u9fff\uff00-\uffef]")
 _NOT_IDEOGRAPH = re.compile(r"[^\u4e00-\u9fff]+")
+_HEAD = 32
+
+
+def _ideographs_part_ways(a: str, b: str) -> bool:
+    """True when the ideographs of two texts (or of their beginnings) show they cannot normalize the
+    same: neither sequence begins the other."""
+    if _IDEOGRAPHS_KEPT.search(a) or _IDEOGRAPHS_KEPT.search(b):
+        return False
+    ia, ib = _NOT_IDEOGRAPH.sub("", a), _NOT_IDEOGRAPH.sub("", b)
+    return not ia.startswith(ib) and not ib.startswith(ia)
 
 
 def same_normalized(a: str, b: str) -> bool:
-    """``normalized(a) == normalized(b)``, without normalizing texts whose ideographs already differ."""
+    """``normalized(a) == normalized(b)``, without normalizing texts whose ideographs already differ
+    (most differ within their first few characters)."""
     ca, cb = clean(a), clean(b)
-    if not _IDEOGRAPHS_KEPT.search(ca) and not _IDEOGRAPHS_KEPT.search(cb) \
-            and _NOT_IDEOGRAPH.sub("", ca) != _NOT_IDEOGRAPH.sub("", cb):
+    if ca != cb and (_ideographs_part_ways(ca[:_HEAD], cb[:_HEAD]) or _ideographs_part_ways(ca, cb)):
         return False
     return normalized(a) == normalized(b)
 
