@@ -7,6 +7,8 @@ carries a message template in Chinese plus the file and place it concerns.
 
 from __future__ import annotations
 
+import errno
+
 
 class JixiaoError(Exception):
     """Base of every error jixiao raises on purpose; never shown as a traceback."""
@@ -51,3 +53,15 @@ class NoFormFound(JixiaoError):
 class ExportError(JixiaoError):
     code = "export-error"
     template = "导出失败：{detail}"
+
+
+_OS_REASONS = {
+    errno.ENOENT: "文件不存在", errno.EACCES: "没有读取或写入权限", errno.EPERM: "没有读取或写入权限",
+    errno.EISDIR: "这是一个目录，不是文件", errno.ENOTDIR: "路径中的某一级不是目录", errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件系统只读", errno.ENAMETOOLONG: "文件名过长", errno.EIO: "读写设备出错",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The operating system's reason in Chinese where it is a common one, else as the system says it."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)

@@ -10,7 +10,7 @@ from typing import Annotated, Iterator
 import typer
 
 from ..cli import PolicyOpt, _fail, _known, err, out
-from ..errors import JixiaoError
+from ..errors import JixiaoError, os_reason
 from ..model import Evaluation
 from ..pipeline import FileFailure, load
 from ..scoring import POLICIES, get_policy
@@ -50,7 +50,7 @@ def _writing(target: Path) -> Iterator[None]:
         err.print(f"[red]✗[/red] {exc.message}", highlight=False)
         raise typer.Exit(2) from None
     except OSError as exc:
-        err.print(f"[red]✗[/red] {exc.filename or target}: 无法写入（{exc.strerror or exc}）", highlight=False)
+        err.print(f"[red]✗[/red] {exc.filename or target}: 无法写入（{os_reason(exc)}）", highlight=False)
         raise typer.Exit(2) from None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import JixiaoError, NoFormFound, UnreadableFile, UnsupportedFormat
+from ..errors import JixiaoError, NoFormFound, UnreadableFile, UnsupportedFormat, os_reason
 from ..model import Document
 from ..templates import choose, get_template, looked_for, title_words
 from ..text import clean, label_key
@@ -40,7 +40,7 @@ def read_path(path: str | Path, template: str | None = None) -> Document:
     except JixiaoError:
         raise
     except OSError as exc:
-        raise UnreadableFile(file, exc.strerror or str(exc)) from None
+        raise UnreadableFile(file, os_reason(exc)) from None
     return read_bytes(data, file, template)
 
 

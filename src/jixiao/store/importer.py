@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 from sqlalchemy import Connection, Engine, Table, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from ..errors import UnreadableFile
+from ..errors import UnreadableFile, os_reason
 from ..pipeline import FileFailure, expand
 from .db import first_line
 from .rows import FileRows, FormRows, file_rows
@@ -77,7 +77,7 @@ def plan(paths: Iterable[str | os.PathLike[str]], engine: Engine, report: Import
         try:
             digest = sha256_file(file)
         except OSError as exc:
-            err = UnreadableFile(file, exc.strerror or str(exc))
+            err = UnreadableFile(file, os_reason(exc))
             report.failed.append(FileFailure(file, err.code, err.message))
             continue
         if digest in known:
