@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.export.json import department_list_json, evaluation_json
-from jixiao.ingest.recognize import read_path
+from jixiao.ingest.recognize import read_bytes, read_path
 from jixiao.pipeline import check_document
 
 from .conftest import EXAMPLES, GOLDEN, SEEDS, jixiao_cmd
@@ -118,3 +118,16 @@ def test_clean_form_exits_zero(tmp_path: Path) -> None:
     proc = subprocess.run([*jixiao_cmd(), "check", str(seed)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "服务大厅管理事务" in proc.stdout
+
+
+def test_department_list_ends_where_the_numbering_stops() -> None:
+    """Rows after a list that do not go on with its 序号 (another table, a heading) are not list items."""
+    seed = SEEDS[4].read_text(encoding="utf-8")
+    head, sep, rest = seed.partition("\t合计")
+    assert sep, "seed 004's department list has a 合计 row"
+    # The same list without its 合计 row, followed by a findings table as a review report prints it.
+    text = head.rsplit("\n\n", 1)[0] + "\n\n\t级别\n\t代码\n\t说明\n\n\t错误\n\trate-mismatch\n\t执行率印为100%\n\n"
+    doc = read_bytes(text.encode("utf-8"), "list.txt")
+    [dl] = doc.lists
+    assert [i.name for i in dl.items] == ["人大会议经费", "代表工作经费", "招商引资工作经费", "乡村振兴下派干部补贴",
+                                          "区人大代表履职经费", "工作经费"]

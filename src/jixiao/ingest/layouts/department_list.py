@@ -14,6 +14,8 @@ from ..vocab import FORM_TITLE, MONEY_UNIT
 _COLUMNS = (("序号", "seq"), ("项目名称", "name"), ("金额", "amount"), ("资金", "amount"), ("预算", "amount"),
             ("自评得分", "score"), ("得分", "score"), ("等级", "grade"), ("备注", "note"))
 _TITLE_WORDS = re.compile(r"清单|一览表|汇总表|自评结果|情况表")
+# 序号 as lists print it: 1, 1., 1、, 一、
+_SEQ = re.compile(r"\d{1,4}[.、．]?|[一二三四五六七八九十百]+[、.．]?")
 _DEPT_SUFFIX = re.compile(r"(?:\d{4}年度?)?(?:部门)?(?:项目支出)?(?:绩效)?自评(?:结果|项目)?(?:清单|一览表|汇总表|情况表)?$")
 
 
@@ -50,10 +52,12 @@ def parse_list(rows: list[Row], cols: dict[str, int], file: str, fmt: str, index
         keys = [label_key(c.text) for c in row.cells]
         if any(FORM_TITLE in k for k in keys) or list_columns(row):
             break
+        texts = {fld: clean(row.cells[i].text) for fld, i in cols.items() if i < len(row.cells)}
+        if (seq := texts.get("seq")) and not _SEQ.fullmatch(seq):
+            break  # a row that does not go on with the numbering starts whatever follows the list
         used += 1
         if not any(keys):
             continue
-        texts = {fld: clean(row.cells[i].text) for fld, i in cols.items() if i < len(row.cells)}
         if any(k in ("合计", "总计") for k in keys):
             dl.total_amount = _amount(dl, row, texts.get("amount", ""))
             dl.total_place = row.place
