@@ -191,8 +191,11 @@ def test_chongqing_clean_when_score_is_coefficient_times_weight() -> None:
     assert {f.code for f in result.findings} == {"personal-data"}
 
 
-def test_department_matching_its_project_form_is_clean() -> None:
-    docs = [read_path(FIXTURES / n) for n in ("t4_department_cells.txt", "t3_chongqing_tsv.txt")]
+@pytest.mark.parametrize("projects", [("t3_chongqing_tsv.txt",), ("t3_chongqing_tsv.txt", "t3_chongqing_flat.txt")],
+                         ids=["once", "same-form-in-two-files"])
+def test_department_matching_its_project_form_is_clean(projects: tuple[str, ...]) -> None:
+    """The same project form published twice (two layouts in one folder) is counted once."""
+    docs = [read_path(FIXTURES / n) for n in ("t4_department_cells.txt", *projects)]
     batch = [ev for d in docs for ev in d.evaluations]
     (result,) = check_document(docs[0], batch=batch).results
     assert [f.code for f in result.findings if f.severity in ("error", "warning")] == []

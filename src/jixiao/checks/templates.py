@@ -73,10 +73,15 @@ def placeholder_text(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _project_forms(ctx: CheckContext, department: str) -> list[Evaluation]:
+    """The department's project forms of the same year, each project once: a reviewer's folder often holds
+    the same form twice (the PDF and the Excel published side by side)."""
     key = normalized(department)
-    return [e for e in ctx.others()
-            if not get_template(e.template).department_wide and e.year == ctx.ev.year and e.project.department
-            and normalized(e.project.department) == key and e.funds.total is not None]
+    forms: dict[str, Evaluation] = {}
+    for e in ctx.others():
+        if not get_template(e.template).department_wide and e.year == ctx.ev.year and e.project.department \
+                and normalized(e.project.department) == key and e.funds.total is not None:
+            forms.setdefault(e.project.code or normalized(e.project.name or e.label()), e)
+    return list(forms.values())
 
 
 @check("department-total-mismatch", "warning", "部门整体支出表的项目支出与各项目自评表合计不符",
