@@ -162,8 +162,11 @@ def test_cli_mixed_folder_names_each_template(tmp_path: Path) -> None:
     for p in FORMS:
         t = TEMPLATE_OF[p.stem[:2]]
         assert by_file[p.name] == {(t, t)}, p.name
-    dept = next(o for o in objs if o["template"] == "department")
-    assert any(f["code"] == "department-total-mismatch" for f in dept["findings"])
+    mismatch = {o["project"]["name"]: any(f["code"] == "department-total-mismatch" for f in o["findings"])
+                for o in objs if o["template"] == "department"}
+    # Sichuan's department prints more 项目支出 than the project forms loaded beside it; Chongqing's one project,
+    # there in two layouts, is counted once and matches.
+    assert mismatch == {"四川省文化和旅游厅": True, "重庆市某区医疗保障局": False}
 
 
 def test_cli_templates_and_unknown_names() -> None:
