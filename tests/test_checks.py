@@ -138,3 +138,10 @@ def test_department_list_checks() -> None:
     assert ("list-total-mismatch", "100") in codes          # 95 + 10 = 105
     assert ("list-form-missing", "宣传经费") in codes
     assert not any(c == "list-amount-mismatch" for c, _ in codes)  # 95 万元 is the form's 全年执行数
+
+
+def test_missing_total_says_whether_the_row_is_there() -> None:
+    [no_row] = [f for f in findings(replace(CLEAN, total_score=None)) if f.code == "missing-total"]
+    [unscored] = [f for f in findings(replace(CLEAN, total_score="", total_weight="")) if f.code == "missing-total"]
+    assert "没有总分行" in no_row.message and "总分行未填得分" in unscored.message
+    assert unscored.expected == no_row.expected == "99.5"

@@ -47,7 +47,7 @@ def total_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("missing-total", "warning", "表中没有总分",
-       "「{project}」没有总分行；按执行率得分与指标得分计算应为{expected}{hint}")
+       "「{project}」{what}；按执行率得分与指标得分计算应为{expected}{hint}")
 def missing_total(chk, ctx: CheckContext) -> Iterator[Finding]:
     total = ctx.ev.total
     if total is not None and total.score is not None:
@@ -66,7 +66,8 @@ def missing_total(chk, ctx: CheckContext) -> Iterator[Finding]:
                     hint += f"；文件{where}有一行游离的“{stray.text}”，与本表计算总分相符，应属本表"
                 else:
                     hint += f"；文件{where}另有一行游离的“{stray.text}”"
-    yield chk.finding(ctx, "total", fmt(expected), None, hint=hint)
+    what = "没有总分行" if total is None else "总分行未填得分"
+    yield chk.finding(ctx, "total", fmt(expected), None, what=what, hint=hint)
 
 
 @check("weights-not-100", "error", "分值合计不等于100",
