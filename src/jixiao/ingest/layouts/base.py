@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Mapping
+from typing import Mapping, TypeVar
 
 from ...model import Evaluation, Indicator, InvalidValue, Source, StrayRow, Total
 from ...text import clean, clean_block
 from ...values import MoneyUnit, NotANumber, parse_number
 from ..grid import Cell, Place, Row
+
+V = TypeVar("V")
 
 
 @dataclass(slots=True)
@@ -94,6 +96,19 @@ class FormParser:
             self.ev.locators[path] = cell.place
             return value
         return None
+
+    def extra_cell(self, cell: Cell, row_label: str) -> None:
+        """A cell beyond a funds row's columns: reported, never dropped silently."""
+        self.use(cell)
+        self.warn(cell.place, f"{row_label}行多出的内容“{clean(cell.text)}”无法对应到列")
+
+    def keep_first(self, rows: dict[str, V], kind: str, value: V, row: Row, row_label: str) -> bool:
+        """Store a funds row unless one of its kind came first (then report this one); True when stored."""
+        if kind in rows:
+            self.warn(row.place, f"重复的{row_label}行，保留第一行")
+            return False
+        rows[kind] = value
+        return True
 
     def total_row(self, row: Row, index: int) -> None:
         """The 总分/合计 row: (weight, score) or (score) after the label; a second one is kept as a stray."""

@@ -361,13 +361,9 @@ class LabelledParser(FormParser):
                 if fld is not None:
                     placed[fld] = c
                 elif c.text.strip():
-                    self.use(c)
-                    self.warn(c.place, f"{self.spec.row_label(kind)}行多出的内容“{clean(c.text)}”无法对应到列")
-        if kind in self.funds_raw:
-            self.warn(row.place, f"重复的{self.spec.row_label(kind)}行，保留第一行")
-            return
-        self.funds_raw[kind] = placed
-        self.ev.locators[f"funds.{kind}"] = row.place
+                    self.extra_cell(c, self.spec.row_label(kind))
+        if self.keep_first(self.funds_raw, kind, placed, row, self.spec.row_label(kind)):
+            self.ev.locators[f"funds.{kind}"] = row.place
 
     def flat_funds(self, values: list[Cell], kind: str) -> dict[str, Cell]:
         """Values of a flattened funds row: by count, or split at the one '%' value; else unplaced."""

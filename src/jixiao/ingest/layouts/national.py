@@ -197,12 +197,8 @@ class NationalParser(FormParser):
                 raw[fld] = (value, cell.place)
         for cell in values[len(order):]:
             if cell.text.strip():
-                self.use(cell)
-                self.warn(cell.place, f"{FUNDS_ROW_ZH[kind]}行多出的内容“{clean(cell.text)}”无法对应到列")
-        if kind in self.funds_raw:
-            self.warn(row.place, f"重复的{FUNDS_ROW_ZH[kind]}行，保留第一行")
-            return
-        self.funds_raw[kind] = raw
+                self.extra_cell(cell, FUNDS_ROW_ZH[kind])
+        self.keep_first(self.funds_raw, kind, raw, row, FUNDS_ROW_ZH[kind])
 
     # ------------------------------------------------------------ goals
     def goals_header(self, row: Row, keys: list[str]) -> None:
