@@ -59,6 +59,14 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKC", text) if not text.isascii() else text
 
 
+def is_number(text: str, *, percent: bool = False) -> bool:
+    """Whether a cell holds a number (blank and '—' do not)."""
+    try:
+        return parse_number(text, percent=percent) is not None
+    except NotANumber:
+        return False
+
+
 def parse_number(text: str, *, percent: bool = False) -> Decimal | None:
     """A numeric cell → Decimal (None when blank or '—'); raises NotANumber for words.
 

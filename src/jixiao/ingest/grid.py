@@ -77,15 +77,11 @@ class Cell:
     @property
     def place(self) -> Place:
         if self._place is None:
-            self._place = _new_place(Place, (self.line, self.col, None, None, None, None, None, None))
+            self._place = Place(self.line, self.col)
         return self._place
 
     def __repr__(self) -> str:
         return f"Cell({self.text!r}, {self.place.describe()})"
-
-
-# Place(line, col) without the keyword handling of the generated constructor: one per placed value.
-_new_place = tuple.__new__
 
 
 # Key of a cell too long to be a label; non-empty, so the row still counts as having content.

@@ -170,14 +170,10 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             ev.warnings.insert(0, doubt)
         if ev.year is None and (year := YEAR_IN_TEXT.search(title_key)):
             ev.year = int(year.group(1))
-        if seg.prefix:
-            prefix = seg.prefix
-            m = _ATTACHMENT.match(prefix)
-            year = YEAR_IN_TEXT.search(prefix)
-            if year and ev.year is None:
-                ev.year = int(year.group(1))
-            elif not m and not year and seg.title_place:
-                ev.warnings.append(f"{seg.title_place.zh()}：标题前有多余的文字“{prefix}”")
+        # The prefix is part of the title key, so a year in it was taken above; anything else is reported.
+        prefix = seg.prefix
+        if prefix and seg.title_place and not _ATTACHMENT.match(prefix) and not YEAR_IN_TEXT.search(prefix):
+            ev.warnings.append(f"{seg.title_place.zh()}：标题前有多余的文字“{prefix}”")
         ev.warnings[:0] = pending
         pending = []
         doc.evaluations.append(ev)

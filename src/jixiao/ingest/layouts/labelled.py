@@ -21,7 +21,7 @@ from ...model import FUNDS_ROW_ZH, Evaluation, FundsRow, Total
 from ...scoring.policy import with_unit
 from ...scoring.rounding import HUNDRED, places, quantum
 from ...text import clean, label_key
-from ...values import Money, MoneyUnit, NotANumber, parse_measure, parse_number
+from ...values import Money, MoneyUnit, NotANumber, is_number, parse_measure, parse_number
 from ..grid import Cell, Row
 from ..vocab import HEADER_FIELDS, MONEY_UNIT, YEAR_ROW
 from .base import FormParser, Segment, infer_unit
@@ -80,15 +80,8 @@ def section_key(key: str) -> str:
     return _POINTS.sub("", _ENUM.sub("", key))
 
 
-def _is_number(text: str) -> bool:
-    try:
-        return parse_number(text, percent=True) is not None
-    except NotANumber:
-        return False
-
-
 def _is_unit(text: str) -> bool:
-    return not _is_number(text) and parse_measure("1" + text).unit is not None
+    return not is_number(text, percent=True) and parse_measure("1" + text).unit is not None
 
 
 def _join(cells: list[Cell]) -> Cell:
@@ -103,7 +96,7 @@ def _leading_columns_agree(order: list[str], values: list[Cell]) -> bool:
     cand = dict(zip(order, (c.text for c in values)))
     if len(values) >= len(order) or not {"full_year", "executed", "rate"} <= cand.keys():
         return False
-    if not all(f in NUMERIC and _is_number(t) for f, t in cand.items()):
+    if not all(f in NUMERIC and is_number(t, percent=True) for f, t in cand.items()):
         return False
     try:
         budget, executed = parse_number(cand["full_year"]), parse_number(cand["executed"])
@@ -211,7 +204,7 @@ class LabelledParser(FormParser):
     def total_row(self, row: Row, index: int) -> None:
         """合计 under the indicator table's 权重 and 得分 columns; by count where columns are unknown."""
         cols = {f: i for i, f in self.ind_cols.items()}
-        if self.flat and len([c for c in row.cells[index + 1:] if _is_number(c.text)]) == 1 and "score" in cols:
+        if self.flat and len([c for c in row.cells[index + 1:] if is_number(c.text, percent=True)]) == 1 and "score" in cols:
             self.unplaced(row.cells[index:], "合计行只有一个数值，无法确定是权重还是得分")
             return
         if self.flat or "weight" not in cols or "score" not in cols or self.ev.total is not None:
@@ -375,8 +368,8 @@ class LabelledParser(FormParser):
             r, rc = rates[0], order.index("rate")
             before, after = order[:rc], order[rc + 1:]
             head, tail = values[:r], values[r + 1:]
-            numbers = [c for c in tail if _is_number(c.text)]
-            words = [c for c in tail if not _is_number(c.text)]
+            numbers = [c for c in tail if is_number(c.text, percent=True)]
+            words = [c for c in tail if not is_number(c.text, percent=True)]
             numeric_after = [f for f in after if f in NUMERIC]
             if len(head) == len(before) and (not numbers or len(numbers) == len(numeric_after)):
                 placed = dict(zip(before, head)) | {"rate": values[r]} | dict(zip(numeric_after, numbers))
@@ -537,13 +530,13 @@ class LabelledParser(FormParser):
             fields = fields[:-1]
         words: list[Cell] = []
         if fields and fields[-1] == "note":
-            while rest and not _is_number(rest[-1].text):
+            while rest and not is_number(rest[-1].text, percent=True):
                 words.insert(0, rest.pop())
             fields = fields[:-1]
         numeric = []
         while fields and fields[-1] in NUMERIC:
             numeric.insert(0, fields.pop())
-        if len(rest) >= len(numeric) and all(_is_number(c.text) for c in rest[len(rest) - len(numeric):]):
+        if len(rest) >= len(numeric) and all(is_number(c.text, percent=True) for c in rest[len(rest) - len(numeric):]):
             for fld, c in zip(numeric, rest[len(rest) - len(numeric):]):
                 values[fld] = c
             rest = rest[:len(rest) - len(numeric)]

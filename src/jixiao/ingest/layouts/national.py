@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ...model import FUNDS_ROW_ZH, Evaluation, FundsRow
 from ...text import clean, clean_block, label_key
-from ...values import _PLAIN, Money, MoneyUnit, NotANumber, parse_measure, parse_number
+from ...values import Money, MoneyUnit, is_number, parse_measure
 from ..grid import Cell, Place, Row
 from ..vocab import (
     FUNDS_COLUMNS,
@@ -45,15 +45,6 @@ def label_kind(key: str) -> tuple[int, str, Decimal | None] | None:
     if m := LEVEL2.fullmatch(key):
         return (2, m.group(1), None)
     return None
-
-
-def _is_number(text: str) -> bool:
-    if _PLAIN.fullmatch(text):
-        return True
-    try:
-        return parse_number(text) is not None
-    except NotANumber:
-        return False
 
 
 def _cell(cells: list[Cell], i: int) -> Cell | None:
@@ -252,7 +243,7 @@ class NationalParser(FormParser):
         for col in self.number_cols:
             i = col + shift
             if 0 <= i < n and (t := cells[i].text.strip()):
-                score += 2 if _is_number(t) else -3
+                score += 2 if is_number(t) else -3
         last = self.last_col + shift
         tail = keys[last + 1:]
         if tail:
