@@ -80,9 +80,6 @@ class FormLayout:
     alerts: list[tuple[str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
 
-    def at(self, row: int, col: int) -> LayoutCell | None:
-        return next((c for c in self.cells if c.row == row and c.col == col), None)
-
 
 def col_letter(col: int) -> str:
     return "ABCDEFGHIJ"[col - 1]

@@ -26,7 +26,8 @@ from .schema import EvaluationRow, FindingRow
 
 GroupBy = Literal["department", "unit", "year"]
 GROUP_BY_ZH = {"department": "主管部门", "unit": "实施单位", "year": "年度"}
-GRADES = ("优", "良", "中", "差")
+# The stored grade comes from the policy's bands (rules.md item 10).
+GRADES = tuple(name for _, name in get_policy("national").grade_bands)
 NO_SCORE = "无得分"
 
 
@@ -39,7 +40,6 @@ class StoredForm:
     department: str | None
     department_key: str | None
     implementing_unit: str | None
-    project_key: str | None
     project_code: str | None
     project_name: str | None
     money_unit: str | None
@@ -131,7 +131,7 @@ class Summary:
 
 
 _COLUMNS = (EvaluationRow.id, EvaluationRow.year, EvaluationRow.department, EvaluationRow.department_key,
-            EvaluationRow.implementing_unit, EvaluationRow.project_key, EvaluationRow.project_code,
+            EvaluationRow.implementing_unit, EvaluationRow.project_code,
             EvaluationRow.project_name, EvaluationRow.money_unit, EvaluationRow.budget, EvaluationRow.executed,
             EvaluationRow.rate, EvaluationRow.recomputed_rate, EvaluationRow.total_score,
             EvaluationRow.recomputed_total, EvaluationRow.grade, EvaluationRow.errors)
@@ -271,8 +271,8 @@ def stored_forms(db: Db, filters: Filters) -> list[StoredForm]:
 def summarize(db: Db = None, by: GroupBy = "department", unit: MoneyUnit = "万元",
               filters: Filters = Filters()) -> Summary:
     engine = engine_of(db)
-    forms = stored_forms(engine, filters)
+    # Year-over-year needs every year whatever the year filter says; the rest only the year asked for.
+    all_years = stored_forms(engine, Filters(None, filters.department))
+    forms = all_years if filters.year is None else [f for f in all_years if f.year == filters.year]
     group_rows, total = groups(forms, by, unit)
-    # Year-over-year needs every year whatever the year filter says.
-    all_years = forms if filters.year is None else stored_forms(engine, Filters(None, filters.department))
     return Summary(by, unit, group_rows, total, codes(engine, filters), lists(engine, filters), years(all_years, unit))
