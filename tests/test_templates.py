@@ -277,3 +277,14 @@ def test_a_new_template_is_one_registration(monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.undo()
         templates._labels_pattern.cache_clear()
     assert "hubei" not in templates.TEMPLATES
+
+
+def test_placeholder_in_a_fund_reason_names_the_row_as_the_template_prints_it() -> None:
+    text = (FIXTURES / "t2_sichuan_pipes.txt").read_text(encoding="utf-8")
+    row = "| | 其中:财政资金 | 860.00 | 880.00 | 871.20 | 99.00% | | | |"
+    assert row in text
+    doc = read_bytes(text.replace(row, row[:-2] + "(200字以内) |").encode("utf-8"), "t2.txt")
+    (result,) = check_document(doc).results
+    [found] = [f for f in result.findings if f.code == "placeholder-text"]
+    assert found.field == "funds.appropriation.reason"
+    assert "财政资金的原因" in found.message and "当年财政拨款" not in found.message, found.message

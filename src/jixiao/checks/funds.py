@@ -59,7 +59,7 @@ def rate_undefined(chk, ctx: CheckContext) -> Iterator[Finding]:
                               denominator=ctx.policy.denominator_zh(), rate=fmt(row.rate))
 
 
-def _sum(values: list[Money | None]) -> Money | None:
+def sum_money(values: list[Money | None]) -> Money | None:
     present = [v for v in values if v is not None]
     if not present:
         return None
@@ -85,7 +85,7 @@ def _breakdown(chk, ctx: CheckContext, subs: list, parts_zh: str) -> Iterator[Fi
     assert f.total is not None
     for col in AMOUNT_COLUMNS:
         total: Money | None = getattr(f.total, col)
-        parts = _sum([getattr(r, col) for r in subs])
+        parts = sum_money([getattr(r, col) for r in subs])
         if parts is None and (total is None or total.amount == 0):
             continue
         t = total.amount if total is not None else Decimal(0)

@@ -11,7 +11,7 @@ from ..values import BLANKS, VAGUE_WORDS, comparable, fmt
 from . import CheckContext, Finding, check
 
 
-def _name(ind: Indicator, n: int) -> str:
+def indicator_name(ind: Indicator, n: int) -> str:
     return ind.name or ind.level2 or f"第{n + 1}项"
 
 
@@ -29,7 +29,7 @@ def unmet_target_full_score(chk, ctx: CheckContext) -> Iterator[Finding]:
             calc = ctx.rec.indicator_scores[n]
             assert calc is not None
             yield chk.finding(ctx, f"indicators[{n}].score", show(calc.expected), fmt(ind.score),
-                              name=_name(ind, n), target=ind.target, actual=ind.actual, basis=calc.basis)
+                              name=indicator_name(ind, n), target=ind.target, actual=ind.actual, basis=calc.basis)
 
 
 @check("score-formula-deviation", "warning", "定量指标得分与计算公式不符",
@@ -42,11 +42,11 @@ def score_formula_deviation(chk, ctx: CheckContext) -> Iterator[Finding]:
         if explains(ind.score, [calc.expected]):
             continue
         assumed = "（实际值或目标值未写单位，按同一单位计算）" if calc.assumed_unit else ""
-        yield chk.finding(ctx, f"indicators[{n}].score", show(calc.expected), fmt(ind.score), name=_name(ind, n),
+        yield chk.finding(ctx, f"indicators[{n}].score", show(calc.expected), fmt(ind.score), name=indicator_name(ind, n),
                           target=ind.target, actual=ind.actual, basis=calc.basis, assumed=assumed)
 
 
-def _empty_note(note: str | None) -> bool:
+def empty_note(note: str | None) -> bool:
     return note is None or note.strip() in BLANKS
 
 
@@ -56,8 +56,8 @@ def missing_deviation_note(chk, ctx: CheckContext) -> Iterator[Finding]:
     if not ctx.template.has_notes:
         return
     for n, ind in enumerate(ctx.ev.indicators):
-        if ind.weight is not None and ind.score is not None and ind.score < ind.weight and _empty_note(ind.note):
-            yield chk.finding(ctx, f"indicators[{n}].note", fmt(ind.weight), fmt(ind.score), name=_name(ind, n))
+        if ind.weight is not None and ind.score is not None and ind.score < ind.weight and empty_note(ind.note):
+            yield chk.finding(ctx, f"indicators[{n}].note", fmt(ind.weight), fmt(ind.score), name=indicator_name(ind, n))
 
 
 @check("actual-missing", "warning", "给了得分但未填写实际完成值",
@@ -65,7 +65,7 @@ def missing_deviation_note(chk, ctx: CheckContext) -> Iterator[Finding]:
 def actual_missing(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
         if ind.score is not None and not ind.actual and (ind.score != 0 or ind.weight):
-            yield chk.finding(ctx, f"indicators[{n}].actual", None, fmt(ind.score), name=_name(ind, n))
+            yield chk.finding(ctx, f"indicators[{n}].actual", None, fmt(ind.score), name=indicator_name(ind, n))
 
 
 @check("unit-mismatch", "warning", "目标值与实际值计量单位不一致",
@@ -77,7 +77,7 @@ def unit_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
             continue
         unit = indicator_unit(ind)
         if comparable(with_unit(t, unit), with_unit(a, unit)) is None:
-            yield chk.finding(ctx, f"indicators[{n}].actual", t.unit, a.unit, name=_name(ind, n),
+            yield chk.finding(ctx, f"indicators[{n}].actual", t.unit, a.unit, name=indicator_name(ind, n),
                               target=ind.target, actual=ind.actual)
 
 
@@ -111,7 +111,7 @@ def satisfaction_unmeasured(chk, ctx: CheckContext) -> Iterator[Finding]:
         if not _is_satisfaction(ind) or a is None or a.kind in ("empty", "none") or ind.is_placeholder:
             continue
         if a.op is not None or not any(ch.isdigit() for ch in a.text):
-            yield chk.finding(ctx, f"indicators[{n}].actual", "调查所得的满意度数值", ind.actual, name=_name(ind, n))
+            yield chk.finding(ctx, f"indicators[{n}].actual", "调查所得的满意度数值", ind.actual, name=indicator_name(ind, n))
 
 
 @check("vague-target", "info", "数量/质量指标的目标不可衡量",
@@ -121,6 +121,6 @@ def vague_target(chk, ctx: CheckContext) -> Iterator[Finding]:
         t = ind.target_measure
         if ind.level2 in ("数量", "质量") and t is not None and t.kind == "qualitative" and \
                 any(w in t.text for w in VAGUE_WORDS):
-            yield chk.finding(ctx, f"indicators[{n}].target", None, ind.target, name=_name(ind, n),
+            yield chk.finding(ctx, f"indicators[{n}].target", None, ind.target, name=indicator_name(ind, n),
                               level2=ind.level2)
 

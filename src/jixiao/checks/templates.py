@@ -4,15 +4,16 @@ style), template instructions left in the text, a department's form against its 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Iterator
 
-from ..model import FUNDS_ROW_ZH, Evaluation
-from ..scoring.rounding import HUNDRED, explains, places, quantum, show
+from ..model import Evaluation
+from ..scoring.rounding import HUNDRED, explains, show, within_last_digit
 from ..templates import get_template
 from ..text import normalized
-from ..values import BLANKS, Money, fmt
+from ..values import Money, fmt
 from . import CheckContext, Finding, check
+from .funds import sum_money
+from .indicators import empty_note, indicator_name
 
 
 @check("rate-reason-missing", "warning", "预算执行率低于要求但未填写原因",
@@ -23,7 +24,7 @@ def rate_reason_missing(chk, ctx: CheckContext) -> Iterator[Finding]:
         return
     for key, row in ctx.ev.funds.rows():
         rate = ctx.policy.rate(row)
-        if rate is None or rate >= floor or (row.reason and row.reason.strip() not in BLANKS):
+        if rate is None or rate >= floor or not empty_note(row.reason):
             continue
         yield chk.finding(ctx, f"funds.{key}.reason", fmt(floor), show(rate), row=ctx.row_zh(key))
 
@@ -38,7 +39,7 @@ def coefficient_score_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
         if explains(ind.score, [exact]):
             continue
         yield chk.finding(ctx, f"indicators[{n}].score", show(exact), fmt(ind.score),
-                          name=ind.name or f"第{n + 1}项", coefficient=fmt(ind.coefficient), weight=fmt(ind.weight))
+                          name=indicator_name(ind, n), coefficient=fmt(ind.coefficient), weight=fmt(ind.weight))
 
 
 # What template forms print for the filler to replace: "(200字以内)", "对照年度目标，说明…", "请填写…".
@@ -50,7 +51,8 @@ _INSTRUCTION = re.compile(r"[(（]\s*\d+\s*字(?:以内|以下|左右)\s*[)）]"
 _OPENERS = ("(", "（", "对照", "请", "简要")
 
 
-def _texts(ev: Evaluation) -> Iterator[tuple[str, str, str | None]]:
+def _texts(ctx: CheckContext) -> Iterator[tuple[str, str, str | None]]:
+    ev = ctx.ev
     yield "goals.expected", "年度目标", ev.goals.expected
     yield "goals.achieved", "目标完成情况", ev.goals.achieved
     yield "implementation", "项目实施内容及过程概述", ev.implementation
@@ -58,7 +60,7 @@ def _texts(ev: Evaluation) -> Iterator[tuple[str, str, str | None]]:
     yield "problems", "存在问题", ev.problems
     yield "improvements", "改进措施", ev.improvements
     for key, row in ev.funds.rows():
-        yield f"funds.{key}.reason", f"{FUNDS_ROW_ZH[key]}的原因", row.reason
+        yield f"funds.{key}.reason", f"{ctx.row_zh(key)}的原因", row.reason
     for n, ind in enumerate(ev.indicators):
         yield f"indicators[{n}].note", f"指标“{ind.name or n + 1}”的原因分析", ind.note
 
@@ -66,7 +68,7 @@ def _texts(ev: Evaluation) -> Iterator[tuple[str, str, str | None]]:
 @check("placeholder-text", "warning", "模板说明文字未替换",
        "「{project}」{what}仍是模板的说明文字“{found}”，未填写实际内容")
 def placeholder_text(chk, ctx: CheckContext) -> Iterator[Finding]:
-    for path, what, text in _texts(ctx.ev):
+    for path, what, text in _texts(ctx):
         # Instructions are in brackets or open with a verb of the template; the test first skips the rest cheaply.
         if text and ("字" in text or text.lstrip().startswith(_OPENERS)) and _INSTRUCTION.search(text.strip()):
             yield chk.finding(ctx, path, "实际内容", text.strip()[:40], what=what)
@@ -90,18 +92,18 @@ def department_total_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
     ev = ctx.ev
     if not ctx.template.department_wide or ev.project.department is None:
         return
-    row = ev.funds.project or ev.funds.total
+    key = "project" if ev.funds.project is not None else "total"
+    row = getattr(ev.funds, key)
     forms = _project_forms(ctx, ev.project.department)
     if row is None or not forms:
         return
-    key = "project" if ev.funds.project is not None else "total"
     for col, zh in (("full_year", "全年预算数"), ("executed", "全年执行数")):
         printed: Money | None = getattr(row, col)
-        amounts = [m for e in forms if e.funds.total is not None and (m := getattr(e.funds.total, col)) is not None]
-        if printed is None or not amounts:
+        summed = sum_money([getattr(e.funds.total, col) for e in forms])
+        if printed is None or summed is None:
             continue
-        total = sum((m.to(printed.unit).amount for m in amounts), Decimal(0))
-        if abs(total - printed.amount) > quantum(places(printed.amount)):
+        total = summed.to(printed.unit).amount
+        if not within_last_digit(printed.amount, total):
             names = "、".join(e.label() for e in forms[:5]) + ("等" if len(forms) > 5 else "")
             yield chk.finding(ctx, f"funds.{key}.{col}", fmt(total), fmt(printed.amount), column=zh,
                               unit=printed.unit, count=len(forms), names=names)

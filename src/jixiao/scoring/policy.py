@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
 
-from ..model import Evaluation, FundsRow, Indicator
+from ..model import FundsRow, Indicator
 from ..values import Measure, comparable, parse_measure
 from .rounding import HUNDRED
 
@@ -144,10 +144,6 @@ def get_policy(name: str) -> ScoringPolicy:
         return POLICIES[name]
     except KeyError:
         raise KeyError(f"未知的评分规则“{name}”，可用：{', '.join(POLICIES)}") from None
-
-
-def policy_for(ev: Evaluation, name: str | None = None) -> ScoringPolicy:
-    return get_policy(name or "national")
 
 
 NATIONAL = register_policy(ScoringPolicy())
