@@ -10,38 +10,22 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from .checks import SEVERITY_ORDER, SEVERITY_STYLE, SEVERITY_ZH, iter_catalogue
 from .export.json import department_list_json, evaluation_json
+from .options import PolicyOpt, TemplateOpt, err, fail, known, out
 from .pipeline import CheckedDocument, FileFailure, check_all, load
 from .scoring import POLICIES
 from .scoring.rounding import show
-from .store import commands as store
 from .templates import TEMPLATES
 from .templates.commands import list_templates
 from .values import fmt
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="jixiao：项目支出绩效自评表的读取、计分与审核。")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
 Files = Annotated[list[str], typer.Argument(help="文件或目录（目录下的文件逐个读取）", metavar="FILE...")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出机器可读的 JSON")]
-PolicyOpt = Annotated[str | None, typer.Option("--policy", help="评分规则，见 jixiao policies（默认按各表的模板）")]
-TemplateOpt = Annotated[str | None, typer.Option("--template", help="强制按此模板读取，见 jixiao templates")]
-
-
-def _known(name: str | None, registry: dict[str, Any], what: str) -> None:
-    if name is not None and name not in registry:
-        err.print(f"未知的{what}“{name}”，可用：{', '.join(registry)}")
-        raise typer.Exit(2)
-
-
-def _fail(f: FileFailure) -> None:
-    err.print(f"[red]✗[/red] {f.message}", markup=True, highlight=False)
 
 
 def _dump(data: Any) -> None:
@@ -51,13 +35,13 @@ def _dump(data: Any) -> None:
 @app.command()
 def parse(files: Files, as_json: JsonOpt = False, template: TemplateOpt = None) -> None:
     """读取自评表，输出结构化数据。"""
-    _known(template, TEMPLATES, "表格模板")
+    known(template, TEMPLATES, "表格模板")
     objects: list[dict[str, Any]] = []
     unreadable = False
     for item in load(files, template):
         if isinstance(item, FileFailure):
             unreadable = True
-            _fail(item)
+            fail(item)
             continue
         if as_json:
             objects += [department_list_json(dl) for dl in item.lists]
@@ -150,8 +134,8 @@ def check(
     template: TemplateOpt = None,
 ) -> None:
     """审核自评表：重算执行率、得分、总分，列出全部问题。"""
-    _known(policy, POLICIES, "评分规则")
-    _known(template, TEMPLATES, "表格模板")
+    known(policy, POLICIES, "评分规则")
+    known(template, TEMPLATES, "表格模板")
     if severity not in SEVERITY_ORDER:
         err.print(f"--severity 只能是 error、warning 或 info，而不是“{severity}”")
         raise typer.Exit(2)
@@ -160,7 +144,7 @@ def check(
     for checked in check_all(list(load(files, template)), policy):
         if isinstance(checked, FileFailure):
             unreadable = True
-            _fail(checked)
+            fail(checked)
             continue
         any_error = any_error or any(r.has_errors() for r in checked.results) or any(
             f.severity == "error" for _, fs in checked.list_findings for f in fs)
@@ -197,7 +181,8 @@ def policies() -> None:
         out.print(f"{name}\t{pol.title}")
 
 
-from .export.commands import register as register_export  # noqa: E402 - the commands use this module's options
+from .export.commands import register as register_export  # noqa: E402 - registers on this module's app
+from .store import commands as store  # noqa: E402
 
 register_export(app)
 

@@ -9,9 +9,9 @@ from typing import Annotated, Iterator
 
 import typer
 
-from ..cli import PolicyOpt, _fail, _known, err, out
 from ..errors import JixiaoError, os_reason
 from ..model import Evaluation
+from ..options import PolicyOpt, err, fail, known, out
 from ..pipeline import FileFailure, load
 from ..scoring import POLICIES, get_policy
 from ..store.commands import DbOpt, DepartmentOpt, YearOpt
@@ -84,7 +84,7 @@ def template(
     """生成空白的 Excel 自评表模板（灰色单元格为公式并锁定）。"""
     from .xlsx import template_xlsx
 
-    _known(policy, POLICIES, "评分规则")
+    known(policy, POLICIES, "评分规则")
     with _writing(output):
         output.write_bytes(template_xlsx(get_policy(policy or "national"), year))
     out.print(f"已生成模板：{output}", highlight=False)
@@ -103,10 +103,10 @@ def export(
     """把读取的（或数据库中的）自评表导出为 Excel 模板、Word、PDF 或 JSON，每张表一个文件。"""
     from . import exporters
 
-    known = exporters()
-    _known(fmt, known, "导出格式")
-    _known(policy, POLICIES, "评分规则")
-    exporter = known[fmt]
+    registry = exporters()
+    known(fmt, registry, "导出格式")
+    known(policy, POLICIES, "评分规则")
+    exporter = registry[fmt]
     _need_input(files, from_db or db is not None)
     stored = _stored(from_db, db, year, department)
     with _writing(output):
@@ -116,7 +116,7 @@ def export(
     for item in load(files or []):
         if isinstance(item, FileFailure):
             unreadable = True
-            _fail(item)
+            fail(item)
             continue
         items += [(ev, output / output_name(ev, exporter.suffix)) for ev in item.evaluations]
         for dl in item.lists:
@@ -143,11 +143,11 @@ def report(
     """生成中文审核报告（HTML 或 PDF）：按主管部门汇总，有错误的表在前，附执行率与总分图。"""
     from .report import build_report, write_report
 
-    _known(policy, POLICIES, "评分规则")
+    known(policy, POLICIES, "评分规则")
     _need_input(files, from_db or db is not None)
     result = build_report(files or [], policy, stored=_stored(from_db, db, year, department))
     for failure in result.failures:
-        _fail(failure)
+        fail(failure)
     with _writing(output):
         write_report(result, output)
     out.print(f"已生成审核报告：{output}（{result.form_count} 张表，其中有错误的 {result.error_forms} 张）", highlight=False)

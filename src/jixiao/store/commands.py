@@ -13,19 +13,16 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ..checks import CHECKS, SEVERITY_ORDER
 from ..errors import JixiaoError
+from ..options import PolicyOpt, TemplateOpt, err, known, out
 from ..scoring import POLICIES
 
 # The store's modules load SQLAlchemy and Alembic (half a second); they are imported inside
 # the commands so that parse and check, which share the CLI, do not pay for them.
-
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 DbOpt = Annotated[Optional[str], typer.Option(
     "--db", help="数据库：SQLite 文件路径或 SQLAlchemy URL（postgresql://…）；默认取 JIXIAO_DB，"
@@ -69,19 +66,16 @@ def import_files(
     paths: Annotated[list[str], typer.Argument(help="文件或目录（目录递归读取）", metavar="PATH...")],
     db: DbOpt = None,
     workers: Annotated[int, typer.Option("--workers", "-j", min=1, help="并行读取的进程数")] = os.cpu_count() or 1,
-    policy: Annotated[Optional[str], typer.Option(
-        "--policy", help="评分规则，见 jixiao policies（默认按各表的模板）")] = None,
-    template: Annotated[Optional[str], typer.Option("--template", help="强制按此模板读取，见 jixiao templates")] = None,
+    policy: PolicyOpt = None,
+    template: TemplateOpt = None,
 ) -> None:
     """把自评表批量导入数据库（同一文件只导入一次；中断后重新运行即可续上）。"""
     from ..templates import TEMPLATES
     from .db import resolve_url
     from .importer import import_paths
 
-    if policy is not None and policy not in POLICIES:
-        _stop(f"未知的评分规则“{policy}”，可用：{', '.join(POLICIES)}")
-    if template is not None and template not in TEMPLATES:
-        _stop(f"未知的表格模板“{template}”，可用：{', '.join(TEMPLATES)}")
+    known(policy, POLICIES, "评分规则")
+    known(template, TEMPLATES, "表格模板")
     engine = _open(db)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TimeRemainingColumn())
