@@ -71,14 +71,17 @@ class StoredEvaluation:
 _FINDING_FIELDS = ("code", "severity", "field", "message", "expected", "found", "locator")
 
 
+def _ordered(filters: Filters, *columns: Any) -> Any:
+    """The filtered forms' ``columns``, ordered by file and form."""
+    return filters.apply(select(*columns).join(SourceFile, SourceFile.id == EvaluationRow.source_file_id)
+                         .order_by(SourceFile.id, EvaluationRow.form_index))
+
+
 def load_stored(db: Db = None, filters: Filters = Filters()) -> list[StoredEvaluation]:
     """Stored forms with their JSON, check results and places, ordered by file and form."""
     engine = engine_of(db)
-    stmt = filters.apply(
-        select(EvaluationRow.id, EvaluationRow.version, EvaluationRow.is_current, SourceFile.path, SourceFile.sha256,
-               EvaluationRow.document, EvaluationRow.checked, EvaluationRow.places)
-        .join(SourceFile, SourceFile.id == EvaluationRow.source_file_id)
-        .order_by(SourceFile.id, EvaluationRow.form_index))
+    stmt = _ordered(filters, EvaluationRow.id, EvaluationRow.version, EvaluationRow.is_current, SourceFile.path,
+                    SourceFile.sha256, EvaluationRow.document, EvaluationRow.checked, EvaluationRow.places)
     with engine.connect() as conn:
         out = [StoredEvaluation(*row, findings=[]) for row in conn.execute(stmt)]
         by_id = {s.id: s for s in out}
@@ -92,8 +95,11 @@ def load_stored(db: Db = None, filters: Filters = Filters()) -> list[StoredEvalu
 
 
 def load_evaluations(db: Db = None, filters: Filters = Filters()) -> list[Evaluation]:
-    """Stored forms as :class:`~jixiao.model.Evaluation` objects, as the parser made them."""
-    return [s.evaluation() for s in load_stored(db, filters)]
+    """Stored forms as :class:`~jixiao.model.Evaluation` objects, as the parser made them (their stored
+    findings are not read: whoever wants findings checks the forms again or uses :func:`load_stored`)."""
+    with engine_of(db).connect() as conn:
+        rows = conn.execute(_ordered(filters, EvaluationRow.document, EvaluationRow.places)).all()
+    return [evaluation_from_json(document, places) for document, places in rows]
 
 
 @dataclass(slots=True)
