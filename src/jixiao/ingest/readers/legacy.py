@@ -44,7 +44,8 @@ def read_zip(data: bytes, file: str) -> Grid:
 
 
 def _is_odf(data: bytes) -> bool:
-    return data.startswith(ZIP_MAGIC) and "mimetype" in zip_names(data) and b"opendocument" in data[30:120]
+    # The mimetype member is stored first and uncompressed, so its bytes are checked before the zip is opened.
+    return data.startswith(ZIP_MAGIC) and b"opendocument" in data[30:120] and "mimetype" in zip_names(data)
 
 
 @register("odf", _is_odf, priority=9)
