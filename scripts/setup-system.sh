@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages the project needs beside its Python ones: LibreOffice (doc/wps/et
 # conversion, PDF printing, template recomputation), CJK fonts (PDF, report and chart rendering),
-# poppler (pdftoppm, to look at PDFs), PostgreSQL (the store's second database).
+# poppler (pdftoppm, to look at PDFs), PostgreSQL (the store's second database), Chromium (browser tests).
 # Idempotent and quiet when everything is present; needs root or sudo to install.
 set -euo pipefail
 
@@ -14,6 +14,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # WeasyPrint (report PDF) draws text with Pango and subsets fonts fastest with HarfBuzz.
 ldconfig -p 2>/dev/null | grep "libpangoft2-1.0.so" >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 ldconfig -p 2>/dev/null | grep "libharfbuzz-subset.so" >/dev/null || need+=(libharfbuzz-subset0)
+# The web system's browser tests drive Debian's Chromium through Playwright (no browser download).
+command -v chromium >/dev/null 2>&1 || need+=(chromium chromium-driver)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 

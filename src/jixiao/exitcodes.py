@@ -1,0 +1,36 @@
+"""The process exit codes of every command, one meaning each (the README's table is made from this).
+
+0–2 are the JSON contract's (overview.md): scripts that test ``$? -eq 1`` for findings keep working.
+Usage errors take sysexits' EX_USAGE rather than click's 2, which the contract gives to unreadable files.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Exit(IntEnum):
+    OK = 0  # 完成，没有“错误”级问题
+    FINDINGS = 1  # 有“错误”级问题
+    UNREADABLE = 2  # 有文件无法读取（其余文件照常处理）
+    DATABASE = 3  # 数据库不存在、不是 jixiao 的、由更新版本创建或已损坏
+    OUTPUT = 4  # 输出文件无法写入
+    USAGE = 64  # 参数或选项有误
+    INTERNAL = 70  # 内部错误（程序缺陷），已写明文件
+    INTERRUPTED = 130  # 用户按 Ctrl-C 中断
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+
+_ZH = {
+    Exit.OK: "完成，没有“错误”级问题",
+    Exit.FINDINGS: "有“错误”级问题",
+    Exit.UNREADABLE: "有文件无法读取（其余文件照常处理）",
+    Exit.DATABASE: "数据库不存在、不是 jixiao 的数据库、由更新版本的 jixiao 创建或已损坏",
+    Exit.OUTPUT: "输出文件无法写入",
+    Exit.USAGE: "参数或选项有误",
+    Exit.INTERNAL: "内部错误（程序缺陷）",
+    Exit.INTERRUPTED: "被 Ctrl-C 中断",
+}
