@@ -12,6 +12,23 @@ GOLDEN = ROOT / "tests" / "golden"
 SEEDS = sorted(EXAMPLES.glob("*.txt"))
 
 
+PARTS = ("header", "funds", "goals", "indicators", "total")
+
+
+def additions_agree(obj: dict) -> dict:
+    """Take out the fields the contract gained after a golden was written (notes, parts_found), checking them
+    against the golden's own fields: the notes render to its warnings, and a part is missing exactly where the
+    golden has no values for it."""
+    obj = dict(obj)
+    notes, parts = obj.pop("notes"), obj.pop("parts_found")
+    assert [n["message"] for n in notes] == obj["warnings"]
+    has = {"header": obj["year"] is not None or any(v for k, v in obj["project"].items() if k != "name_normalized"),
+           "funds": any(obj["funds"].values()), "goals": any(obj["goals"].values()),
+           "indicators": bool(obj["indicators"]), "total": bool(obj["total"]) and obj["total"]["score"] is not None}
+    assert {p: parts[p] != "missing" for p in PARTS} == has, parts
+    return obj
+
+
 def jixiao_cmd() -> list[str]:
     """The installed console script when there is one, else the module."""
     script = Path(sys.executable).parent / "jixiao"

@@ -18,7 +18,7 @@ from jixiao.ingest.recognize import read_bytes, read_path
 from .conftest import SEEDS, jixiao_cmd
 
 # What describes the file rather than the form: where it was read from and how the file was laid out.
-ABOUT_THE_FILE = ("source", "locators", "warnings")
+ABOUT_THE_FILE = ("source", "locators", "warnings", "notes", "parts_found")
 WRITERS = {"xlsx": form_xlsx, "docx": form_docx}
 DOCS = {seed: read_path(seed) for seed in SEEDS}
 FORMS = [(seed, n) for seed, doc in DOCS.items() for n in range(len(doc.evaluations))]

@@ -41,6 +41,8 @@ def comparable(path: Path) -> list[dict]:
         o.pop("source")
         o.pop("locators", None)
         o["warnings"] = [_PLACE.sub("", w) for w in o["warnings"]]
+        if "notes" in o:
+            o["notes"] = [(n["code"], n["params"]) for n in o["notes"]]
         for item in o.get("items", []):
             item.pop("locator")
     return objs

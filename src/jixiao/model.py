@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
-from .ingest.grid import Place
+from .notes import Note
+from .place import Place
 from .text import label_key
 from .values import Measure, Money, MoneyUnit
 
@@ -29,6 +31,17 @@ COLUMN_ZH = {
     "initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数",
     "weight": "分值", "rate": "执行率", "score": "得分",
 }
+
+
+PARTS = ("header", "funds", "goals", "indicators", "total")
+# How a part was read: its columns matched by their labels, rows re-aligned by content, values placed
+# from text without geometry, or not found at all (then no arithmetic check runs on it).
+How = Literal["label-matched", "re-aligned", "token-placed", "missing"]
+PART_ZH = {"header": "表头", "funds": "资金使用情况", "goals": "年度总体目标", "indicators": "绩效指标", "total": "总分"}
+
+
+def no_parts() -> dict[str, How]:
+    return dict.fromkeys(PARTS, "missing")
 
 
 @dataclass(slots=True, frozen=True)
@@ -175,10 +188,19 @@ class Evaluation:
     conclusion: str | None = None  # 评价结论
     problems: str | None = None  # 存在问题
     improvements: str | None = None  # 改进措施
-    warnings: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    parts_found: dict[str, How] = field(default_factory=no_parts)
     locators: dict[str, Place] = field(default_factory=dict)
     invalid: list[InvalidValue] = field(default_factory=list)
     strays: list[StrayRow] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The notes as rendered lines; a tuple, so a line cannot be added past the notes."""
+        return tuple(n.zh() for n in self.notes)
+
+    def note(self, code: str, place: Place | None = None, **params: object) -> None:
+        self.notes.append(Note(code, place, params))
 
     def locator(self, path: str) -> Locator | None:
         place = self.locators.get(path)

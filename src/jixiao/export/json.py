@@ -90,6 +90,8 @@ def evaluation_json(ev: Evaluation) -> dict[str, Any]:
         **_present(report_code=ev.report_code, implementation=ev.implementation, conclusion=ev.conclusion,
                    problems=ev.problems, improvements=ev.improvements),
         "warnings": list(ev.warnings),
+        "notes": [n.to_json() for n in ev.notes],
+        "parts_found": dict(ev.parts_found),
         "locators": {k: v.describe() for k, v in ev.locators.items()},
     }
 

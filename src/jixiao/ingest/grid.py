@@ -8,56 +8,11 @@ came from, so any value found later can name its place in the original file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
+from ..place import Place
 from ..text import label_key
 
-
-class Place(NamedTuple):
-    """Where a cell sits in its source: a text line, a sheet cell, a table cell or a page.
-
-    ``row`` is a row of a sheet or a document table; ``para`` a paragraph of a document.
-
-    A NamedTuple rather than a dataclass: every parsed value gets one, so it must be cheap.
-    """
-
-    line: int | None = None
-    col: int | None = None
-    sheet: str | None = None
-    cell: str | None = None
-    table: int | None = None
-    page: int | None = None
-    row: int | None = None
-    para: int | None = None
-
-    def _parts(self, zh: bool) -> list[str]:
-        out = []
-        for name, en_fmt, zh_fmt in _PLACE_PARTS:
-            value = getattr(self, name)
-            if value is not None and not (name in ("col", "row") and self.cell is not None):
-                out.append((zh_fmt if zh else en_fmt).format(value))
-        return out
-
-    def describe(self) -> str:
-        """Machine-facing English form, as in the JSON contract ("line 3, col 5")."""
-        return ", ".join(self._parts(False)) or "?"
-
-    def zh(self) -> str:
-        """Reader-facing Chinese form ("第9行第5列")."""
-        return "".join(self._parts(True)) or "未知位置"
-
-
-# (field, English, Chinese), outermost first; a column is not shown beside a cell reference.
-_PLACE_PARTS = (
-    ("sheet", "sheet {}", "工作表“{}”"),
-    ("page", "page {}", "第{}页"),
-    ("table", "table {}", "第{}个表格"),
-    ("cell", "cell {}", "单元格{}"),
-    ("row", "row {}", "第{}行"),
-    ("para", "paragraph {}", "第{}段"),
-    ("line", "line {}", "第{}行"),
-    ("col", "col {}", "第{}列"),
-)
+__all__ = ["Cell", "Grid", "Place", "Row"]
 
 
 class Cell:

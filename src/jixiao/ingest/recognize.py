@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import JixiaoError, NoFormFound, UnreadableFile, UnsupportedFormat, os_reason
 from ..model import Document
+from ..notes import Note
 from ..templates import choose, get_template, looked_for, title_words
 from ..text import clean, label_key
 from .grid import Grid, Row
@@ -105,7 +106,7 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
     doc = Document(grid.file, grid.format, warnings=list(grid.warnings))
     segments: list[Segment] = []
     preamble: list[Row] = []
-    pending: list[str] = []
+    pending: list[Note] = []
     current: Segment | None = None
     rows = grid.rows
     i = 0
@@ -155,30 +156,32 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
     for row in preamble:
         shown = " ".join(clean(c.text) for c in row.cells if c.text.strip())
         if shown:
-            pending.append(f"{row.place.zh()}：表格之前的内容“{shown[:60]}”不属于任何表")
+            pending.append(Note("outside-form", row.place, {"text": shown[:60]}))
 
     for seg in segments:
         if not any(not r.is_blank() for r in seg.rows):
-            where = seg.title_place.zh() if seg.title_place else "?"
-            pending.append(f"{where}：标题“{seg.title}”之后没有表格内容，已忽略")
+            pending.append(Note("title-without-form", seg.title_place, {"title": seg.title}))
             continue
         title_key = label_key(seg.title) if seg.title else ""
         chosen, doubt = (forced, None) if forced else choose(seg, title_key)
         ev = chosen.parse(seg, grid.file, grid.format, len(doc.evaluations))
         ev.template = chosen.name
         if doubt:
-            ev.warnings.insert(0, doubt)
+            ev.notes.insert(0, doubt)
         if ev.year is None and (year := YEAR_IN_TEXT.search(title_key)):
             ev.year = int(year.group(1))
         # The prefix is part of the title key, so a year in it was taken above; anything else is reported.
         prefix = seg.prefix
         if prefix and seg.title_place and not _ATTACHMENT.match(prefix) and not YEAR_IN_TEXT.search(prefix):
-            ev.warnings.append(f"{seg.title_place.zh()}：标题前有多余的文字“{prefix}”")
-        ev.warnings[:0] = pending
+            ev.note("title-prefix", seg.title_place, text=prefix)
+        ev.notes[:0] = pending
         pending = []
         doc.evaluations.append(ev)
     if pending:
-        (doc.evaluations[-1].warnings if doc.evaluations else doc.warnings).extend(pending)
+        if doc.evaluations:
+            doc.evaluations[-1].notes.extend(pending)
+        else:
+            doc.warnings.extend(n.zh() for n in pending)
     if not doc.evaluations and not doc.lists:
         raise NoFormFound(grid.file, labels=f"{looked_for()}、项目名称/金额")
     return doc

@@ -10,8 +10,22 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..ingest.grid import Place
-from ..model import EXTRA_FUNDS_ROWS, FUNDS_ROWS, Evaluation, Funds, FundsRow, Goals, Indicator, Project, Source, Total
+from ..model import (
+    EXTRA_FUNDS_ROWS,
+    FUNDS_ROWS,
+    Evaluation,
+    Funds,
+    FundsRow,
+    Goals,
+    How,
+    Indicator,
+    Project,
+    Source,
+    Total,
+    no_parts,
+)
+from ..notes import Note
+from ..place import Place
 from ..values import Money, parse_measure
 
 
@@ -38,6 +52,26 @@ def _indicator(data: dict[str, Any]) -> Indicator:
                      coefficient=_dec(data.get("coefficient")), target_initial=data.get("target_initial"))
 
 
+def _notes(doc: dict[str, Any]) -> list[Note]:
+    """The typed notes; a document stored before notes existed keeps its rendered warnings."""
+    if "notes" in doc:
+        return [Note.from_json(n) for n in doc["notes"]]
+    return [Note("reader", None, {"text": w}) for w in doc.get("warnings", [])]
+
+
+def parts_seen(doc: dict[str, Any]) -> dict[str, How]:
+    """Parts of a form stored before parts_found existed: found where the JSON has their values."""
+    parts = no_parts()
+    total = doc.get("total") or {}
+    seen = {"header": any(v for k, v in doc["project"].items() if k != "name_normalized") or doc.get("year"),
+            "funds": any(doc["funds"].values()), "goals": any(doc["goals"].values()),
+            "indicators": doc["indicators"], "total": total.get("score") is not None}
+    for part, ok in seen.items():
+        if ok:
+            parts[part] = "label-matched"
+    return parts
+
+
 def evaluation_from_json(doc: dict[str, Any], places: dict[str, Any] | None = None) -> Evaluation:
     places = places or {}
     src = doc["source"]
@@ -59,6 +93,7 @@ def evaluation_from_json(doc: dict[str, Any], places: dict[str, Any] | None = No
         title=doc.get("title"),
         template=doc.get("template", "national"),
         **{k: doc.get(k) for k in ("report_code", "implementation", "conclusion", "problems", "improvements")},
-        warnings=list(doc.get("warnings", [])),
+        notes=_notes(doc),
+        parts_found=dict(doc["parts_found"]) if "parts_found" in doc else parts_seen(doc),
         locators={k: Place(*v) for k, v in places.get("fields", {}).items()},
     )

@@ -17,6 +17,7 @@ from typing import Callable, Mapping
 from ..ingest.grid import Row
 from ..ingest.layouts.base import Segment
 from ..model import Evaluation
+from ..notes import Note
 
 ParseFn = Callable[[Segment, str, str, int], Evaluation]
 # The probe reads this many rows from the top of a form: header, funds and the indicator header.
@@ -84,7 +85,7 @@ def probe(rows: list[Row]) -> str:
 CLEAR_MARGIN = 3
 
 
-def choose(segment: Segment, title_key: str = "") -> tuple[FormTemplate, str | None]:
+def choose(segment: Segment, title_key: str = "") -> tuple[FormTemplate, Note | None]:
     """The best-scoring template for one form (the first registered, national, on a tie), and a
     warning when the runner-up scored nearly as well."""
     text = probe(segment.rows)
@@ -95,8 +96,8 @@ def choose(segment: Segment, title_key: str = "") -> tuple[FormTemplate, str | N
     (best_score, _, best), (second_score, _, second) = ranked[0], ranked[1]
     doubt = None
     if best_score - second_score < CLEAR_MARGIN:
-        doubt = (f"模板识别不明确：{best.name}（{best_score}分）与{second.name}（{second_score}分）接近，"
-                 f"按{best.title}读取；如有误，可用 --template {second.name} 指定")
+        doubt = Note("template-doubt", None, {"best": best.name, "best_score": best_score, "second": second.name,
+                                              "second_score": second_score, "best_title": best.title})
     return best, doubt
 
 

@@ -67,8 +67,8 @@ class FormParser:
         if cell is not None:
             self.used.add(id(cell))
 
-    def warn(self, place: Place, text: str) -> None:
-        self.ev.warnings.append(f"{place.zh()}：{text}")
+    def note(self, code: str, place: Place | None = None, **params: object) -> None:
+        self.ev.note(code, place, **params)
 
     def number(self, cell: Cell | None, path: str, *, percent: bool = False) -> Decimal | None:
         if cell is None:
@@ -79,7 +79,7 @@ class FormParser:
         except NotANumber:
             shown = clean(cell.text)
             self.ev.invalid.append(InvalidValue(path, shown, cell.place))
-            self.warn(cell.place, f"“{shown}”不是数字（{path}），已按文本保留")
+            self.note("not-a-number", cell.place, text=shown, field=path)
             return None
         if value is not None:
             self.ev.locators[path] = cell.place
@@ -100,12 +100,12 @@ class FormParser:
     def extra_cell(self, cell: Cell, row_label: str) -> None:
         """A cell beyond a funds row's columns: reported, never dropped silently."""
         self.use(cell)
-        self.warn(cell.place, f"{row_label}行多出的内容“{clean(cell.text)}”无法对应到列")
+        self.note("extra-cell", cell.place, row=row_label, text=clean(cell.text))
 
     def keep_first(self, rows: dict[str, V], kind: str, value: V, row: Row, row_label: str) -> bool:
         """Store a funds row unless one of its kind came first (then report this one); True when stored."""
         if kind in rows:
-            self.warn(row.place, f"重复的{row_label}行，保留第一行")
+            self.note("row-repeated", row.place, row=row_label)
             return False
         rows[kind] = value
         return True
@@ -120,7 +120,7 @@ class FormParser:
                 v = parse_number(c.text)
             except NotANumber:
                 if clean(c.text):
-                    self.warn(c.place, f"总分行中的“{clean(c.text)}”不是数字")
+                    self.note("total-not-a-number", c.place, text=clean(c.text))
                 continue
             if v is not None:
                 numbers.append((v, c))
@@ -130,7 +130,7 @@ class FormParser:
         if self.ev.total is not None:
             shown = " ".join(clean(c.text) for c in cells if clean(c.text))
             self.ev.strays.append(StrayRow(shown, row.place, "total", tuple(v for v, _ in numbers)))
-            self.warn(row.place, f"多余的总分行“{shown}”，本表已有总分，此行不计入本表")
+            self.note("total-repeated", row.place, text=shown)
             return
         total = Total()
         if len(numbers) == 1:
@@ -141,7 +141,7 @@ class FormParser:
             self.ev.locators["total.weight"] = wc.place
             self.ev.locators["total.score"] = sc.place
             for _, c in numbers[2:]:
-                self.warn(c.place, f"总分行多出的数值“{clean(c.text)}”无法对应到列，未计入")
+                self.note("total-extra-value", c.place, text=clean(c.text))
         self.ev.locators["total"] = row.place
         self.ev.total = total
 
@@ -169,9 +169,24 @@ class FormParser:
         ind.note = self.text(values.get("note"), f"{p}.note", block=True)
         return ind, p
 
+    def settle_parts(self) -> None:
+        """Mark each part found by its content; a layout marks what it read otherwise (re-aligned rows) first."""
+        ev = self.ev
+        how = "token-placed" if self.fmt == "text-flat" else "label-matched"
+        found = {"header": any(k == "year" or k.startswith("project.") for k in ev.locators),
+                 "funds": bool(ev.funds.rows()),
+                 "goals": bool(ev.goals.expected or ev.goals.achieved),
+                 "indicators": bool(ev.indicators),
+                 "total": ev.total is not None and ev.total.score is not None}
+        for part, ok in found.items():
+            if ok and ev.parts_found[part] == "missing":
+                ev.parts_found[part] = how
+            elif not ok:
+                ev.parts_found[part] = "missing"
+
     def warn_unused(self) -> None:
         used = self.used
         left = [c for row in self.segment.rows for c in row.cells if c.text and id(c) not in used]
         for c in left:
             if c.text.strip():
-                self.warn(c.place, f"未能归入表格任何部分的内容“{clean(c.text)[:60]}”")
+                self.note("cell-unplaced", c.place, text=clean(c.text)[:60])

@@ -243,7 +243,7 @@ class LabelledParser(FormParser):
                 ev.year = int(m.group(1))
                 ev.locators["year"] = cell.place
             else:
-                self.warn(cell.place, f"年度“{clean(cell.text)}”无法识别")
+                self.note("year-unreadable", cell.place, label="年度", text=clean(cell.text))
         elif target == "total.score":
             score = self.number(cell, "total.score")
             if score is not None:
@@ -382,8 +382,7 @@ class LabelledParser(FormParser):
         for c in values:
             self.use(c)
         if values:
-            self.warn(values[0].place,
-                      f"{self.spec.row_label(kind)}行的数值“{shown}”缺少空白单元格，无法确定各自对应的列，未读取")
+            self.note("row-values-unplaced", values[0].place, row=self.spec.row_label(kind), text=shown)
         return {}
 
     # ------------------------------------------------------------ indicators
@@ -449,7 +448,7 @@ class LabelledParser(FormParser):
         if core is not None:
             ind.core = _YES.get(core)
             if ind.core is None:
-                self.warn(values["core"].place, f"是否核心指标应为“是”或“否”，却是“{core}”")
+                self.note("core-not-yes-no", values["core"].place, text=core)
         ind.target_measure = with_unit(parse_measure(ind.target or ""), ind.unit)
         ind.actual_measure = with_unit(parse_measure(ind.actual or ""), ind.unit)
         first = next(c for c in values.values() if c.text.strip())
@@ -561,7 +560,7 @@ class LabelledParser(FormParser):
         for c in cells:
             self.use(c)
         shown = " ".join(clean(c.text) for c in cells)
-        self.warn(cells[0].place, f"{why}：“{shown[:80]}”未读取")
+        self.note("values-unplaced", cells[0].place, why=why, text=shown[:80])
 
     # ------------------------------------------------------------ finish
     def finish(self) -> None:
@@ -577,7 +576,7 @@ class LabelledParser(FormParser):
                     if v is not None:
                         amounts.append(v)
             self.unit = infer_unit(amounts)
-            ev.warnings.append(f"表中未注明金额单位，按数额大小推定为“{self.unit}”")
+            ev.note("unit-inferred", unit=self.unit)
         ev.money_unit = self.unit
         for kind, raw in self.funds_raw.items():
             fr = FundsRow()
@@ -593,10 +592,11 @@ class LabelledParser(FormParser):
                     setattr(fr, fld, value)
             setattr(ev.funds, kind, fr)
         self.warn_unused()
+        self.settle_parts()
         if not self.funds_raw:
-            ev.warnings.append("表格不完整：没有找到预算执行情况")
+            ev.note("part-missing", part="funds", label="预算执行情况")
         if not ev.indicators:
-            ev.warnings.append("表格不完整：没有找到绩效指标")
+            ev.note("part-missing", part="indicators", label="绩效指标")
 
 
 def parse_labelled(spec: LayoutSpec, segment: Segment, file: str, fmt: str, form_index: int) -> Evaluation:

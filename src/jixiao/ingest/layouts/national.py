@@ -130,7 +130,7 @@ class NationalParser(FormParser):
                         self.ev.year = int(year.group(1))
                         self.ev.locators["year"] = value_cell.place
                     elif value_cell.text.strip():
-                        self.warn(value_cell.place, f"绩效自评年度“{clean(value_cell.text)}”无法识别")
+                        self.note("year-unreadable", value_cell.place, label="绩效自评年度", text=clean(value_cell.text))
             else:
                 path = f"project.{fld}"
                 value = self.text(value_cell, path)
@@ -179,7 +179,7 @@ class NationalParser(FormParser):
                 self.use(c)
         order = self.funds_order or _DEFAULT_FUNDS_ORDER
         if not self.funds_order:
-            self.warn(row.place, "资金表缺少表头，按“年初预算数、全年预算数、全年执行数、分值、执行率、得分”的顺序读取")
+            self.note("funds-header-missing", row.place, order="年初预算数、全年预算数、全年执行数、分值、执行率、得分")
         values = cells[label_index + 1:]
         raw: dict[str, tuple[Decimal, Place]] = {}
         for fld, cell in zip(order, values):
@@ -306,7 +306,8 @@ class NationalParser(FormParser):
         self.ev.locators[p] = row.place
         self.ev.indicators.append(ind)
         if shift:
-            self.warn(row.place, f"指标行“{ind.name or ind.level2 or ''}”的单元格错位{shift:+d}列，已按内容对齐")
+            self.note("row-shifted", row.place, name=ind.name or ind.level2 or "", shift=shift)
+            self.ev.parts_found["indicators"] = "re-aligned"
 
     # ------------------------------------------------------------ total and after
     def total_row(self, row: Row, index: int) -> None:
@@ -332,7 +333,7 @@ class NationalParser(FormParser):
             amounts = [v for raw in self.funds_raw.values() for f, (v, _) in raw.items()
                        if f in ("initial", "full_year", "executed")]
             self.unit = infer_unit(amounts)
-            ev.warnings.append(f"表中未注明金额单位，按数额大小推定为“{self.unit}”")
+            ev.note("unit-inferred", unit=self.unit)
         ev.money_unit = self.unit
         for kind, raw in self.funds_raw.items():
             fr = FundsRow()
@@ -343,12 +344,13 @@ class NationalParser(FormParser):
                     setattr(fr, fld, value)
             setattr(ev.funds, kind, fr)
         self.warn_unused()
+        self.settle_parts()
         if not self.funds_raw:
-            ev.warnings.append("表格不完整：没有找到资金使用情况（年度资金总额）")
+            ev.note("part-missing", part="funds", label="资金使用情况（年度资金总额）")
         if not ev.indicators:
-            ev.warnings.append("表格不完整：没有找到绩效指标")
+            ev.note("part-missing", part="indicators", label="绩效指标")
         if not ev.goals.expected and not ev.goals.achieved and self.goals_cols is None:
-            ev.warnings.append("表格不完整：没有找到年度总体目标")
+            ev.note("part-missing", part="goals", label="年度总体目标")
 
 
 def parse_national(segment: Segment, file: str, fmt: str, form_index: int) -> Evaluation:
