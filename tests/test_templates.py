@@ -261,10 +261,10 @@ def test_markdown_table_in_gb18030_reads_like_the_pipe_rows() -> None:
 def test_a_new_template_is_one_registration(monkeypatch: pytest.MonkeyPatch) -> None:
     """A province that prints the national table under its own title and scores 执行率 at 20 points."""
     from jixiao import templates
-    from jixiao.ingest.layouts.national import parse_national
 
     hubei = templates.FormTemplate(name="hubei", title="湖北省项目支出绩效自评表", titles=("湖北省项目支出绩效自评表",),
-                                   labels=(("自评等级", 2),), policy="hubei", parse=parse_national,
+                                   labels=(("自评等级", 2),), policy="hubei",
+                                   parse=templates.TEMPLATES["national"].parse,
                                    breakdowns=templates.TEMPLATES["national"].breakdowns)
     monkeypatch.setitem(templates.TEMPLATES, "hubei", hubei)
     templates._labels_pattern.cache_clear()

@@ -18,6 +18,8 @@ from typing import Literal
 from .text import clean
 
 MoneyUnit = Literal["元", "万元"]
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
 MONEY_FACTORS: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000)}
 
 
@@ -48,6 +50,21 @@ def fmt(d: Decimal | None) -> str | None:
     if d is None:
         return None
     return format(d, "f")
+
+
+def places(d: Decimal) -> int:
+    """Decimal places as printed: Decimal("9.60") → 2."""
+    exp = d.as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else 0
+
+
+# Every check asks for the same few precisions: built once, not per comparison.
+_QUANTA = tuple(ONE.scaleb(-n) for n in range(32))
+
+
+def quantum(n: int) -> Decimal:
+    """The step of the n-th decimal place: quantum(2) → Decimal("0.01")."""
+    return _QUANTA[n] if 0 <= n < 32 else ONE.scaleb(-n)
 
 
 class NotANumber(ValueError):
@@ -227,6 +244,13 @@ def parse_measure(text: str) -> Measure:
     if not any(ch.isdigit() for ch in raw):
         return Measure(raw, "qualitative", op)
     return Measure(raw, "text", op)
+
+
+def with_unit(m: Measure, unit: str | None) -> Measure:
+    """A quantitative measure given the unit printed in its own column, unless it names one itself."""
+    if m.unit or unit is None or not m.quantitative:
+        return m
+    return Measure(m.text, m.kind, m.op, m.value, m.upper, unit, m.approx)
 
 
 # ---------------------------------------------------------------- units

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from functools import lru_cache
 
 FORM_TITLE = "项目支出绩效自评表"
 # The hidden sheet of jixiao's xlsx template (export/xlsx.py writes it, the xlsx reader skips it).
@@ -78,4 +80,19 @@ def funds_row_kind(key: str) -> str | None:
         return "carryover"
     if key.startswith(("其他资金", "其中:其他资金")):
         return "other"
+    return None
+
+# 指标性质 printed as an operator or as the words for qualitative/quantitative.
+NATURES = frozenset({"=", "＝", "≥", "≤", ">", "<", "＞", "＜", ">=", "<=", "≧", "≦", "定性", "定量", "定性指标", "定量指标"})
+
+
+@lru_cache(maxsize=2048)
+def label_kind(key: str) -> tuple[int, str, Decimal | None] | None:
+    """(level, canonical name, declared weight) for an indicator level label; level 0 is the section label."""
+    if key in INDICATOR_SECTION:
+        return (0, key, None)
+    if m := LEVEL1.fullmatch(key):
+        return (1, m.group(1), Decimal(m.group(2)) if m.group(2) else None)
+    if m := LEVEL2.fullmatch(key):
+        return (2, m.group(1), None)
     return None

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from ..model import FundsRow, Indicator
-from ..values import Measure, comparable, parse_measure
+from ..values import comparable, parse_measure, with_unit
 from .rounding import HUNDRED
 
 _NAME_UNIT = re.compile(r"[（(]([^（）()]{1,6})[)）]\s*$")
@@ -40,12 +40,6 @@ def indicator_unit(ind: Indicator) -> str | None:
         return None
     unit = parse_measure("1" + m.group(1)).unit
     return unit
-
-
-def with_unit(m: Measure, unit: str | None) -> Measure:
-    if m.unit or unit is None or not m.quantitative:
-        return m
-    return Measure(m.text, m.kind, m.op, m.value, m.upper, unit, m.approx)
 
 
 @dataclass(frozen=True)

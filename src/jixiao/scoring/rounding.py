@@ -11,27 +11,14 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Iterable, Iterator
 
-ONE = Decimal(1)
-HUNDRED = Decimal(100)
+from ..values import HUNDRED, ONE, places, quantum
 
-
-def places(d: Decimal) -> int:
-    """Decimal places as printed: Decimal("9.60") → 2."""
-    exp = d.as_tuple().exponent
-    return max(0, -exp) if isinstance(exp, int) else 0
+__all__ = ["HUNDRED", "ONE", "places", "quantum"]
 
 
 def significant_places(d: Decimal) -> int:
     """Places left when padding zeros are dropped: Decimal("99.4500") → 2, Decimal("100.00") → 0."""
     return places(d.normalize()) if d else 0
-
-
-# Every check asks for the same few precisions: built once, not per comparison.
-_QUANTA = tuple(ONE.scaleb(-n) for n in range(32))
-
-
-def quantum(n: int) -> Decimal:
-    return _QUANTA[n] if 0 <= n < 32 else ONE.scaleb(-n)
 
 
 def round_half_up(d: Decimal, n: int) -> Decimal:

@@ -2,10 +2,11 @@
 
 from functools import partial
 
-from ..ingest.layouts.labelled import LayoutSpec, header_fields, parse_labelled
+from ..ingest.layouts.form import read_form
+from ..ingest.layouts.spec import FormSpec, header_fields
 from . import FormTemplate, register_template
 
-SPEC = LayoutSpec(
+SPEC = FormSpec(
     header_fields=header_fields({"财政处室": "project.finance_office", "自评总分(分)": "total.score",
                                  "自评总分": "total.score"}),
     funds_columns=(("年初预算", "initial"), ("全年(调整)预算", "full_year"), ("调整后预算", "full_year"),
@@ -30,9 +31,9 @@ CHONGQING = register_template(FormTemplate(
     labels=(("得分系数", 4), ("是否核心指标", 4), ("执行率权重", 2), ("财政处室", 2), ("自评总分", 2),
             ("年初指标值", 2), ("调整指标值", 2), ("全年(调整)", 1), ("计量单位", 1), ("指标得分", 1)),
     policy="chongqing",
-    parse=partial(parse_labelled, SPEC),
+    parse=partial(read_form, SPEC),
     breakdowns=(("appropriation", "carryover", "other"),),
-    anchors=frozenset(SPEC.anchors()),
+    anchors=SPEC.anchors(),
     row_names={"appropriation": "财政拨款"},
     has_notes=False,
 ))

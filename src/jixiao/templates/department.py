@@ -2,10 +2,11 @@
 
 from functools import partial
 
-from ..ingest.layouts.labelled import LayoutSpec, header_fields, parse_labelled
+from ..ingest.layouts.form import read_form
+from ..ingest.layouts.spec import FormSpec, header_fields
 from . import FormTemplate, register_template
 
-SPEC = LayoutSpec(
+SPEC = FormSpec(
     header_fields=header_fields({"部门(单位)名称": "department_name", "部门名称": "department_name",
                                  "单位名称": "department_name"}),
     funds_columns=(("年初预算", "initial"), ("全年预算", "full_year"), ("调整后预算", "full_year"),
@@ -30,8 +31,8 @@ DEPARTMENT = register_template(FormTemplate(
     titles=("部门整体支出绩效自评表",),
     labels=(("部门预算执行情况", 3), ("基本支出", 3), ("部门(单位)名称", 2), ("履职效能", 2), ("管理效率", 2)),
     policy="department",
-    parse=partial(parse_labelled, SPEC),
+    parse=partial(read_form, SPEC),
     breakdowns=(("basic", "project"), ("appropriation", "carryover", "other")),
     department_wide=True,
-    anchors=frozenset(SPEC.anchors()),
+    anchors=SPEC.anchors(),
 ))

@@ -3,10 +3,11 @@
 import re
 from functools import partial
 
-from ..ingest.layouts.labelled import LayoutSpec, header_fields, parse_labelled
+from ..ingest.layouts.form import read_form
+from ..ingest.layouts.spec import FormSpec, header_fields
 from . import FormTemplate, register_template
 
-SPEC = LayoutSpec(
+SPEC = FormSpec(
     header_fields=header_fields({"项目名称": "code_name", "实施单位(盖章)": "project.implementing_unit",
                                  "财务负责人": "project.finance_manager"}),
     funds_columns=(("年初预算", "initial"), ("调整后预算", "full_year"), ("预算执行率", "rate"),
@@ -31,8 +32,8 @@ SICHUAN = register_template(FormTemplate(
             ("预算执行率", 1), ("单位资金", 1), ("评价结论", 1), ("财务负责人", 1), ("实施单位(盖章)", 1)),
     report_code=re.compile(r"报表编号:?\d{6}_"),
     policy="sichuan",
-    parse=partial(parse_labelled, SPEC),
+    parse=partial(read_form, SPEC),
     breakdowns=(("appropriation", "special_account", "unit_funds", "other"),),
-    anchors=frozenset(SPEC.anchors()),
+    anchors=SPEC.anchors(),
     row_names={"total": "总额", "appropriation": "财政资金"},
 ))

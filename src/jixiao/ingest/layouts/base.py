@@ -28,6 +28,13 @@ class Segment:
     prefix: str | None = None
 
 
+def join_cells(cells: list[Cell]) -> Cell:
+    """Several flattened tokens that form one value: one cell at the first token's place."""
+    if len(cells) == 1:
+        return cells[0]
+    return Cell(" ".join(c.text for c in cells), cells[0].place)
+
+
 def infer_unit(amounts: list[Decimal]) -> MoneyUnit:
     """元 or 万元 for a form that does not say: budgets of ten thousand or more are in 元."""
     return "元" if amounts and max(amounts) >= 10000 else "万元"

@@ -30,7 +30,7 @@ def _is_flat(data: bytes) -> bool:
 
 
 def _starts_row(token: str, anchors: frozenset[str]) -> bool:
-    from ..layouts.labelled import section_key
+    from ..layouts.spec import section_key
 
     key = label_key(token)
     return key in anchors or section_key(key) in anchors or "绩效自评表" in key or key.startswith("报表编号")

@@ -1,0 +1,56 @@
+"""Rows that lost or gained a cell: how far a row's values sit from the header's columns.
+
+Published forms drop an empty cell here and repeat a merged one there, so a row's
+values can sit one or two columns away from the labels above them. The shift that
+best fits the header is chosen by plausibility: numbers under the numeric columns,
+nothing beyond the last column, only level labels before the name. Every template's
+table rows go through this one step; the reader notes each shift it applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ...values import is_number
+
+SHIFTS = (0, -1, 1, -2, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The header's columns a row is aligned to."""
+
+    numeric: tuple[int, ...]  # columns that hold numbers (分值, 得分)
+    name: int  # the first value column: before it only labels
+    last: int
+    first_numeric: int  # from here on a row has values worth aligning
+
+
+def plausibility(texts: Sequence[str], keys: Sequence[str], cols: Columns, shift: int,
+                 is_label: Callable[[str], bool]) -> float:
+    """How well the row fits the header when shifted: numbers under the numeric columns, nothing lost."""
+    score = -0.5 * abs(shift)
+    n = len(texts)
+    for col in cols.numeric:
+        i = col + shift
+        if 0 <= i < n and (t := texts[i].strip()):
+            score += 2 if is_number(t) else -3
+    tail = keys[cols.last + shift + 1:]
+    if tail:
+        score -= 2 * (len(tail) - list(tail).count(""))
+    for k in keys[:max(cols.name + shift, 0)]:
+        if k and not is_label(k):
+            score -= 1
+    return score
+
+
+def shift_of(texts: Sequence[str], keys: Sequence[str], cols: Columns, is_label: Callable[[str], bool]) -> int:
+    """Columns the row's values sit away from the header's; 0 for the common, aligned row."""
+    if not cols.numeric:
+        return 0
+    if len(texts) <= cols.last + 1 and plausibility(texts, keys, cols, 0, is_label) >= 4:
+        return 0
+    if not any(keys[max(cols.first_numeric, 0):]):
+        return 0  # nothing from the value columns on: an unfilled row, nothing to align
+    return max(SHIFTS, key=lambda s: plausibility(texts, keys, cols, s, is_label))

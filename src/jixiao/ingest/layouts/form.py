@@ -1,0 +1,597 @@
+"""FormReader(spec): one reader for every template, the printed label decides.
+
+The reader walks a form's rows once. A row's part is decided by the labels found
+anywhere in it (a funds header, a funds row label, the indicator header, 总分...),
+not by its position. Values are placed under the header label that names their
+column: a label's column reaches right to the next label, so a label merged over
+two columns, a spacer column or a value in the covered half of a merged cell all
+land where the header says. Rows that lost or gained a cell are re-aligned by
+:mod:`.align`. A header value (项目名称 …) is the next non-empty cell after its label.
+
+Every non-empty cell is either placed in the model or named in a note; nothing is
+dropped silently. Flattened text, which has no columns left, goes through
+:class:`.flat.FlatReading`, which places only what the column order settles.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ...model import AMOUNT_COLUMNS, Evaluation, FundsRow, Total
+from ...text import clean, clean_block, label_key
+from ...values import HUNDRED, Money, MoneyUnit, is_number, parse_measure, with_unit
+from ..grid import Cell, Place, Row
+from ..vocab import INDICATOR_SECTION, MONEY_UNIT, NATURES, YEAR_ROW, label_kind
+from .align import Columns, shift_of
+from .base import FormParser, Segment, infer_unit, join_cells
+from .flat import FlatReading
+from .spec import FormSpec, section_key
+
+FLAT = "text-flat"
+_CODE_NAME = re.compile(r"^([0-9A-Za-z]{10,})\s*[-－—_]\s*(.+)$")
+_LEVEL_POINTS = re.compile(r"(.+?)\((\d+(?:\.\d+)?)分\)")
+_YES = {"是": True, "否": False}
+_OPERATOR = {"＝": "=", "≧": "≥", "≦": "≤", ">=": "≥", "<=": "≤", "＞": ">", "＜": "<"}
+_VALUE_FIELDS = ("name", "target", "actual", "weight", "score", "note")
+
+
+def _is_level_label(key: str) -> bool:
+    return label_kind(key) is not None
+
+
+def header_columns(keys: list[str], needles: tuple[tuple[str, str], ...]) -> dict[int, str]:
+    """Column → field for the header labels in a row; each field once, at its first column."""
+    cols: dict[int, str] = {}
+    for i, k in enumerate(keys):
+        if not k:
+            continue
+        for needle, fld in needles:
+            if needle in k:
+                if fld not in cols.values():
+                    cols[i] = fld
+                break
+    return cols
+
+
+@dataclass(frozen=True, slots=True)
+class Spans:
+    """Header columns and how far each label reaches: to the column before the next label."""
+
+    starts: tuple[int, ...]
+    fields: tuple[str, ...]
+
+    @classmethod
+    def of(cls, cols: dict[int, str]) -> Spans:
+        ordered = sorted(cols)
+        return cls(tuple(ordered), tuple(cols[c] for c in ordered))
+
+    def field_at(self, col: int) -> str | None:
+        """The field whose label sits above ``col`` (its own column or one its label covers)."""
+        n = bisect_right(self.starts, col) - 1
+        if n < 0 or n == len(self.starts) - 1 and col > self.starts[n]:
+            return None
+        return self.fields[n]
+
+    def start(self, fld: str) -> int | None:
+        return self.starts[self.fields.index(fld)] if fld in self.fields else None
+
+    def end(self, fld: str) -> int:
+        """One past the last column ``fld``'s label covers; the last label reaches one column (its own)."""
+        n = self.fields.index(fld)
+        return self.starts[n + 1] if n + 1 < len(self.starts) else self.starts[n] + 1
+
+
+@dataclass
+class FormReader(FlatReading, FormParser):
+    spec: FormSpec = field(default=None)  # type: ignore[assignment]
+    phase: str = "header"
+    unit: MoneyUnit | None = None
+    funds: Spans | None = None
+    funds_label_col: int = 0
+    funds_raw: dict[str, dict[str, Cell]] = field(default_factory=dict)
+    coefficient_percent: bool = True
+    ind: Spans | None = None
+    ind_cols: dict[int, str] = field(default_factory=dict)
+    align: Columns | None = None
+    goal_cols: dict[int, str] = field(default_factory=dict)
+    goals_seen: bool = False
+    pending_text: str | None = None
+    _values: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (funds row, column) → number
+    _row_place: Place = Place()
+
+    @property
+    def flat(self) -> bool:
+        return self.fmt == FLAT
+
+    def __post_init__(self) -> None:
+        FormParser.__post_init__(self)
+        self.coefficient_percent = self.spec.coefficient_percent_default
+
+    # ------------------------------------------------------------ dispatch
+    def row(self, row: Row) -> None:
+        self._row_place = row.place
+        keys = row.keys()
+        spec = self.spec
+        first = next((i for i, k in enumerate(keys) if k), None)
+        if first is None:
+            return
+        if self.report_code(row, keys, first):
+            return
+        total_at = next((i for i, k in enumerate(keys) if k and section_key(k) in spec.total_labels), None)
+        if total_at is not None:
+            self.total_row(row, total_at)
+            self.phase = "after_total"
+            return
+        if self.phase in ("header", "funds"):
+            self.money_unit(row, keys)
+        funds = header_columns(keys, spec.funds_columns)
+        if "executed" in funds.values() and len(funds) >= 3:
+            self.funds_header(row, keys, funds)
+            return
+        if all(any(n in k for k in keys) for n in spec.indicator_header):
+            self.indicator_header(row, keys)
+            return
+        if sum(1 for k in keys if k in spec.goal_columns) >= 2:
+            self.goals_header(row, keys)
+            return
+        lead = section_key(keys[first])
+        if lead in spec.texts:
+            self.text_row(row, first, spec.texts[lead])
+            return
+        if self.phase in ("header", "funds"):
+            for i, k in enumerate(keys):
+                if k and (kind := spec.funds_kind(k)) is not None and (self.funds or spec.default_funds_order):
+                    self.funds_row(row, i, kind)
+                    return
+        if self.phase not in ("goals", "indicators") and any(k in spec.header_fields for k in keys):
+            self.header_row(row, keys)
+            return
+        if self.pending_text is not None:
+            self.fill_text(row)
+        elif self.phase == "after_total" and spec.remarks_after_total:
+            self.remark_row(row)
+        elif self.phase == "indicators":
+            self.indicator_row(row.cells, keys)
+        elif self.phase == "goals":
+            self.goals_row(row.cells, keys)
+        else:
+            self.sections(row.cells, keys)
+
+    def money_unit(self, row: Row, keys: list[str], *, anywhere: bool = False) -> None:
+        """A cell naming the funds unit ("项目资金(万元)", or "(元)" alone; in the funds header any label)."""
+        for c, k in zip(row.cells, keys):
+            if "(" in k and (m := MONEY_UNIT.search(k)) and (
+                    anywhere or k == m.group(0) or any(label in k for label in self.spec.money_unit_labels)
+                    or section_key(k) in self.spec.sections):
+                self.unit = m.group(1)  # type: ignore[assignment]
+                self.use(c)
+
+    def sections(self, cells: list[Cell], keys: list[str]) -> None:
+        """Part labels ("预算执行情况(10分)") and a year on its own ("(2023年度)")."""
+        nonempty = [(c, k) for c, k in zip(cells, keys) if k]
+        if len(nonempty) == 1 and (m := YEAR_ROW.fullmatch(nonempty[0][1])) and (
+                "年" in nonempty[0][1] or "(" in nonempty[0][1]):
+            self.use(nonempty[0][0])
+            if self.ev.year is None:
+                self.ev.year = int(m.group(1))
+                self.ev.locators["year"] = nonempty[0][0].place
+            return
+        for c, k in zip(cells, keys):
+            if k and (section_key(k) in self.spec.sections or k.startswith("项目资金")):
+                self.use(c)
+
+    def report_code(self, row: Row, keys: list[str], first: int) -> bool:
+        key = keys[first]
+        if not key.startswith("报表编号"):
+            return False
+        cell = row.cells[first]
+        value = key.removeprefix("报表编号").lstrip(":")
+        if not value and first + 1 < len(row.cells):
+            cell = row.cells[first + 1]
+            value = label_key(cell.text)
+            self.use(row.cells[first])
+        self.use(cell)
+        if value:
+            self.ev.report_code = value
+            self.ev.locators["report_code"] = cell.place
+        return True
+
+    # ------------------------------------------------------------ total and remarks
+    def total_row(self, row: Row, index: int) -> None:
+        """总分/合计: its numbers under the indicator table's 分值 and 得分 labels, else by count."""
+        if self.flat:
+            if self.flat_total(row, index):
+                return
+            super().total_row(row, index)
+            return
+        placed = self.total_by_columns(row, index)
+        if placed is None:
+            super().total_row(row, index)
+            return
+        weight, score = placed
+        total = Total()
+        total.weight = self.number(weight, "total.weight")
+        total.score = self.number(score, "total.score")
+        for c in row.cells[:index + 1]:
+            self.use(c)
+        self.ev.locators["total"] = row.place
+        self.ev.total = total
+
+    def total_by_columns(self, row: Row, index: int) -> tuple[Cell | None, Cell | None] | None:
+        """(weight, score) cells when every number after the label sits under 分值 or 得分, one each."""
+        spans = self.ind
+        if spans is None or "score" not in spans.fields or self.ev.total is not None:
+            return None
+        got: dict[str, Cell] = {}
+        for j, c in enumerate(row.cells[index + 1:], start=index + 1):
+            if not c.text.strip():
+                continue
+            fld = spans.field_at(j)
+            if fld not in ("weight", "score") or fld in got or not is_number(c.text):
+                return None
+            got[fld] = c
+        if not got:
+            return None
+        for c in row.cells[index + 1:]:
+            self.use(c)
+        return got.get("weight"), got.get("score")
+
+    def remark_row(self, row: Row) -> None:
+        parts: list[str] = []
+        for c in row.cells:
+            self.use(c)
+            t = clean_block(c.text)
+            if t and label_key(t) != "备注":
+                parts.append(t.removeprefix("备注:").removeprefix("备注：").strip())
+        text = "\n".join(p for p in parts if p)
+        if text:
+            self.ev.remarks = f"{self.ev.remarks}\n{text}" if self.ev.remarks else text
+            self.ev.locators.setdefault("remarks", row.place)
+
+    # ------------------------------------------------------------ header
+    def header_row(self, row: Row, keys: list[str]) -> None:
+        cells = row.cells
+        labels = [i for i, k in enumerate(keys) if k in self.spec.header_fields]
+        for n, i in enumerate(labels):
+            self.use(cells[i])
+            end = labels[n + 1] if n + 1 < len(labels) else len(cells)
+            values = [c for c in cells[i + 1:end] if c.text.strip()]
+            if not values:
+                continue
+            if not self.flat:
+                values = values[:1]
+            self.header_value(self.spec.header_fields[keys[i]], join_cells(values), clean(cells[i].text))
+            for c in values:
+                self.use(c)
+        self.sections(cells, keys)
+
+    def header_value(self, target: str, cell: Cell, label: str) -> None:
+        ev = self.ev
+        if target == "year":
+            m = YEAR_ROW.fullmatch(label_key(cell.text))
+            if m:
+                ev.year = int(m.group(1))
+                ev.locators["year"] = cell.place
+            else:
+                self.note("year-unreadable", cell.place, label=label, text=clean(cell.text))
+        elif target == "total.score":
+            score = self.number(cell, "total.score")
+            if score is not None:
+                ev.total = ev.total or Total()
+                ev.total.score = score
+        elif target == "department_name":
+            ev.project.name = ev.project.department = self.text(cell, "project.department")
+            if ev.project.name:
+                ev.locators["project.name"] = cell.place
+        elif target == "code_name":
+            text = clean(cell.text)
+            if m := _CODE_NAME.match(text):
+                ev.project.code, ev.project.name = m.group(1), m.group(2).strip()
+                ev.locators["project.code"] = ev.locators["project.name"] = cell.place
+            else:
+                ev.project.name = self.text(cell, "project.name")
+        else:
+            fld = target.removeprefix("project.")
+            value = self.text(cell, target)
+            if value is not None and getattr(ev.project, fld) is None:
+                setattr(ev.project, fld, value)
+
+    # ------------------------------------------------------------ free text
+    def text_row(self, row: Row, index: int, attr: str) -> None:
+        self.use(row.cells[index])
+        rest = [c for c in row.cells[index + 1:] if c.text.strip()]
+        if not rest:
+            self.pending_text = attr
+            return
+        self.set_text(attr, rest)
+
+    def set_text(self, attr: str, cells: list[Cell]) -> None:
+        for c in cells:
+            self.use(c)
+        value = (" " if self.flat else "\n").join(clean(c.text) for c in cells)
+        target = self.ev.goals if attr.startswith("goals.") else self.ev
+        name = attr.removeprefix("goals.")
+        old = getattr(target, name)
+        setattr(target, name, value if old is None else f"{old}\n{value}")
+        self.ev.locators.setdefault(attr, cells[0].place)
+
+    def fill_text(self, row: Row) -> None:
+        attr, self.pending_text = self.pending_text, None
+        cells = [c for c in row.cells if c.text.strip()]
+        if cells and attr is not None:
+            self.set_text(attr, cells)
+
+    # ------------------------------------------------------------ goals
+    def goals_header(self, row: Row, keys: list[str]) -> None:
+        self.phase = "goals"
+        self.goals_seen = True
+        self.goal_cols = {}
+        for i, (c, k) in enumerate(zip(row.cells, keys)):
+            if k in self.spec.goal_columns:
+                self.goal_cols[i] = self.spec.goal_columns[k]
+                self.use(c)
+        self.sections(row.cells, keys)
+        last = max(self.goal_cols)
+        trailing = [c for c in row.cells[last + 1:] if c.text.strip()]
+        if trailing and len(trailing) == len(self.goal_cols):
+            for c, part in zip(trailing, self.goal_cols.values()):
+                self.set_text(f"goals.{part}", [c])
+
+    def goals_row(self, cells: list[Cell], keys: list[str]) -> None:
+        cols = self.goal_cols
+        for i, (c, k) in enumerate(zip(cells, keys)):
+            if not k or id(c) in self.used or section_key(k) in self.spec.sections:
+                self.use(c)
+                continue
+            part = cols[min(cols, key=lambda col: abs(col - i))]
+            value = clean_block(c.text) if not self.flat else clean(c.text)
+            self.use(c)
+            if not value:
+                continue
+            attr = f"goals.{part}"
+            old = getattr(self.ev.goals, part)
+            setattr(self.ev.goals, part, value if old is None else f"{old}\n{value}")
+            self.ev.locators.setdefault(attr, c.place)
+            self.ev.locators[attr] = c.place if old is None else self.ev.locators[attr]
+
+    # ------------------------------------------------------------ funds
+    def funds_header(self, row: Row, keys: list[str], cols: dict[int, str]) -> None:
+        self.phase = "funds"
+        self.funds = Spans.of(cols)
+        first = min(cols)
+        # The row labels' column: the header's own label cell ("项目资金(元)"), else the column before the first.
+        self.funds_label_col = next((i for i in range(first - 1, -1, -1) if keys[i]), first - 1)
+        for i in cols:
+            self.use(row.cells[i])
+        self.money_unit(row, keys, anywhere=True)
+        self.sections(row.cells, keys)
+
+    def funds_row(self, row: Row, index: int, kind: str) -> None:
+        self.phase = "funds"
+        cells = row.cells
+        self.use(cells[index])
+        for c in cells[:index]:
+            if (k := label_key(c.text)).startswith("项目资金") or section_key(k) in self.spec.sections:
+                self.use(c)
+        label = self.spec.row_label(kind)
+        values = cells[index + 1:]
+        if self.flat:
+            placed = self.flat_funds([c for c in values if c.text.strip()], kind)
+        elif self.funds is None:
+            self.note("funds-header-missing", row.place, order="、".join(_ZH_COLUMNS[f] for f in self.spec.default_funds_order))
+            placed = dict(zip(self.spec.default_funds_order, values))
+            for c in values[len(self.spec.default_funds_order):]:
+                if c.text.strip():
+                    self.extra_cell(c, label)
+        else:
+            placed = self.funds_by_columns(cells, index, label)
+        if self.keep_first(self.funds_raw, kind, placed, row, label):
+            self.ev.locators[f"funds.{kind}"] = row.place
+            self.place_funds(kind)
+        else:
+            for c in placed.values():
+                self.use(c)
+
+    def funds_by_columns(self, cells: list[Cell], index: int, label: str) -> dict[str, Cell]:
+        """Each value under the funds column whose label sits above it. The row's cells are tried where they
+        stand, then anchored at the header's label column, then packed after the row label (a row that lost
+        or gained leading cells); the reading that puts every value under its own column wins."""
+        spans = self.funds
+        assert spans is not None
+        filled = [(j, c) for j in range(index + 1, len(cells)) if (c := cells[j]).text.strip()]
+        offsets = dict.fromkeys((0, self.funds_label_col - index, spans.starts[0] - index - 1))
+        best = max(offsets, key=lambda off: _fit(spans, filled, off))
+        placed: dict[str, Cell] = {}
+        for j, c in filled:
+            fld = spans.field_at(j + best)
+            if fld is None or fld in placed:
+                self.extra_cell(c, label)
+            else:
+                placed[fld] = c
+        return placed
+
+    def place_funds(self, kind: str) -> None:
+        """Parse a funds row's numbers as soon as it is read (notes follow the form's order)."""
+        raw = self.funds_raw[kind]
+        parsed: dict[str, Cell] = {}
+        for fld, cell in raw.items():
+            if fld == "reason":
+                parsed[fld] = cell
+                continue
+            value = self.number(cell, f"funds.{kind}.{fld}", percent=fld == "rate")
+            if value is not None:
+                parsed[fld] = cell
+                self._values[(kind, fld)] = value
+        self.funds_raw[kind] = parsed
+
+    # ------------------------------------------------------------ indicators
+    def indicator_header(self, row: Row, keys: list[str]) -> None:
+        self.phase = "indicators"
+        self.ind_cols = header_columns(keys, self.spec.indicator_columns)
+        self.ind = Spans.of(self.ind_cols)
+        for i, fld in self.ind_cols.items():
+            self.use(row.cells[i])
+            if fld == "coefficient":
+                self.coefficient_percent = "%" in keys[i]
+        for c, k in zip(row.cells, keys):
+            if k in INDICATOR_SECTION or section_key(k) in self.spec.sections:
+                self.use(c)
+        cols = {f: i for i, f in self.ind_cols.items()}
+        numeric = tuple(cols[f] for f in ("weight", "score") if f in cols)
+        weight = cols.get("weight")
+        self.align = Columns(numeric if weight is not None else (), cols.get("name", 3), max(cols.values(), default=-1),
+                             (weight if weight is not None else 0) - 2)
+        last = max(self.ind_cols)
+        trailing = [c for c in row.cells[last + 1:] if c.text.strip()]
+        if trailing and self.flat:
+            self.flat_indicators(trailing)
+
+    def indicator_row(self, cells: list[Cell], keys: list[str]) -> None:
+        if self.flat:
+            self.flat_indicators([c for c in cells if c.text.strip()])
+            return
+        spans, align = self.ind, self.align
+        assert spans is not None and align is not None
+        shift = shift_of([c.text for c in cells], keys, align, _is_level_label)
+        name_col = align.name + shift
+        cols = {f: i for i, f in self.ind_cols.items()}
+        # Label zone: level 1 / level 2 by their words, wherever merged cells put them.
+        for i in range(min(name_col, len(cells))):
+            k = keys[i]
+            if not k:
+                continue
+            c = cells[i]
+            if label_kind(k) is not None:
+                self.level(c, k, "level1" if label_kind(k)[0] <= 1 else "level2")  # type: ignore[index]
+            elif i in (cols.get("level1", -1) + shift, cols.get("level1")):
+                self.level(c, k, "level1")
+            elif i in (cols.get("level2", -1) + shift, cols.get("level2")):
+                self.level(c, k, "level2")
+            elif section_key(k) in self.spec.sections:
+                self.use(c)
+        n = len(cells)
+        values: dict[str, Cell] = {}
+        for fld in spans.fields:
+            if fld in ("level1", "level2"):
+                continue
+            start = spans.start(fld)
+            assert start is not None
+            lo, hi = start + shift, spans.end(fld) + shift
+            cell = next((cells[i] for i in range(max(lo, 0), min(hi, n)) if cells[i].text.strip()), None)
+            if cell is None and 0 <= lo < n:
+                cell = cells[lo]
+            if cell is not None:
+                values[fld] = cell
+        made = self.indicator(values, cells)
+        if made and shift:
+            self.note("row-shifted", self._row_place, name=made, shift=shift)
+            self.ev.parts_found["indicators"] = "re-aligned"
+
+    def level(self, cell: Cell, key: str, fld: str) -> None:
+        self.use(cell)
+        if not key:
+            return
+        kind = label_kind(key)
+        if kind is not None and kind[0] == 0:
+            return
+        if kind is None and (m := _LEVEL_POINTS.fullmatch(key)):
+            kind = (1, m.group(1), Decimal(m.group(2)))  # a department's own level ("履职效能(50分)")
+        name = kind[1] if kind is not None else clean(cell.text)
+        if kind is not None and kind[2] is not None and name not in self.ev.level1_weights:
+            self.ev.level1_weights[name] = kind[2]
+        if fld == "level1":
+            self.level1, self.level2 = (name, clean(cell.text)), None
+        else:
+            self.level2 = (name, clean(cell.text))
+
+    def indicator(self, values: dict[str, Cell], row_cells: list[Cell] | None = None) -> str | None:
+        """Add the indicator of one row's value cells; its name (for notes), or None for a row with no value."""
+        made = self.new_indicator(values, self.level1, self.level2)
+        if made is None:
+            return None
+        ind, p = made
+        ind.nature = self.text(values.get("nature"), f"{p}.nature")
+        ind.unit = self.text(values.get("unit"), f"{p}.unit")
+        ind.target_initial = self.text(values.get("target_initial"), f"{p}.target_initial")
+        ind.target = compose(ind.nature, ind.target or ind.target_initial, ind.unit)
+        coefficient = self.number(values.get("coefficient"), f"{p}.coefficient", percent=True)
+        if coefficient is not None and not self.coefficient_percent and coefficient <= 1:
+            coefficient *= HUNDRED
+        ind.coefficient = coefficient
+        core = self.text(values.get("core"), f"{p}.core")
+        if core is not None:
+            ind.core = _YES.get(core)
+            if ind.core is None:
+                self.note("core-not-yes-no", values["core"].place, text=core)
+        ind.target_measure = with_unit(parse_measure(ind.target or ""), ind.unit)
+        ind.actual_measure = with_unit(parse_measure(ind.actual or ""), ind.unit)
+        first = next(c for c in values.values() if c.text.strip())
+        self.ev.locators[p] = self._row_place if row_cells is not None else first.place
+        self.ev.indicators.append(ind)
+        return ind.name or ind.level2 or ""
+
+    # ------------------------------------------------------------ finish
+    def finish(self) -> None:
+        ev = self.ev
+        if self.unit is None and self._values:
+            self.unit = infer_unit([v for (_, f), v in self._values.items() if f in AMOUNT_COLUMNS])
+            ev.note("unit-inferred", unit=self.unit)
+        ev.money_unit = self.unit
+        for kind, raw in self.funds_raw.items():
+            fr = FundsRow()
+            for fld in raw:
+                if fld == "reason":
+                    fr.reason = self.text(raw[fld], f"funds.{kind}.reason", block=True)
+                elif fld in AMOUNT_COLUMNS:
+                    setattr(fr, fld, Money(self._values[(kind, fld)], self.unit))  # type: ignore[arg-type]
+                else:
+                    setattr(fr, fld, self._values[(kind, fld)])
+            setattr(ev.funds, kind, fr)
+        self.warn_unused()
+        labels = self.spec.part_labels
+        if not self.funds_raw and "funds" in labels:
+            ev.note("part-missing", part="funds", label=labels["funds"])
+        if not ev.indicators and "indicators" in labels:
+            ev.note("part-missing", part="indicators", label=labels["indicators"])
+        if "goals" in labels and not self.goals_seen and not ev.goals.expected and not ev.goals.achieved:
+            ev.note("part-missing", part="goals", label=labels["goals"])
+        self.settle_parts()
+
+
+_TEXT_COLUMNS = frozenset({"reason"})
+
+
+def _fit(spans: Spans, filled: list[tuple[int, Cell]], offset: int) -> int:
+    """How well a row's values sit under the header at ``offset``: one point per value under a column of its
+    own that can hold it, two off for a value under no column or a column already taken."""
+    score, taken = 0, set()
+    for j, c in filled:
+        fld = spans.field_at(j + offset)
+        if fld is None or fld in taken:
+            score -= 2
+            continue
+        taken.add(fld)
+        score += 1 if fld in _TEXT_COLUMNS or is_number(c.text, percent=True) or not c.text.strip() else -1
+    return score
+
+
+_ZH_COLUMNS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数", "weight": "分值",
+               "rate": "执行率", "score": "得分"}
+
+
+def compose(nature: str | None, value: str | None, unit: str | None) -> str | None:
+    """Target as one text: 指标性质 + 指标值 + 度量单位 ("≥" "95" "%" → "≥95%")."""
+    if not value:
+        return None
+    op = _OPERATOR.get(nature or "", nature or "")
+    text = value if op not in NATURES or op.startswith(("定性", "定量")) or value.startswith(op) else op + value
+    if unit and not text.endswith(unit) and parse_measure(text).kind in ("number", "range"):
+        text += unit
+    return text
+
+
+def read_form(spec: FormSpec, segment: Segment, file: str, fmt: str, form_index: int) -> Evaluation:
+    return FormReader(segment, file, fmt, form_index, spec=spec).parse()

@@ -1,0 +1,78 @@
+"""FormSpec: everything one template prints, as data the one form reader reads by.
+
+Labels are label keys (see :func:`jixiao.text.label_key`: half-width brackets, no spaces).
+A template module builds its spec, often from the national one with ``spec.replace(...)``;
+the form reader (:mod:`.form`) and the writer (:mod:`jixiao.export.layout`) take their
+labels from it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from ...model import FUNDS_ROW_ZH
+from ..vocab import HEADER_FIELDS
+
+_ENUM = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.、．]\s*)+")
+_POINTS = re.compile(r"[(（](?:\d+(?:\.\d+)?分|万元|元)[)）]$")
+
+
+def section_key(key: str) -> str:
+    """A part label without its numbering and points: "2.项目实施内容及过程概述" → "项目实施内容及过程概述"."""
+    return _POINTS.sub("", _ENUM.sub("", key))
+
+
+def header_fields(extra: Mapping[str, str]) -> dict[str, str]:
+    """The national header labels as targets ("项目名称" → "project.name"), plus a template's own."""
+    base = {k: "year" if v == "year" else f"project.{v}" for k, v in HEADER_FIELDS.items()}
+    return base | dict(extra)
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """The labels of one template. Column lists are (substring of the header label, field), first match wins."""
+
+    header_fields: Mapping[str, str]  # label → "project.name", "year", "total.score", "code_name", "department_name"
+    funds_columns: tuple[tuple[str, str], ...]
+    funds_rows: Mapping[str, str]  # row label without "其中:" → funds row kind
+    indicator_columns: tuple[tuple[str, str], ...]
+    indicator_header: tuple[str, ...]  # every one of these in a row marks the indicator header
+    goal_columns: Mapping[str, str] = field(default_factory=dict)  # label → initial / expected / achieved
+    texts: Mapping[str, str] = field(default_factory=dict)  # label → Evaluation attribute
+    sections: frozenset[str] = frozenset()  # labels that only open a part (numbering and scores stripped)
+    total_labels: frozenset[str] = frozenset({"合计", "总分", "总计"})
+    # A cell that names the funds unit when it holds "(元)"/"(万元)": "项目资金(万元)", "金额(元)".
+    money_unit_labels: tuple[str, ...] = ("项目资金", "金额")
+    # Funds rows named by a pattern rather than an exact label ("其中:当年财政拨款（含追加）").
+    row_kind: Callable[[str], str | None] | None = None
+    # Funds columns assumed when a funds row comes before any funds header (a note says so).
+    default_funds_order: tuple[str, ...] = ()
+    # 备注 rule: rows after the total are the form's remarks (the national form's 备注 and signatures).
+    remarks_after_total: bool = False
+    # How the part-missing note names each part this template must have.
+    part_labels: Mapping[str, str] = field(default_factory=lambda: {"funds": "预算执行情况", "indicators": "绩效指标"})
+    coefficient_percent_default: bool = True
+
+    def replace(self, **changes: object) -> FormSpec:
+        """This spec with some fields changed: "national but…"."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    def funds_kind(self, key: str) -> str | None:
+        """Which funds row a row label names, if any."""
+        kind = self.funds_rows.get(key.removeprefix("其中").lstrip(":"))
+        if kind is None and self.row_kind is not None:
+            kind = self.row_kind(key)
+        return kind
+
+    def row_label(self, kind: str) -> str:
+        """A funds row as this template prints it (总额, 财政资金...)."""
+        return next((label for label, k in self.funds_rows.items() if k == kind), FUNDS_ROW_ZH[kind])
+
+    def anchors(self) -> frozenset[str]:
+        """Labels that begin a row: where flattened text is cut back into rows."""
+        out = set(self.header_fields) | set(self.funds_rows) | set(self.texts) | self.sections | self.total_labels
+        out |= {f"其中:{k}" for k in self.funds_rows}
+        return frozenset(out)
