@@ -12,10 +12,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from . import inert
 from .checks import SEVERITY_ORDER, SEVERITY_STYLE, SEVERITY_ZH, iter_catalogue
+from .exitcodes import Exit
 from .export.json import department_list_json, evaluation_json
-from .options import PolicyOpt, TemplateOpt, err, fail, known, out
-from .pipeline import CheckedDocument, FileFailure, check_all, load
+from .options import DEFAULT_JOBS, JobsOpt, LimitOpt, PolicyOpt, TemplateOpt, err, fail, known, limits_of, out
+from .pipeline import CheckedDocument, FileFailure, batch_exit, check_paths, load
 from .scoring import POLICIES
 from .scoring.rounding import show
 from .templates import TEMPLATES
@@ -33,14 +35,15 @@ def _dump(data: Any) -> None:
 
 
 @app.command()
-def parse(files: Files, as_json: JsonOpt = False, template: TemplateOpt = None) -> None:
+def parse(files: Files, as_json: JsonOpt = False, template: TemplateOpt = None, jobs: JobsOpt = DEFAULT_JOBS,
+          limit: LimitOpt = None) -> None:
     """读取自评表，输出结构化数据。"""
     known(template, TEMPLATES, "表格模板")
     objects: list[dict[str, Any]] = []
-    unreadable = False
-    for item in load(files, template):
+    failures: list[FileFailure] = []
+    for item in load(files, template, workers=jobs, limits=limits_of(limit)):
         if isinstance(item, FileFailure):
-            unreadable = True
+            failures.append(item)
             fail(item)
             continue
         if as_json:
@@ -65,7 +68,7 @@ def parse(files: Files, as_json: JsonOpt = False, template: TemplateOpt = None) 
                       f"{dl.money_unit or ''}")
     if as_json:
         _dump(objects)
-    raise typer.Exit(2 if unreadable else 0)
+    raise typer.Exit(batch_exit(failures, False))
 
 
 def _check_json(checked: CheckedDocument) -> list[dict[str, Any]]:
@@ -132,18 +135,21 @@ def check(
     policy: PolicyOpt = None,
     severity: Annotated[str, typer.Option("--severity", help="显示到哪一级：error / warning / info")] = "info",
     template: TemplateOpt = None,
+    jobs: JobsOpt = DEFAULT_JOBS,
+    limit: LimitOpt = None,
 ) -> None:
     """审核自评表：重算执行率、得分、总分，列出全部问题。"""
     known(policy, POLICIES, "评分规则")
     known(template, TEMPLATES, "表格模板")
     if severity not in SEVERITY_ORDER:
-        err.print(f"--severity 只能是 error、warning 或 info，而不是“{severity}”")
-        raise typer.Exit(2)
+        err.print(f"--severity 只能是 error、warning 或 info，而不是“{inert.console(severity)}”")
+        raise typer.Exit(Exit.USAGE)
     objects: list[dict[str, Any]] = []
-    unreadable = any_error = False
-    for checked in check_all(list(load(files, template)), policy):
+    failures: list[FileFailure] = []
+    any_error = False
+    for checked in check_paths(files, policy, template, workers=jobs, limits=limits_of(limit)):
         if isinstance(checked, FileFailure):
-            unreadable = True
+            failures.append(checked)
             fail(checked)
             continue
         any_error = any_error or any(r.has_errors() for r in checked.results) or any(
@@ -154,7 +160,7 @@ def check(
             _print_checked(checked, severity)
     if as_json:
         _dump(objects)
-    raise typer.Exit(2 if unreadable else 1 if any_error else 0)
+    raise typer.Exit(batch_exit(failures, any_error))
 
 
 @app.command()

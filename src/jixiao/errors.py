@@ -8,6 +8,7 @@ carries a message template in Chinese plus the file and place it concerns.
 from __future__ import annotations
 
 import errno
+from dataclasses import dataclass
 
 
 class JixiaoError(Exception):
@@ -28,6 +29,19 @@ class JixiaoError(Exception):
         text = self.template.format(detail=self.detail, **self.params)
         where = f"{self.file}" + (f"（{self.place}）" if self.place else "")
         return f"{where}: {text}"
+
+
+@dataclass(slots=True)
+class FileFailure:
+    """A file that gave no result, as a value beside the others' results: ``message`` names the file."""
+
+    file: str
+    code: str
+    message: str
+
+    @classmethod
+    def of(cls, exc: JixiaoError) -> FileFailure:
+        return cls(exc.file, exc.code, exc.message)
 
 
 class UnreadableFile(JixiaoError):

@@ -7,14 +7,19 @@ never takes down a batch: it comes back as a :class:`FileFailure` beside the oth
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import stat
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from . import isolation
 from .checks import CheckResult, Finding, run_checks, run_list_checks
-from .errors import JixiaoError
+from .errors import FileFailure, UnreadableFile, os_reason
+from .exitcodes import Exit
 from .ingest.recognize import read_path
-from .model import DepartmentList, Document, Evaluation
+from .isolation import Task
+from .limits import Limits
+from .model import DepartmentList, Document, Evaluation, Goals
 from .scoring import ScoringPolicy, get_policy
 from .templates import get_template
 
@@ -28,41 +33,91 @@ SUPPORTED_SUFFIXES = frozenset({
 
 
 @dataclass(slots=True)
-class FileFailure:
-    file: str
-    code: str
-    message: str
-
-
-@dataclass(slots=True)
 class CheckedDocument:
     doc: Document
     results: list[CheckResult] = field(default_factory=list)
     list_findings: list[tuple[DepartmentList, list[Finding]]] = field(default_factory=list)
 
 
-def expand(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Files as given; directories walked recursively for supported files, hidden ones skipped."""
+def _unreadable(path: Path | str, reason: str) -> FileFailure:
+    return FileFailure.of(UnreadableFile(str(path), reason))
+
+
+def _stat(p: Path) -> os.stat_result | FileFailure:
+    """The file's status, following links; a dangling link or an unreachable path is a failure."""
+    try:
+        return p.stat()
+    except OSError as exc:
+        if p.is_symlink():
+            return _unreadable(p, "符号链接指向的文件不存在")
+        return _unreadable(p, os_reason(exc))
+
+
+def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | FileFailure]:
+    """The supported files under ``folder`` in name order. What cannot be walked is a failure in its
+    place, never silent: an unreadable folder, a dangling link, a link back into the walk (a loop)."""
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(entry.name for entry in it)
+    except OSError as exc:
+        yield _unreadable(folder, f"目录无法读取（{os_reason(exc)}），其中的文件未读取")
+        return
+    for name in names:
+        p = folder / name
+        if name.startswith("."):
+            continue
+        st = _stat(p)
+        if isinstance(st, FileFailure):
+            if p.suffix.lower() in SUPPORTED_SUFFIXES or p.is_symlink():
+                yield st
+        elif stat.S_ISDIR(st.st_mode):
+            if (st.st_dev, st.st_ino) in seen:
+                yield _unreadable(p, "符号链接指回已读取的目录（循环），未再次进入")
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            yield from _walk(p, seen)
+        elif p.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield p
+
+
+def expand(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | FileFailure]:
+    """Files as given; directories walked recursively for supported files, hidden ones skipped.
+    A path that cannot be reached, a folder that cannot be read or a dangling link comes out as a
+    :class:`FileFailure` in its place."""
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            for sub in sorted(p.rglob("*")):
-                if sub.is_file() and sub.suffix.lower() in SUPPORTED_SUFFIXES and \
-                        not any(part.startswith(".") for part in sub.relative_to(p).parts):
-                    yield sub
+        st = _stat(p)
+        if isinstance(st, FileFailure):
+            yield st
+        elif stat.S_ISDIR(st.st_mode):
+            yield from _walk(p, {(st.st_dev, st.st_ino)})
         else:
             yield p
 
 
-def load(paths: Iterable[str | os.PathLike[str]], template: str | None = None) -> Iterator[Document | FileFailure]:
-    """Each file read (every form forced to ``template`` when given), or its failure."""
-    for path in expand(paths):
-        try:
-            yield read_path(path, template)
-        except JixiaoError as exc:
-            yield FileFailure(str(path), exc.code, exc.message)
-        except Exception as exc:  # noqa: BLE001 - one bad file must not end the batch
-            yield FileFailure(str(path), "internal-error", f"{path}: 读取时发生内部错误（{type(exc).__name__}: {exc}）")
+def read_file(path: Path, template: str | None = None) -> Document:
+    """One file read in this process (a worker's task): raises a :class:`JixiaoError` when it cannot."""
+    return read_path(path, template)
+
+
+def _tasks(paths: Iterable[str | os.PathLike[str]], *args: object) -> Iterator[Task]:
+    for p in expand(paths):
+        yield p if isinstance(p, FileFailure) else (str(p), (p, *args))
+
+
+def load(paths: Iterable[str | os.PathLike[str]], template: str | None = None, *, workers: int = 1,
+         limits: Limits | None = None) -> Iterator[Document | FileFailure]:
+    """Each file read (every form forced to ``template`` when given) in a worker process under the
+    limits, or its failure; in input order, ``workers`` files at a time."""
+    yield from isolation.run(read_file, _tasks(paths, template), workers, limits)
+
+
+def batch_exit(failures: Iterable[FileFailure], any_error: bool) -> Exit:
+    """A batch's exit code: a program defect over an unreadable file over an error finding."""
+    codes = {f.code for f in failures}
+    if "internal-error" in codes:
+        return Exit.INTERNAL
+    return Exit.UNREADABLE if codes else Exit.FINDINGS if any_error else Exit.OK
 
 
 def policy_of(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> ScoringPolicy:
@@ -81,9 +136,43 @@ def check_document(doc: Document, policy: ScoringPolicy | str | None = None,
     return out
 
 
-def check_all(items: list[Document | FileFailure], policy: ScoringPolicy | str | None = None
-              ) -> Iterator[CheckedDocument | FileFailure]:
-    """Check loaded documents together, so that a department's form meets its projects' forms in other files."""
-    batch = [ev for item in items if isinstance(item, Document) for ev in item.evaluations]
-    for item in items:
-        yield item if isinstance(item, FileFailure) else check_document(item, policy, batch)
+def _slim(ev: Evaluation) -> Evaluation:
+    """What checks across files read of another form (template, year, project, funds), without its text."""
+    return replace(ev, indicators=[], warnings=[], locators={}, invalid=[], strays=[], goals=Goals(), remarks=None,
+                   implementation=None, conclusion=None, problems=None, improvements=None)
+
+
+def check_file(path: Path, template: str | None, policy: ScoringPolicy | str | None) -> CheckedDocument:
+    """One file read and checked in this process (a worker's task), its forms checked against each other."""
+    return check_document(read_path(path, template), policy)
+
+
+def _department_wide(doc: Document) -> bool:
+    return any(get_template(ev.template).department_wide for ev in doc.evaluations)
+
+
+def check_paths(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy | str | None = None,
+                template: str | None = None, *, workers: int = 1, limits: Limits | None = None
+                ) -> Iterator[CheckedDocument | FileFailure]:
+    """Each file read and checked in a worker, in input order, with memory flat in the number of files.
+
+    Only a department-wide form (部门整体支出) is checked against the other files' project forms: from
+    the first file holding one on, the results wait for the end of the run, when every project form
+    is known. The other forms are kept for that only in outline (:func:`_slim`)."""
+    batch: list[Evaluation] = []
+    held: list[CheckedDocument | FileFailure] = []
+    for item in isolation.run(check_file, _tasks(paths, template, policy), workers, limits):
+        if isinstance(item, CheckedDocument):
+            batch += [_slim(ev) for ev in item.doc.evaluations]
+            if held or _department_wide(item.doc):
+                held.append(item)
+                continue
+        elif held:
+            held.append(item)
+            continue
+        yield item
+    for item in held:
+        if isinstance(item, CheckedDocument) and _department_wide(item.doc):
+            item.results = [run_checks(r.ev, r.policy, item.doc, batch=batch) if get_template(r.ev.template).department_wide
+                            else r for r in item.results]
+        yield item

@@ -11,7 +11,7 @@ import typer
 
 from ..errors import JixiaoError, os_reason
 from ..model import Evaluation
-from ..options import PolicyOpt, err, fail, known, out
+from ..options import DEFAULT_JOBS, JobsOpt, LimitOpt, PolicyOpt, err, fail, known, limits_of, out
 from ..pipeline import FileFailure, load
 from ..scoring import POLICIES, get_policy
 from ..store.commands import DbOpt, DepartmentOpt, YearOpt
@@ -99,6 +99,8 @@ def export(
     from_db: FromDb = False,
     year: YearOpt = None,
     department: DepartmentOpt = None,
+    jobs: JobsOpt = DEFAULT_JOBS,
+    limit: LimitOpt = None,
 ) -> None:
     """把读取的（或数据库中的）自评表导出为 Excel 模板、Word、PDF 或 JSON，每张表一个文件。"""
     from . import exporters
@@ -113,7 +115,7 @@ def export(
         output.mkdir(parents=True, exist_ok=True)
     items: list[tuple[Evaluation, Path]] = [(ev, output / output_name(ev, exporter.suffix)) for ev in stored]
     unreadable = False
-    for item in load(files or []):
+    for item in load(files or [], workers=jobs, limits=limits_of(limit)):
         if isinstance(item, FileFailure):
             unreadable = True
             fail(item)
@@ -139,13 +141,16 @@ def report(
     from_db: FromDb = False,
     year: YearOpt = None,
     department: DepartmentOpt = None,
+    jobs: JobsOpt = DEFAULT_JOBS,
+    limit: LimitOpt = None,
 ) -> None:
     """生成中文审核报告（HTML 或 PDF）：按主管部门汇总，有错误的表在前，附执行率与总分图。"""
     from .report import build_report, write_report
 
     known(policy, POLICIES, "评分规则")
     _need_input(files, from_db or db is not None)
-    result = build_report(files or [], policy, stored=_stored(from_db, db, year, department))
+    result = build_report(files or [], policy, stored=_stored(from_db, db, year, department), workers=jobs,
+                          limits=limits_of(limit))
     for failure in result.failures:
         fail(failure)
     with _writing(output):

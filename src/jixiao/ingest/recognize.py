@@ -7,9 +7,12 @@ belong to no form are reported as document warnings on the form that follows.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
+from .. import limits
 from ..errors import JixiaoError, NoFormFound, UnreadableFile, UnsupportedFormat, os_reason
 from ..model import Document
 from ..notes import Note
@@ -21,7 +24,6 @@ from .layouts.department_list import department_from_title, is_list_title, list_
 from .readers import detect
 from .vocab import HEADER_FIELDS, YEAR_IN_TEXT, funds_row_kind
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
 _ATTACHMENT = re.compile(r"^附件[\d\-—－.、]*[:：]?")
 # Labels that show a provincial form has begun, beside the national ones.
 _TEMPLATE_CONTENT = frozenset({"总额", "合计", "指标名称", "基本支出"})
@@ -31,13 +33,18 @@ def read_path(path: str | Path, template: str | None = None) -> Document:
     """Read one file into a Document; raises a :class:`JixiaoError` subclass when it cannot.
 
     ``template`` forces every form of the file to that template instead of recognizing it."""
-    p = Path(path)
     file = str(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableFile(file, f"文件过大（{size // 1024 // 1024} MB），超过 {MAX_FILE_BYTES // 1024 // 1024} MB 上限")
-        data = p.read_bytes()
+        # Non-blocking, so that opening a named pipe does not wait for a writer.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                # A device (/dev/zero) reads forever, a named pipe waits forever for a writer.
+                raise UnreadableFile(file, "不是普通文件（设备、命名管道或套接字），不能读取")
+            cap = limits.active().bytes * 1024 * 1024
+            data = fh.read(cap + 1) if st.st_size <= cap else b""
+            if st.st_size > cap or len(data) > cap:
+                raise limits.LimitExceeded(file, "bytes", f"文件有 {max(st.st_size, len(data)) / 1024 / 1024:.0f} MB")
     except JixiaoError:
         raise
     except OSError as exc:

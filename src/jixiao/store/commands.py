@@ -18,7 +18,7 @@ from rich.table import Table
 
 from ..checks import CHECKS, SEVERITY_ORDER
 from ..errors import JixiaoError
-from ..options import PolicyOpt, TemplateOpt, err, known, out
+from ..options import LimitOpt, PolicyOpt, TemplateOpt, err, known, limits_of, out
 from ..scoring import POLICIES
 
 # The store's modules load SQLAlchemy and Alembic (half a second); they are imported inside
@@ -68,6 +68,7 @@ def import_files(
     workers: Annotated[int, typer.Option("--workers", "-j", min=1, help="并行读取的进程数")] = os.cpu_count() or 1,
     policy: PolicyOpt = None,
     template: TemplateOpt = None,
+    limit: LimitOpt = None,
 ) -> None:
     """把自评表批量导入数据库（同一文件只导入一次；中断后重新运行即可续上）。"""
     from ..templates import TEMPLATES
@@ -81,7 +82,7 @@ def import_files(
                TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as bar:
         task = bar.add_task("检查已导入的文件", total=None)
-        report = import_paths(paths, engine, workers=workers, policy=policy, template=template,
+        report = import_paths(paths, engine, workers=workers, policy=policy, template=template, limits=limits_of(limit),
                               on_plan=lambda n: bar.update(task, total=n, description="导入"),
                               progress=lambda _file, _outcome: bar.advance(task))
     engine.dispose()

@@ -10,22 +10,19 @@ from the most recently modified file is the current one, older ones are kept.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
-import multiprocessing
 import os
-import signal
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from sqlalchemy import Connection, Engine, Table, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from ..errors import UnreadableFile, os_reason
-from ..pipeline import FileFailure, expand
+from .. import isolation
+from ..errors import FileFailure, UnreadableFile, os_reason
+from ..limits import Limits
+from ..pipeline import expand
 from .db import first_line
 from .rows import FileRows, FormRows, file_rows
 from .schema import DepartmentListRow, EvaluationRow, FindingRow, IndicatorRow, ListItemRow, SourceFile
@@ -72,13 +69,16 @@ def plan(paths: Iterable[str | os.PathLike[str]], engine: Engine, report: Import
     todo: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
     for p in expand(paths):
-        file = str(p.resolve()) if p.exists() else str(p)
         report.files_seen += 1
+        if isinstance(p, FileFailure):
+            report.failed.append(p)
+            continue
         try:
+            file = str(p.resolve())
             digest = sha256_file(file)
-        except OSError as exc:
-            err = UnreadableFile(file, os_reason(exc))
-            report.failed.append(FileFailure(file, err.code, err.message))
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, as resolve() reports it
+            reason = os_reason(exc) if isinstance(exc, OSError) else "符号链接形成循环"
+            report.failed.append(FileFailure.of(UnreadableFile(str(p), reason)))
             continue
         if digest in known:
             report.skipped.append(Skipped(file, "已导入（内容相同的文件已在库中）"))
@@ -90,57 +90,16 @@ def plan(paths: Iterable[str | os.PathLike[str]], engine: Engine, report: Import
     return todo
 
 
-def _rows_inline(todo: list[tuple[str, str]], policy: str | None, template: str | None) -> Iterator[FileRows | FileFailure]:
-    for file, digest in todo:
-        yield file_rows(file, digest, policy, template)
-
-
-def _die_with_parent(parent: int) -> None:
-    """Worker initializer: end with the importing process, even when it is killed with kill -9."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: workers then end when their queue closes
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _rows_parallel(todo: list[tuple[str, str]], policy: str | None, template: str | None,
-                   workers: int) -> Iterator[FileRows | FileFailure]:
-    """Results in input order, with a bounded number in flight so memory stays flat."""
-    # spawn, not fork: the progress bar runs a thread, and forking a threaded process can deadlock;
-    # not forkserver: its server would outlive a killed importer.
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        pending: deque[tuple[str, Future[FileRows | FileFailure]]] = deque()
-        items = iter(todo)
-        for file, digest in items:
-            pending.append((file, pool.submit(file_rows, file, digest, policy, template)))
-            if len(pending) >= workers * 4:
-                break
-        while pending:
-            file, fut = pending.popleft()
-            nxt = next(items, None)
-            if nxt is not None:
-                pending.append((nxt[0], pool.submit(file_rows, nxt[0], nxt[1], policy, template)))
-            try:
-                yield fut.result()
-            except Exception as exc:  # noqa: BLE001 - a worker that died takes only its file down
-                yield FileFailure(file, "internal-error", f"{file}: 读取进程异常退出（{type(exc).__name__}: {exc}）")
-
-
 def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, workers: int = 1,
                  policy: str | None = None, template: str | None = None, progress: Progress | None = None,
-                 on_plan: Callable[[int], None] | None = None) -> ImportReport:
+                 on_plan: Callable[[int], None] | None = None, limits: Limits | None = None) -> ImportReport:
     """Import files and folders into the store; never raises for a bad file (see the report)."""
     report = ImportReport()
     tick = progress or (lambda _file, _outcome: None)
     todo = plan(paths, engine, report)
     if on_plan:
         on_plan(len(todo))
-    results = (_rows_parallel(todo, policy, template, workers) if workers > 1 and len(todo) > 1
-               else _rows_inline(todo, policy, template))
+    results = isolation.run(file_rows, ((file, (file, digest, policy, template)) for file, digest in todo), workers, limits)
     for item in results:
         if isinstance(item, FileFailure):
             report.failed.append(item)

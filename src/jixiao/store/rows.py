@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from ..checks import CheckResult, Finding
+from ..errors import FileFailure, JixiaoError
 from ..export.json import department_list_json, evaluation_json
 from ..ingest.grid import Place
+from ..ingest.recognize import read_path
 from ..model import DepartmentList, Document
-from ..pipeline import FileFailure, check_document, load
+from ..pipeline import check_document
 from ..scoring.rounding import round_half_up
 from ..text import label_key
 from .schema import SCALE, Encoded, dumps
@@ -146,9 +148,10 @@ def file_rows(path: str, sha256: str, policy: str | None = None, template: str |
     ``policy`` None scores each form by its template's policy; checks across files are left
     to the store (a form seen again becomes a version), so the batch is the file itself.
     """
-    item = next(load([path], template))
-    if isinstance(item, FileFailure):
-        return item
+    try:
+        item = read_path(path, template)
+    except JixiaoError as exc:
+        return FileFailure.of(exc)
     try:
         checked = check_document(item, policy)
         stat = Path(path).stat()
