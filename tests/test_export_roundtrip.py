@@ -93,7 +93,7 @@ def test_cli_export_reports_bad_input_and_keeps_going(tmp_path: Path) -> None:
         proc = _run(*args)
         assert proc.returncode == 2 and "无法写入" in proc.stderr and "Traceback" not in proc.stderr, args
     proc = _run("export", str(SEEDS[3]), "--format", "odt", "-o", str(tmp_path / "out"))
-    assert proc.returncode == 2 and "未知的导出格式“odt”" in proc.stderr
+    assert proc.returncode == 64 and "未知的导出格式“odt”" in proc.stderr
 
 
 def test_export_and_report_from_the_store(tmp_path: Path) -> None:

@@ -33,8 +33,10 @@ Task = tuple[str, tuple[Any, ...]] | FileFailure
 """(file, arguments of the work function), or a failure found before any work (passed through in order)."""
 
 
-def _die_with_parent(parent: int) -> None:
-    """End with the parent, even when it is killed with kill -9 (Linux; elsewhere when its pipe closes)."""
+def _die_with_parent() -> None:
+    """End with the parent (this process's or the fork server), even when it is killed with kill -9
+    (Linux; elsewhere a worker ends when its pipe closes)."""
+    parent = os.getppid()
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
@@ -57,8 +59,8 @@ def _bound_memory(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def _serve(conn: Connection, fn: Callable[..., Any], limits: Limits, parent: int) -> None:
-    _die_with_parent(parent)
+def _serve(conn: Connection, fn: Callable[..., Any], limits: Limits) -> None:
+    _die_with_parent()
     # Its own process group: Ctrl-C goes to the parent, which ends the workers; a timeout kills the
     # worker with whatever it started (LibreOffice).
     os.setpgid(0, 0)
@@ -73,8 +75,9 @@ def _serve(conn: Connection, fn: Callable[..., Any], limits: Limits, parent: int
         try:
             result: Any = fn(*args)
         except MemoryError:
-            conn.send(_over_memory(file, limits))
-            return  # a worker that ran out of memory may be in any state: the parent starts a new one
+            # A worker that ran out of memory may be in any state: it reports and leaves.
+            conn.send((_over_memory(file), False))
+            return
         except JixiaoError as exc:
             result = FileFailure.of(exc)
         except RecursionError:
@@ -82,15 +85,15 @@ def _serve(conn: Connection, fn: Callable[..., Any], limits: Limits, parent: int
         except Exception as exc:  # noqa: BLE001 - one bad file must not end the batch
             result = FileFailure(file, "internal-error", f"{file}: 读取时发生内部错误（{type(exc).__name__}: {exc}）")
         try:
-            conn.send(result)
+            conn.send((result, True))
         except MemoryError:
-            conn.send(_over_memory(file, limits))
+            conn.send((_over_memory(file), False))
             return
         except Exception as exc:  # noqa: BLE001 - a result that cannot be sent fails its file only
-            conn.send(FileFailure(file, "internal-error", f"{file}: 结果无法传回（{type(exc).__name__}: {exc}）"))
+            conn.send((FileFailure(file, "internal-error", f"{file}: 结果无法传回（{type(exc).__name__}: {exc}）"), True))
 
 
-def _over_memory(file: str, limits: Limits) -> FileFailure:
+def _over_memory(file: str) -> FileFailure:
     return FileFailure.of(LimitExceeded(file, "memory", "读取此文件需要的内存超过上限"))
 
 
@@ -119,7 +122,7 @@ def _died(file: str, exitcode: int | None) -> FileFailure:
 class _Worker:
     def __init__(self, ctx: multiprocessing.context.BaseContext, fn: Callable[..., Any], limits: Limits) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, fn, limits, os.getpid()), daemon=True)  # type: ignore[attr-defined]
+        self.proc = ctx.Process(target=_serve, args=(child, fn, limits), daemon=True)  # type: ignore[attr-defined]
         self.proc.start()
         child.close()
         self.index: int | None = None
@@ -184,12 +187,7 @@ def run(fn: Callable[..., T], tasks: Iterable[Task], workers: int = 1,
             while queue and len(busy) < workers:
                 worker = idle.pop() if idle else _Worker(ctx, fn, limits)
                 index, file, args = queue.popleft()
-                try:
-                    worker.give(index, file, args, limits.timeout)
-                except OSError:  # it ran out of memory after sending its last result, and left
-                    worker.kill()
-                    worker = _Worker(ctx, fn, limits)
-                    worker.give(index, file, args, limits.timeout)
+                worker.give(index, file, args, limits.timeout)
                 busy.append(worker)
             while emitted in done:
                 yield done.pop(emitted)
@@ -203,9 +201,10 @@ def run(fn: Callable[..., T], tasks: Iterable[Task], workers: int = 1,
                              max(0.0, min(w.deadline for w in busy) - now)))
             for worker in list(busy):
                 result: Any = None
+                alive = False
                 if worker.conn in ready:
                     try:
-                        result = worker.conn.recv()
+                        result, alive = worker.conn.recv()
                     except (EOFError, OSError):
                         worker.proc.join()
                         result = _died(worker.file, worker.proc.exitcode)
@@ -214,13 +213,13 @@ def run(fn: Callable[..., T], tasks: Iterable[Task], workers: int = 1,
                     result = _died(worker.file, worker.proc.exitcode)
                 elif time.monotonic() >= worker.deadline:
                     worker.kill()
-                    exc = LimitExceeded(worker.file, "timeout", f"超过 {limits.timeout} 秒仍未读完，已停止")
+                    exc = LimitExceeded(worker.file, "timeout", f"超过 {limits.timeout} 秒仍未读完，已停止", limits=limits)
                     result = FileFailure(worker.file, exc.code, exc.message)
                 else:
                     continue
                 busy.remove(worker)
                 done[worker.index] = result  # type: ignore[index]
-                if worker.proc.is_alive() and not worker.conn.closed and worker.served < _TASKS_PER_WORKER:
+                if alive and worker.served < _TASKS_PER_WORKER:
                     idle.append(worker)
                 elif not worker.conn.closed:
                     worker.stop()

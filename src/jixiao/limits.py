@@ -33,7 +33,7 @@ class Limits:
     depth: int = 200
     line: int = 1_000_000
     pages: int = 500
-    rulings: int = 2_000
+    rulings: int = 500  # ruling lines per PDF page: real forms have under 100
 
     def with_values(self, values: dict[str, int]) -> Limits:
         return dataclasses.replace(self, **values)
@@ -112,9 +112,9 @@ class LimitExceeded(JixiaoError):
     code = "limit-exceeded"
     template = "超过{zh}上限：{detail}（上限 {cap} {unit}，可用 --limit {name}=… 或环境变量 {env} 调高）"
 
-    def __init__(self, file: str, name: str, detail: str, place: str | None = None) -> None:
+    def __init__(self, file: str, name: str, detail: str, place: str | None = None, limits: Limits | None = None) -> None:
         s = BY_NAME[name]
-        cap = getattr(active(), name)
+        cap = getattr(limits or active(), name)
         super().__init__(file, detail, place, zh=s.zh, cap=f"{cap:,}".replace(",", " "), unit=s.unit, name=name,
                          env=ENV_PREFIX + name.upper())
 

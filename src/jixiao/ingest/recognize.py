@@ -58,8 +58,37 @@ def read_bytes(data: bytes, file: str, template: str | None = None) -> Document:
     reader = detect(data)
     if reader is None:
         raise UnsupportedFormat(file, "无法从内容判断文件格式")
+    if reader.name in _LINE_READERS:
+        _check_lines(data, file)
     grid = reader.read(data, file)
+    _check_grid(grid)
     return recognize(grid, template)
+
+
+# The readers that split the file into lines: a line longer than any form's is refused before the split.
+_LINE_READERS = frozenset({"text", "pipes", "flat"})
+
+
+def _check_lines(data: bytes, file: str) -> None:
+    cap = limits.active().line * 4  # bytes: a UTF-8 character takes at most four
+    start = line = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        line += 1
+        if end - start > cap:
+            raise limits.LimitExceeded(file, "line", f"这一行有 {end - start:,} 字节".replace(",", " "), f"第{line}行")
+        start = end + 1
+
+
+def _check_grid(grid: Grid) -> None:
+    limits.check(grid.file, "rows", len(grid.rows), what=f"读出 {len(grid.rows):,} 行".replace(",", " "))
+    cells = 0
+    for row in grid.rows:
+        cells += len(row.cells)
+        if len(row.cells) > limits.active().columns:
+            raise limits.LimitExceeded(grid.file, "columns", f"这一行有 {len(row.cells)} 列", row.place.zh())
+    limits.check(grid.file, "cells", cells)
 
 
 def _title(row: Row) -> tuple[str, str] | None:

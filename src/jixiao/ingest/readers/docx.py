@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ... import limits
 from ...errors import UnreadableFile
 from ..grid import Grid, Place
 from . import register
@@ -74,10 +75,15 @@ class _Body:
     def table(self, tbl: etree._Element, t: int) -> None:
         for r, tr in enumerate(tbl.iterchildren(TR), start=1):
             pr = tr.find(f"{W}trPr")
-            texts = [""] * (_int(pr.find(f"{W}gridBefore")) if pr is not None else 0)
+            before = _int(pr.find(f"{W}gridBefore")) if pr is not None else 0
+            limits.check(self.grid.file, "columns", before, Place(table=t, row=r).zh())
+            texts = [""] * max(before, 0)
             for tc in tr.iterchildren(TC):
                 tc_pr = tc.find(f"{W}tcPr")
                 span = max(_int(tc_pr.find(f"{W}gridSpan"), 1), 1) if tc_pr is not None else 1
+                if span > limits.active().span or len(texts) + span > limits.active().columns:
+                    raise limits.LimitExceeded(self.grid.file, "span" if span > limits.active().span else "columns",
+                                               f"单元格跨 {span:,} 列".replace(",", " "), Place(table=t, row=r).zh())
                 texts.append(cell_text(tc))
                 texts.extend([""] * (span - 1))
             add_row(self.grid, texts, Place(table=t, row=r), lambda c, t=t, r=r: Place(col=c + 1, table=t, row=r))

@@ -13,6 +13,7 @@ import re
 import lxml.html
 from lxml import etree
 
+from ... import limits
 from ...errors import EncodingError, UnreadableFile
 from ..decode import decode_text
 from ..grid import Grid, Place
@@ -32,7 +33,8 @@ _CHROME_WORDS = frozenset("nav navbar menu footer header breadcrumb crumb sideba
                           "search login toolbar".split())
 _WORD_SPLIT = re.compile(r"[\s_\-]+")
 _BR = "\x00"
-MAX_SPAN = 1000
+_WRAPPER = re.compile(r"<(/?)(font|span|div|b|i|u|s|em|strong|small|big|sub|sup|a|center|section|article|p)\b[^<>]*>",
+                      re.I)
 
 
 def is_html(data: bytes) -> bool:
@@ -152,22 +154,44 @@ class _Page:
             self.flush()
         self.tables += 1
         t = self.tables
-        rows = [[SpanCell(cell_text(td), _span(td, "rowspan"), _span(td, "colspan")) for td in tr if td.tag in ("td", "th")]
-                for tr in table.iter("tr")]
+        rows = [[SpanCell(cell_text(td), self.span(td, "rowspan", t, r), self.span(td, "colspan", t, r))
+                 for td in tr if td.tag in ("td", "th")] for r, tr in enumerate(table.iter("tr"), start=1)]
+        covered = sum(c.rowspan * c.colspan for row in rows for c in row)
+        limits.check(self.grid.file, "cells", covered, Place(table=t).zh(), f"合并后共 {covered:,} 个单元格".replace(",", " "))
         for r, texts in enumerate(lay_out(rows), start=1):
             add_row(self.grid, texts, Place(table=t, row=r), lambda c, t=t, r=r: Place(col=c + 1, table=t, row=r))
 
 
-def _span(td: etree._Element, attr: str) -> int:
-    try:
-        return min(max(int(td.get(attr, "1").strip() or 1), 1), MAX_SPAN)
-    except ValueError:
-        return 1
+    def span(self, td: etree._Element, attr: str, t: int, r: int) -> int:
+        try:
+            value = max(int(td.get(attr, "1").strip() or 1), 1)
+        except ValueError:
+            return 1
+        if value > limits.active().span:
+            raise limits.LimitExceeded(self.grid.file, "span", f"{attr}={value:,}".replace(",", " "),
+                                       Place(table=t, row=r).zh())
+        return value
+
+
+def _flat(text: str) -> str:
+    """The page with its wrapper tags dropped when they nest deeper than the depth limit.
+
+    lxml (libxml2) keeps only 256 levels and silently drops what lies deeper, so 255 unclosed <font>
+    tags would lose the form; the tags carry no structure a form needs, and a dropped block tag
+    becomes a line break."""
+    depth = peak = 0
+    cap = limits.active().depth
+    for m in _WRAPPER.finditer(text):
+        depth = max(depth - 1, 0) if m.group(1) else depth + 1
+        peak = max(peak, depth)
+        if peak > cap:
+            return _WRAPPER.sub(lambda w: "<br>" if w.group(2).lower() in _BLOCK else "", text)
+    return text
 
 
 @register("html", is_html, priority=5)
 def read_html(data: bytes, file: str) -> Grid:
-    text = decode_html(data, file)
+    text = _flat(decode_html(data, file))
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:

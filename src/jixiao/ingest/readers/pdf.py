@@ -26,6 +26,7 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 from pdfplumber.utils import filter_edges
 
+from ... import limits
 from ...errors import UnreadableFile
 from ..grid import Grid, Place, Row
 from . import register
@@ -339,6 +340,9 @@ def read_pdf(data: bytes, file: str) -> Grid:
     scanned: list[int] = []
     turned: list[int] = []
     doc = open_pdf(data, file)
+    if (pages := len(doc)) > limits.active().pages:
+        doc.close()
+        raise limits.LimitExceeded(file, "pages", f"共 {pages} 页")
     end: TableEnd | None = None
     try:
         for number, page in enumerate(doc, start=1):
@@ -353,7 +357,9 @@ def read_pdf(data: bytes, file: str) -> Grid:
                 continue
             if turn:
                 turned.append(number)
-            tables = find_tables(_edges(page, turn))
+            edges = _edges(page, turn)
+            limits.check(file, "rulings", len(edges), f"第{number}页")
+            tables = find_tables(edges)
             end = lay_out_page(grid, [c for c in chars if c["text"].strip() or c["text"] == " "], tables, number, end)
             page.close()
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xlrd
 from xlrd.biffh import XL_CELL_BOOLEAN, XL_CELL_DATE, XL_CELL_EMPTY, XL_CELL_ERROR, XL_CELL_NUMBER, error_text_from_code
 
+from ... import limits
 from ...errors import UnreadableFile
 from ..grid import Grid, Place
 from .containers import PasswordProtected
@@ -44,6 +45,7 @@ def read_xls(data: bytes, file: str) -> Grid:
     grid = Grid(file=file, format="xls")
     for sheet in book.sheets():
         name = sheet.name
+        _check_extent(sheet, file)
         before = len(grid.rows)
         for r in range(sheet.nrows):
             texts = [_text(book, c) for c in sheet.row(r)]
@@ -55,6 +57,17 @@ def read_xls(data: bytes, file: str) -> Grid:
         if sheet.visibility and len(grid.rows) > before:
             grid.warnings.append(f"工作表“{name}”是隐藏的工作表，其内容已照常读取")
     return grid
+
+
+def _check_extent(sheet: xlrd.sheet.Sheet, file: str) -> None:
+    where = f"工作表“{sheet.name}”"
+    for rlo, rhi, clo, chi in sheet.merged_cells:
+        if max(rhi - rlo, chi - clo) > limits.active().span:
+            raise limits.LimitExceeded(file, "span", f"合并区域 {rhi - rlo} 行 × {chi - clo} 列",
+                                       f"{where}单元格{column_letters(clo)}{rlo + 1}")
+    limits.check(file, "rows", sheet.nrows, where)
+    limits.check(file, "columns", sheet.ncols, where)
+    limits.check(file, "cells", sheet.nrows * sheet.ncols, where, f"{sheet.nrows} 行 × {sheet.ncols} 列")
 
 
 class _Quiet:

@@ -15,6 +15,7 @@ import zipfile
 from lxml import etree
 from python_calamine import CalamineError, CalamineWorkbook
 
+from ... import limits
 from ...errors import UnreadableFile
 from ..grid import Grid, Place
 from ..vocab import METADATA_SCHEMA, METADATA_SHEET
@@ -112,6 +113,28 @@ def _text(value: object, style: int | None, formats: list[str]) -> str:
     return "" if value is None else str(value)
 
 
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)\d')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_extent(xml: bytes, file: str, index: int) -> None:
+    """A sheet's used range from its cell references, checked before calamine allocates every cell of it
+    (one cell at XFD1048576 is a range of 17 billion cells, and the reading process aborts)."""
+    rows = max((int(r) for r in _ROW_NUMBER.findall(xml)), default=0)
+    cols = max((_column_number(c) for c in set(_CELL_COLUMN.findall(xml))), default=0)
+    where = f"第{index + 1}个工作表，单元格{_letters(cols - 1) if cols else 'A'}{rows or 1}"
+    limits.check(file, "rows", rows, where)
+    limits.check(file, "columns", cols, where)
+    limits.check(file, "cells", rows * cols, where, f"已用区域 {rows:,} 行 × {cols:,} 列".replace(",", " "))
+
+
 def is_metadata_sheet(name: str, rows: list[list[object]]) -> bool:
     """The hidden sheet jixiao's templates carry (schema version, policy), recognized by name and schema row."""
     return name == METADATA_SHEET and any(r[:1] == ["schema"] and str(r[1:2] and r[1]).startswith(METADATA_SCHEMA)
@@ -124,6 +147,8 @@ def read_xlsx(data: bytes, file: str) -> Grid:
         formats = _formats(zf, file)
         paths = _sheet_paths(zf, file)
         sheet_xml = [read_member(zf, p, file) if p in zf.NameToInfo else b"" for p in paths]
+    for index, xml in enumerate(sheet_xml):
+        _check_extent(xml, file, index)
     try:
         wb = CalamineWorkbook.from_object(io.BytesIO(data))
     except (CalamineError, ValueError, OSError) as exc:

@@ -1,0 +1,152 @@
+"""Issue 13: every file read under limits, in a worker process; a hostile file fails alone, in one
+Chinese line naming the file, the limit and the place, and the rest of the batch is read."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from jixiao import isolation
+from jixiao.errors import FileFailure
+from jixiao.limits import BadLimit, Limits, from_env, from_options
+from jixiao.model import Document
+from jixiao.pipeline import check_paths, load
+
+from . import hostile
+from .conftest import SEEDS
+
+GOOD = SEEDS[0]
+
+
+def _batch(*bad: Path, **limits: int) -> list[Document | FileFailure]:
+    """The bad files between two good ones: both good ones must come back read, in order."""
+    items = list(load([GOOD, *bad, SEEDS[3]], limits=Limits().with_values(limits), workers=2))
+    assert isinstance(items[0], Document) and isinstance(items[-1], Document), items
+    assert len(items) == len(bad) + 2
+    return items[1:-1]
+
+
+def _failure(item: object, *words: str) -> str:
+    assert isinstance(item, FileFailure), item
+    assert "Traceback" not in item.message and item.message.startswith(item.file), item.message
+    for word in words:
+        assert word in item.message, item.message
+    return item.message
+
+
+def test_xlsx_cell_at_xfd1048576_fails_alone(tmp_path: Path) -> None:
+    bad = hostile.write(tmp_path / "far.xlsx", hostile.xlsx_far_cell())
+    (item,) = _batch(bad)
+    _failure(item, "far.xlsx", "行数", "XFD1048576", "--limit rows=")
+
+
+def test_html_huge_spans_fail_alone(tmp_path: Path) -> None:
+    (item,) = _batch(hostile.write(tmp_path / "spans.html", hostile.html_spans()))
+    _failure(item, "spans.html", "合并单元格的跨度", "rowspan=100 000", "第2个表格第1行")
+    # Under the span limit but over the cells limit: the table would lay out 4 × 900 × 900 cells.
+    (item,) = _batch(hostile.write(tmp_path / "cells.html", hostile.html_spans(900)))
+    _failure(item, "cells.html", "单元格数", "第2个表格")
+
+
+def test_docx_grid_span_two_billion_fails_alone(tmp_path: Path) -> None:
+    (item,) = _batch(hostile.write(tmp_path / "span.docx", hostile.docx_grid_span()))
+    _failure(item, "span.docx", "合并单元格的跨度", "2 000 000 000", "第1个表格第1行")
+
+
+def test_xls_bogus_merged_range_fails_alone(tmp_path: Path) -> None:
+    (item,) = _batch(hostile.write(tmp_path / "merge.xls", hostile.xls_bogus_merge()))
+    _failure(item, "merge.xls", "合并单元格的跨度", "65536 行 × 256 列", "工作表“自评表”")
+
+
+def test_fifty_megabyte_line_fails_alone(tmp_path: Path) -> None:
+    (item,) = _batch(hostile.write(tmp_path / "line.txt", hostile.long_line()))
+    _failure(item, "line.txt", "单行长度", f"第{len(hostile.form_rows()) + 1}行")
+
+
+def test_device_and_named_pipe_fail_at_once(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    start = time.monotonic()
+    zero, fifo = _batch(Path("/dev/zero"), pipe)
+    assert time.monotonic() - start < 30
+    _failure(zero, "/dev/zero", "不是普通文件")
+    _failure(fifo, "pipe.txt", "不是普通文件")
+
+
+@pytest.mark.parametrize("tag", ["font", "span", "div"])
+def test_255_unclosed_tags_still_find_the_form(tag: str) -> None:
+    from jixiao.ingest.recognize import read_bytes
+
+    (ev,) = read_bytes(hostile.unclosed(tag), f"{tag}.html").evaluations
+    assert ev.project.name == "干部培训" and ev.total is not None and str(ev.total.score) == "99.5"
+
+
+def test_ten_thousand_nested_levels_still_find_the_form() -> None:
+    from jixiao.ingest.recognize import read_bytes
+
+    (ev,) = read_bytes(hostile.nested(), "deep.html").evaluations
+    assert ev.project.name == "干部培训" and len(ev.indicators) == 6
+
+
+def test_limits_from_environment_and_options() -> None:
+    assert from_env({"JIXIAO_LIMIT_TIMEOUT": "7"}).timeout == 7
+    assert from_options(["rows=10", "line=5"], Limits()).with_values({}) == Limits(rows=10, line=5)
+    for bad in (["rows"], ["rows=-1"], ["nonsense=1"], ["rows=many"]):
+        with pytest.raises(BadLimit):
+            from_options(bad, Limits())
+
+
+def test_limit_option_lowers_a_limit() -> None:
+    (item,) = load([GOOD], limits=from_options(["rows=20"], Limits()))
+    _failure(item, GOOD.name, "超过行数上限：读出 80 行（上限 20 行", "--limit rows=")
+
+
+# ----------------------------------------------------------------- the worker pool itself
+
+def _abort(_: str) -> None:
+    os.abort()
+
+
+def _sleep(_: str) -> None:
+    time.sleep(60)
+
+
+def _allocate(_: str) -> None:
+    _ = bytearray(8 * 1024 ** 3)
+
+
+def _kill(_: str) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _echo(name: str) -> str:
+    return name
+
+
+def _mixed(name: str) -> object:
+    return {"abort": _abort, "sleep": _sleep, "allocate": _allocate, "kill": _kill}.get(name, _echo)(name)
+
+
+def test_a_worker_that_aborts_times_out_or_runs_out_of_memory_fails_only_its_file() -> None:
+    names = ["a", "abort", "b", "sleep", "c", "allocate", "d", "kill", "e"]
+    start = time.monotonic()
+    out = list(isolation.run(_mixed, [(n, (n,)) for n in names], workers=2, limits=Limits(timeout=3, memory=512)))
+    assert time.monotonic() - start < 30
+    assert [o for o in out if isinstance(o, str)] == ["a", "b", "c", "d", "e"]
+    by_file = {o.file: o for o in out if isinstance(o, FileFailure)}
+    assert "SIGABRT" in by_file["abort"].message
+    assert "超过每个文件的读取时间上限" in by_file["sleep"].message
+    assert "内存上限" in by_file["allocate"].message
+    assert "SIGKILL" in by_file["kill"].message
+    assert [o if isinstance(o, str) else o.file for o in out] == names  # input order kept
+
+
+def test_check_keeps_input_order_with_many_workers(tmp_path: Path) -> None:
+    files = [*SEEDS, tmp_path / "missing.txt", *SEEDS]
+    one = [c.doc.file if not isinstance(c, FileFailure) else c.file for c in check_paths(files, workers=1)]
+    many = [c.doc.file if not isinstance(c, FileFailure) else c.file for c in check_paths(files, workers=3)]
+    assert one == many == [str(f) for f in files]
