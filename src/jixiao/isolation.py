@@ -10,6 +10,7 @@ fork), a few files ahead of the output are in flight, and memory stays flat in t
 from __future__ import annotations
 
 import ctypes
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -65,6 +66,7 @@ def _serve(conn: Connection, fn: Callable[..., Any], limits: Limits) -> None:
     # worker with whatever it started (LibreOffice).
     os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    faulthandler.disable()  # a worker that aborts is reported by the parent, in one line
     activate(limits)
     _bound_memory(limits)
     while True:

@@ -138,7 +138,7 @@ def check_document(doc: Document, policy: ScoringPolicy | str | None = None,
 
 def _slim(ev: Evaluation) -> Evaluation:
     """What checks across files read of another form (template, year, project, funds), without its text."""
-    return replace(ev, indicators=[], warnings=[], locators={}, invalid=[], strays=[], goals=Goals(), remarks=None,
+    return replace(ev, indicators=[], notes=[], locators={}, invalid=[], strays=[], goals=Goals(), remarks=None,
                    implementation=None, conclusion=None, problems=None, improvements=None)
 
 
