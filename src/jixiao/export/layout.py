@@ -13,11 +13,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Literal
 
-from ..ingest.vocab import FORM_TITLE, METADATA_SCHEMA
+from ..ingest.layouts.spec import Printed
+from ..ingest.vocab import METADATA_SCHEMA
 from ..model import FUNDS_ROW_ZH, FUNDS_ROWS, Evaluation, FundsRow, Indicator
 from ..pipeline import policy_of
 from ..scoring import ScoringPolicy
 from ..scoring.rounding import places
+from ..templates.national import SPEC
+
+# The labels come from the national template's spec, the one its reader reads by.
+LABELS: Printed = SPEC.printed  # type: ignore[assignment]
 
 Kind = Literal["title", "label", "input", "derived", "fixed"]
 Value = str | Decimal | int | None
@@ -29,7 +34,7 @@ WIDTHS = (18, 21, 21, 24, 21, 19, 12, 12, 32)
 DASH = "—"
 LAYOUT_SCHEMA = f"{METADATA_SCHEMA}1"
 
-FUNDS_LABELS = {**FUNDS_ROW_ZH, "appropriation": "其中：当年财政拨款"}
+FUNDS_LABELS = {**FUNDS_ROW_ZH, **LABELS.funds_rows}
 BREAKDOWN = ("appropriation", "carryover", "other")  # the rows that add up to 年度资金总额
 # The level-2 names of the national template, grouped under their level 1, with the number of
 # blank rows the empty template offers for each (the filer unprotects the sheet to add more).
@@ -40,7 +45,7 @@ SKELETON: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
 )
 LEVEL2_CHOICES = ("数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
                   "可持续影响指标", "服务对象满意度指标", "其他满意度指标")
-MONEY_UNIT_CHOICES = ("项目资金(元)", "项目资金(万元)")
+MONEY_UNIT_CHOICES = (LABELS.money.format(unit="元"), LABELS.money.format(unit="万元"))
 TEMPLATE_REMARK = ("白色单元格为填报项；灰色单元格（执行率、执行率得分、总分）由公式自动计算，已锁定。"
                    "工作表保护没有密码，需要增加指标行时可撤销保护后插入行。")
 
@@ -127,14 +132,14 @@ class _Builder:
         # Another template's title over the national layout would make readers take the file for that
         # template; its title goes after 备注 instead.
         self.next_row()
-        self.put(1, (self.ev.title if self._own_title() else None) or FORM_TITLE, "title", cols=NCOLS)
+        self.put(1, (self.ev.title if self._own_title() else None) or LABELS.title, "title", cols=NCOLS)
 
     def header(self) -> None:
-        p = self.ev.project
-        pairs = ((("绩效自评年度", self.ev.year, "year"), ("项目编码", p.code, None)),
-                 (("项目名称", p.name, None), None),
-                 (("主管部门", p.department, None), ("实施单位", p.implementing_unit, None)),
-                 (("项目负责人", p.manager, None), ("联系电话", p.phone, None)))
+        p, h = self.ev.project, LABELS.header
+        pairs = (((h["year"], self.ev.year, "year"), (h["code"], p.code, None)),
+                 ((h["name"], p.name, None), None),
+                 ((h["department"], p.department, None), (h["implementing_unit"], p.implementing_unit, None)),
+                 ((h["manager"], p.manager, None), (h["phone"], p.phone, None)))
         for left, right in pairs:
             self.next_row()
             label, value, validation = left
@@ -150,11 +155,12 @@ class _Builder:
         kinds = FUNDS_ROWS if self.blank else [k for k, _ in self.ev.funds.rows()]
         first = self.next_row()
         unit = self.ev.money_unit or "万元"  # the unit of the 财预〔2020〕10号 template
-        self.put(1, f"项目资金({unit})", "label", rows=len(kinds) + 1, validation="money_unit")
+        self.put(1, LABELS.money.format(unit=unit), "label", rows=len(kinds) + 1, validation="money_unit")
         self.put(2, None, "label")
-        for col, text in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)"), start=3):
-            self.put(col, text, "label")
-        self.put(8, "得分", "label", cols=2)
+        cols = LABELS.funds_columns
+        for col, fld in enumerate(("initial", "full_year", "executed", "weight", "rate"), start=3):
+            self.put(col, cols[fld], "label")
+        self.put(8, cols["score"], "label", cols=2)
         self.out.tall_rows[first] = 2
         total_row: int | None = None
         parts: list[int] = []
@@ -200,9 +206,9 @@ class _Builder:
     def goals(self) -> None:
         g = self.ev.goals
         self.next_row()
-        self.put(1, "年度总体目标", "label", rows=2)
-        self.put(2, "预期目标", "label", cols=4)
-        self.put(6, "实际完成情况", "label", cols=4)
+        self.put(1, LABELS.goals, "label", rows=2)
+        self.put(2, LABELS.goal_columns["expected"], "label", cols=4)
+        self.put(6, LABELS.goal_columns["achieved"], "label", cols=4)
         self.next_row()
         self.put(2, g.expected, "input", cols=4, wrap=True)
         self.put(6, g.achieved, "input", cols=4, wrap=True)
@@ -217,10 +223,9 @@ class _Builder:
     def indicators(self) -> tuple[int, int]:
         header = self.next_row()
         inds = self.indicator_rows()
-        self.put(1, "绩效指标", "label", rows=len(inds) + 1)
-        for col, text in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-                                    "偏差原因分析及改进措施"), start=2):
-            self.put(col, text, "label")
+        self.put(1, LABELS.indicators, "label", rows=len(inds) + 1)
+        for col, fld in enumerate(("level1", "level2", "name", "target", "actual", "weight", "score", "note"), start=2):
+            self.put(col, LABELS.indicator_columns[fld], "label")
         self.out.tall_rows[header] = 2
         first = header + 1
         self.merged_runs(first, inds, 2, lambda i: i.level1_text, "level1")
@@ -251,7 +256,7 @@ class _Builder:
     def total(self, funds_row: int | None, first: int, last: int) -> None:
         t = self.ev.total
         self.next_row()
-        self.put(1, "总分", "label", cols=6)
+        self.put(1, LABELS.total, "label", cols=6)
         # Without a 年度资金总额 row (a form that prints none) the total is the indicators' alone.
         rate_weight, rate_score = (f"{self.rate_weight(funds_row)}+", f"N(H{funds_row})") if funds_row else ("", "0")
         self.put(7, t.weight if t else None, "derived", formula=f"={rate_weight}SUM(G{first}:G{last})")
@@ -266,7 +271,7 @@ class _Builder:
     def remarks(self) -> None:
         self.next_row()
         text = TEMPLATE_REMARK if self.blank else self.ev.remarks
-        self.put(1, "备注", "label")
+        self.put(1, LABELS.remarks, "label")
         self.put(2, text, "input", cols=NCOLS - 1, wrap=True)
         self.text_lines((text, 50))
 

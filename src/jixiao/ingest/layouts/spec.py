@@ -32,6 +32,23 @@ def header_fields(extra: Mapping[str, str]) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class Printed:
+    """The labels a writer prints for a template, one per field; the spec's reader accepts each of them."""
+
+    title: str
+    header: Mapping[str, str]  # field (year, code, name, department, ...) → label
+    money: str  # the funds block's label, "{unit}" standing for 元 or 万元
+    funds_columns: Mapping[str, str]  # initial ... score → column label
+    funds_rows: Mapping[str, str]  # total, appropriation ... → row label
+    goals: str
+    goal_columns: Mapping[str, str]  # expected, achieved → label
+    indicators: str
+    indicator_columns: Mapping[str, str]  # level1 ... note → column label
+    total: str
+    remarks: str
+
+
+@dataclass(frozen=True)
 class FormSpec:
     """The labels of one template. Column lists are (substring of the header label, field), first match wins."""
 
@@ -55,6 +72,7 @@ class FormSpec:
     # How the part-missing note names each part this template must have.
     part_labels: Mapping[str, str] = field(default_factory=lambda: {"funds": "预算执行情况", "indicators": "绩效指标"})
     coefficient_percent_default: bool = True
+    printed: Printed | None = None  # what a writer prints for this template (the national one has a layout)
 
     def replace(self, **changes: object) -> FormSpec:
         """This spec with some fields changed: "national but…"."""

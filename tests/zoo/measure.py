@@ -1,0 +1,96 @@
+"""How many zoo forms jixiao reads right, per format, and which arithmetic findings it reports.
+
+A form is right when every field its golden names reads as the golden says (text compared without
+white space in PDF, which cannot tell a wrapped line from a line break). Arithmetic findings on a
+clean form are false errors; a planted error must be found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jixiao.export.json import evaluation_json
+from jixiao.ingest.recognize import read_path
+from jixiao.pipeline import check_document
+
+from .generate import Form, expected_indicators
+
+ARITHMETIC = frozenset({"rate-mismatch", "rate-score-mismatch", "total-mismatch", "funds-breakdown-mismatch"})
+_IND_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "note")
+
+
+def _squeeze(value: object) -> object:
+    if isinstance(value, str):
+        return "".join(value.split())
+    if isinstance(value, dict):
+        return {k: _squeeze(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_squeeze(v) for v in value]
+    return value
+
+
+def expected(form: Form) -> dict[str, object]:
+    g = form.golden
+    return {"year": g.year, "project": g.project, "money_unit": g.money_unit, "funds": g.funds, "goals": g.goals,
+            "indicators": expected_indicators(form), "total": g.total}
+
+
+def got(obj: dict) -> dict[str, object]:
+    p = obj["project"]
+    return {"year": obj["year"], "project": {k: p[k] for k in ("code", "name", "department", "implementing_unit",
+                                                                "manager", "phone")},
+            "money_unit": obj["money_unit"],
+            "funds": {k: {f: v for f, v in (obj["funds"][k] or {}).items() if f != "reason"} if obj["funds"][k] else None
+                      for k in ("total", "appropriation", "carryover", "other")},
+            "goals": {k: obj["goals"][k] for k in ("expected", "achieved")},
+            "indicators": [{f: i[f] for f in _IND_FIELDS} for i in obj["indicators"]],
+            "total": obj["total"]}
+
+
+@dataclass
+class Tally:
+    right: int = 0
+    total: int = 0
+    false_errors: int = 0
+    planted: int = 0
+    planted_found: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+
+def diff(a: object, b: object, path: str = "") -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in sorted(set(a) | set(b)) for d in diff(a.get(k), b.get(k), f"{path}.{k}")]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for n, (x, y) in enumerate(zip(a, b)) for d in diff(x, y, f"{path}[{n}]")]
+    return [] if a == b else [f"{path}: {a!r} ≠ {b!r}"]
+
+
+def measure(fmt: str, paths: list[Path], files: list[list[Form]]) -> Tally:
+    tally = Tally()
+    for path, forms in zip(paths, files):
+        tally.total += len(forms)
+        tally.planted += sum(1 for f in forms if f.golden.planted)
+        try:
+            doc = read_path(path)
+        except Exception as exc:  # a file jixiao cannot read counts all its forms wrong
+            tally.wrong.append(f"{path.name}: {exc}")
+            continue
+        results = check_document(doc).results
+        if len(results) != len(forms):
+            tally.wrong.append(f"{path.name}: {len(results)} forms read, {len(forms)} printed")
+        for n, (form, result) in enumerate(zip(forms, results)):
+            want, have = expected(form), got(evaluation_json(result.ev))
+            if fmt == "pdf":
+                want, have = _squeeze(want), _squeeze(have)
+            problems = diff(have, want)
+            if problems:
+                tally.wrong.append(f"{path.name}#{n}: " + "; ".join(problems[:4]))
+            else:
+                tally.right += 1
+            codes = {f.code for f in result.findings} & ARITHMETIC
+            if form.golden.planted:
+                tally.planted_found += form.golden.planted in codes
+            else:
+                tally.false_errors += len(codes)
+    return tally
