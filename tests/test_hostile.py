@@ -18,6 +18,7 @@ from jixiao.pipeline import check_paths, load
 
 from . import hostile
 from .conftest import SEEDS
+from .forms import Form, check
 
 GOOD = SEEDS[0]
 
@@ -150,3 +151,17 @@ def test_check_keeps_input_order_with_many_workers(tmp_path: Path) -> None:
     one = [c.doc.file if not isinstance(c, FileFailure) else c.file for c in check_paths(files, workers=1)]
     many = [c.doc.file if not isinstance(c, FileFailure) else c.file for c in check_paths(files, workers=3)]
     assert one == many == [str(f) for f in files]
+
+
+# ----------------------------------------------------------------- absurd numbers are findings (item 2)
+
+@pytest.mark.parametrize("form", [
+    Form().with_indicator(0, weight="1" + "0" * 26, score="1" + "0" * 26),
+    Form(full_year="1" + "0" * 29, executed="1" + "0" * 29),
+    Form(rate="0.000000000000000000000000001"),
+    Form(executed="0.000000000000000000000000001", rate="0.000000000000000000000000001"),
+], ids=["weight-27-digits", "amount-30-digits", "rate-1e-27", "executed-1e-27"])
+def test_absurd_numbers_are_findings_not_crashes(form: Form) -> None:
+    checked = check(form)
+    codes = {f.code for r in checked.results for f in r.findings}
+    assert codes and "internal-error" not in codes

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from jixiao.export.json import evaluation_json
 from jixiao.ingest.recognize import read_path
@@ -178,24 +178,58 @@ def test_template_fields_survive_the_round_trip() -> None:
     assert rebuilt.locators == ev.locators and isinstance(rebuilt.source.place, Place)
 
 
-def test_money_is_exact_and_a_value_the_store_would_round_fails_loudly(store, tmp_path: Path) -> None:
+def test_money_of_any_size_and_any_places_is_stored_exactly(store, tmp_path: Path) -> None:
+    """Issue 13 item 2: SQLite's integer of millionths overflowed at 9 223 372 036 854.775808, and a
+    seventh decimal place was refused; now both databases keep every value as printed."""
     big = Form(name="大额", code="A1", initial="123456789012.34", full_year="123456789012.34",
                executed="98765432109.87", appropriation=("123456789012.34", "123456789012.34", "98765432109.87"))
     tiny = Form(name="万元六位", code="A2", unit_label="项目资金(万元)", initial="0.000001", full_year="0.000001",
                 executed="0.000001", appropriation=("0.000001", "0.000001", "0.000001"), rate="100", rate_score="10")
     seven = Form(name="七位小数", code="A3", initial="1.1234567", full_year="1.1234567", executed="1.1234567")
+    over = "9223372036854.775808"
+    huge = "1" + "0" * 29
+    overflow = Form(name="超出64位", code="A4", initial=over, full_year=over, executed=over,
+                    appropriation=(over, over, over))
+    absurd = Form(name="三十位", code="A5", initial=huge, full_year=huge, executed=huge, appropriation=(huge, huge, huge))
     _write(tmp_path / "ok.txt", big, tiny)
-    _write(tmp_path / "bad.txt", seven)
+    _write(tmp_path / "more.txt", seven, overflow, absurd)
     report = import_paths([tmp_path], store)
-    assert report.imported == 1 and len(report.failed) == 1
-    assert "bad.txt" in report.failed[0].message and "小数位超过 6 位" in report.failed[0].message
+    assert report.imported == 2 and not report.failed, report.failed
     with store.connect() as conn:
         rows = {code: budget for code, budget in conn.execute(select(EvaluationRow.project_code, EvaluationRow.budget))}
-    assert rows == {"A1": Decimal("123456789012.34"), "A2": Decimal("0.000001")}
-    total = summarize(store, "year", "元").total
-    assert total.budget == Decimal("123456789012.34") + Decimal("0.01")
-    assert summarize(store, "year", "万元").total.budget == Decimal("12345678.901234") + Decimal("0.000001")
-    assert _count(store, EvaluationRow) == 2
+        real = dict(conn.execute(text("SELECT project_code, budget FROM evaluations_real")).all())
+    assert rows == {"A1": Decimal("123456789012.34"), "A2": Decimal("0.000001"), "A3": Decimal("1.1234567"),
+                    "A4": Decimal(over), "A5": Decimal(huge)}
+    assert all(str(rows[k]) == v for k, v in (("A3", "1.1234567"), ("A4", over), ("A1", "123456789012.34")))
+    # Other tools read real numbers from the view (Datasette, pandas.read_sql).
+    assert isinstance(real["A1"], float) and real["A1"] == pytest.approx(123456789012.34) and real["A5"] == 1e29
+    findings = load_findings(store, Filters(), "absurd-value")
+    assert {f.project for f in findings} >= {"三十位"}
+
+
+def test_old_stores_keep_their_money_exactly_through_migration_0003(db_url) -> None:
+    from jixiao.store.db import migrate
+
+    old = open_store(db_url, upgrade=False)
+    migrate(old, "0002")
+    # How 0001 stored 138.83 and -0.000005: integers of millionths on SQLite, NUMERIC(24, 6) on PostgreSQL.
+    budget, executed = ("138830000", "-5") if old.dialect.name == "sqlite" else ("138.830000", "-0.000005")
+    with old.begin() as conn:
+        conn.execute(text("INSERT INTO source_files (id, sha256, path, format, size, modified_at, imported_at, forms, "
+                          "lists, warnings) VALUES (1, 'x', 'a.txt', 'text', 1, :t, :t, 1, 0, '[]')"),
+                     {"t": "2024-01-01 00:00:00"})
+        conn.execute(text("INSERT INTO evaluations (id, source_file_id, form_index, locator, template, policy, budget, "
+                          "executed, rate, errors, warnings, version, is_current, document, checked, places) VALUES "
+                          f"(1, 1, 0, 'line 1', 'national', 'national', {budget}, {executed}, NULL, 0, 0, 1, true, '{{}}', "
+                          "'{}', '{}')"))
+    old.dispose()
+    engine = open_store(db_url)
+    with engine.connect() as conn:
+        row = conn.execute(select(EvaluationRow.budget, EvaluationRow.executed, EvaluationRow.rate)).one()
+        real = conn.execute(text("SELECT budget FROM evaluations_real")).scalar()
+    assert row == (Decimal("138.830000"), Decimal("-0.000005"), None) and str(row[0]) == "138.830000"
+    assert real == pytest.approx(138.83)
+    engine.dispose()
 
 
 def test_a_newer_file_adds_a_version_and_keeps_the_old(store, tmp_path: Path) -> None:

@@ -8,12 +8,16 @@ doing so after the rate itself was rounded first (double rounding).
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 from typing import Iterable, Iterator
 
 from ..values import HUNDRED, ONE, places, quantum
 
 __all__ = ["HUNDRED", "ONE", "places", "quantum"]
+
+# Rounding at a printed precision never needs more digits than the value has, but the default
+# context's 28 raise InvalidOperation on a 30-digit amount or a 27-place rate: forms carry any size.
+EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def significant_places(d: Decimal) -> int:
@@ -22,11 +26,11 @@ def significant_places(d: Decimal) -> int:
 
 
 def round_half_up(d: Decimal, n: int) -> Decimal:
-    return d.quantize(quantum(n), rounding=ROUND_HALF_UP)
+    return d.quantize(quantum(n), rounding=ROUND_HALF_UP, context=EXACT)
 
 
 def truncate(d: Decimal, n: int) -> Decimal:
-    return d.quantize(quantum(n), rounding=ROUND_DOWN)
+    return d.quantize(quantum(n), rounding=ROUND_DOWN, context=EXACT)
 
 
 def explains(printed: Decimal, exact: Iterable[Decimal]) -> bool:
@@ -43,7 +47,7 @@ def explains(printed: Decimal, exact: Iterable[Decimal]) -> bool:
             continue
         for n in range(lo, hi + 1):
             q = quantum(n)
-            if value.quantize(q, ROUND_HALF_UP) == printed or value.quantize(q, ROUND_DOWN) == printed:
+            if value.quantize(q, ROUND_HALF_UP, EXACT) == printed or value.quantize(q, ROUND_DOWN, EXACT) == printed:
                 return True
     return False
 
@@ -61,7 +65,7 @@ def rounded_variants(exact: Decimal, max_places: int = 4) -> Iterator[Decimal]:
     yield exact
     for n in range(max_places + 1):
         q = quantum(n)
-        for v in (exact.quantize(q, ROUND_HALF_UP), exact.quantize(q, ROUND_DOWN)):
+        for v in (exact.quantize(q, ROUND_HALF_UP, EXACT), exact.quantize(q, ROUND_DOWN, EXACT)):
             if v not in seen:
                 seen.append(v)
                 yield v

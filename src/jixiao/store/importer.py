@@ -114,7 +114,7 @@ def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, wor
             report.skipped.append(Skipped(file, "已导入（另一个导入进程刚刚写入）"))
             tick(file, "skipped")
             continue
-        except SQLAlchemyError as exc:  # incl. a value the store would have to round (InexactValue)
+        except SQLAlchemyError as exc:
             report.failed.append(FileFailure(file, "store-error", f"{file}: 写入数据库失败：{first_line(exc)}"))
             tick(file, "failed")
             continue

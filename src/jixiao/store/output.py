@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..checks import SEVERITY_STYLE, SEVERITY_ZH
+from ..scoring.rounding import EXACT
 from .query import FindingView
 from .summary import GRADES, GROUP_BY_ZH, NO_SCORE, GroupRow, Summary
 
@@ -36,7 +37,7 @@ def show(value: Value) -> str:
         return ""
     if isinstance(value, Decimal):
         d = value.normalize()
-        return format(d.quantize(_CENT) if d.as_tuple().exponent > -2 else d, "f")  # type: ignore[operator]
+        return format(d.quantize(_CENT, context=EXACT) if d.as_tuple().exponent > -2 else d, "f")  # type: ignore[operator]
     return str(value)
 
 

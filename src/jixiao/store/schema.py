@@ -1,8 +1,7 @@
 """The store's tables (SQLAlchemy 2.x declarative models).
 
-Money and scores use :class:`Exact`: NUMERIC(24, 6) where the database has a decimal
-type (PostgreSQL), an integer of millionths elsewhere (SQLite stores NUMERIC as a
-float). Either way a value goes in and comes out as the same ``Decimal``; amounts
+Money and scores use :class:`Exact`: NUMERIC on PostgreSQL, decimal text on SQLite, of
+any size. Either way a value goes in and comes out as the same ``Decimal``; amounts
 keep the form's unit beside them (``money_unit``). The printed strings themselves
 live in ``document``, the ``jixiao/evaluation@1`` JSON, so nothing the form said is lost.
 
@@ -34,40 +33,31 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+# Places kept of a derived value that may not terminate (1/3); printed values are kept as printed.
 SCALE = 6
-_FACTOR = Decimal(10) ** SCALE
-
-
-class InexactValue(ValueError):
-    """A value with more decimals than the store keeps (never rounded silently)."""
 
 
 class Exact(TypeDecorator[Decimal]):
-    """A Decimal stored exactly with :data:`SCALE` decimals; refuses values it would round."""
+    """A Decimal of any size stored exactly: unconstrained NUMERIC on PostgreSQL, the decimal's text
+    on SQLite (whose NUMERIC is a float and whose integers stop at 2^63). A value comes back as the
+    same ``Decimal``, printed places included. The ``*_real`` views give other tools the same columns
+    as floating-point numbers (migration 0003)."""
 
-    impl = Numeric(24, SCALE)
+    impl = Text
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(Numeric(24, SCALE, asdecimal=True))
-        return dialect.type_descriptor(BigInteger())
+            return dialect.type_descriptor(Numeric(asdecimal=True))
+        return dialect.type_descriptor(Text())
 
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        scaled = value * _FACTOR
-        if scaled != scaled.to_integral_value():
-            raise InexactValue(f"{value} 的小数位超过 {SCALE} 位")
-        return value if dialect.name == "postgresql" else int(scaled)
+        if value is None or dialect.name == "postgresql":
+            return value
+        return format(value, "f")
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        if dialect.name == "postgresql":
-            return Decimal(value)
-        # Same shape as NUMERIC(24, 6) gives on PostgreSQL: six places (138830000 → 138.830000).
-        return Decimal(int(value)).scaleb(-SCALE)
+        return None if value is None else Decimal(value)
 
 
 # JSONB on PostgreSQL (indexable, compact), JSON text elsewhere.

@@ -9,7 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from jixiao.store.schema import Document, Exact
+from jixiao.store.schema import Document
+
+# The money type of this revision (0003 replaced it): NUMERIC(24, 6), an integer of millionths on SQLite.
+Exact = sa.BigInteger().with_variant(sa.Numeric(24, 6), "postgresql")
 
 revision = "0001"
 down_revision = None
