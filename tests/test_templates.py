@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.export.json import evaluation_json
+from jixiao.ingest.layouts.base import Segment
 from jixiao.ingest.recognize import read_bytes, read_path
 from jixiao.pipeline import check_document
 
@@ -288,3 +289,32 @@ def test_placeholder_in_a_fund_reason_names_the_row_as_the_template_prints_it() 
     [found] = [f for f in result.findings if f.code == "placeholder-text"]
     assert found.field == "funds.appropriation.reason"
     assert "财政资金的原因" in found.message and "当年财政拨款" not in found.message, found.message
+
+
+def test_a_province_is_one_module_found_without_an_import_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module dropped beside the templates registers itself; recognition names what matched and the runner-up."""
+    import sys
+
+    from jixiao import templates
+
+    (tmp_path / "anhui.py").write_text(
+        "from jixiao.templates import FormTemplate, TEMPLATES, register_template\n"
+        "register_template(FormTemplate(name='anhui', title='安徽省项目支出绩效自评表', titles=('安徽省项目支出绩效自评表',),\n"
+        "    labels=(('自评等级', 2),), policy='national', parse=TEMPLATES['national'].parse))\n", encoding="utf-8")
+    monkeypatch.setattr(templates, "__path__", [*templates.__path__, str(tmp_path)])
+    monkeypatch.setattr(templates, "TEMPLATES", dict(templates.TEMPLATES))
+    monkeypatch.delitem(sys.modules, "jixiao.templates.anhui", raising=False)
+    try:
+        templates._discover()
+        assert "anhui" in templates.TEMPLATES
+        text = (EXAMPLES / "000_eb8848fd7a2ae03f.txt").read_text(encoding="utf-8")
+        doc = read_bytes(text.replace("项目支出绩效自评表", "安徽省项目支出绩效自评表").encode("utf-8"), "anhui.txt")
+        assert {ev.template for ev in doc.evaluations} == {"anhui"}
+        ranked = templates.explain(Segment([]), "安徽省项目支出绩效自评表")
+        assert (ranked[0].template.name, ranked[0].labels) == ("anhui", (("安徽省项目支出绩效自评表", 11),))
+        assert ranked[1].template.name == "national" and ranked[1].score == 0
+    finally:
+        sys.modules.pop("jixiao.templates.anhui", None)
+        monkeypatch.undo()
+        templates._labels_pattern.cache_clear()
+    assert "anhui" not in templates.TEMPLATES

@@ -36,8 +36,8 @@ NOTES: dict[str, str] = {
     # parts of the form
     "part-missing": "表格不完整：没有找到{label}",
     # the document around the forms
-    "template-doubt": ("模板识别不明确：{best}（{best_score}分）与{second}（{second_score}分）接近，"
-                       "按{best_title}读取；如有误，可用 --template {second} 指定"),
+    "template-doubt": ("模板识别不明确：{best}（{best_score}分：{best_labels}）与{second}（{second_score}分：{second_labels}）"
+                       "接近，按{best_title}读取；如有误，可用 --template {second} 指定"),
     "title-prefix": "标题前有多余的文字“{text}”",
     "outside-form": "表格之前的内容“{text}”不属于任何表",
     "title-without-form": "标题“{title}”之后没有表格内容，已忽略",

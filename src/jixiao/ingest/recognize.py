@@ -131,6 +131,14 @@ def _has_form_content(rows: list[Row]) -> bool:
     return False
 
 
+def _has_header(rows: list[Row]) -> bool:
+    """Whether a form's header labels are there ("项目名称", "项目编码：…"): a form cut short is still a form."""
+    return any(k.startswith(label) for row in rows for k in row.keys() if k for label in _HEADER_LABELS)
+
+
+_HEADER_LABELS = tuple(HEADER_FIELDS)
+
+
 def _starts_form(row: Row) -> bool:
     keys = row.keys()
     return ("项目编码" in keys or "项目名称" in keys) and any(k in HEADER_FIELDS for k in keys)
@@ -195,8 +203,11 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             pending.append(Note("outside-form", row.place, {"text": shown[:60]}))
 
     for seg in segments:
-        if not any(not r.is_blank() for r in seg.rows):
+        if not _has_form_content(seg.rows) and not _has_header(seg.rows):
+            # A title with nothing of a form under it (a web page's own heading, a list's caption): no form.
             pending.append(Note("title-without-form", seg.title_place, {"title": seg.title}))
+            pending.extend(Note("outside-form", row.place, {"text": shown[:60]}) for row in seg.rows
+                           if (shown := " ".join(clean(c.text) for c in row.cells if c.text.strip())))
             continue
         title_key = label_key(seg.title) if seg.title else ""
         chosen, doubt = (forced, None) if forced else choose(seg, title_key)

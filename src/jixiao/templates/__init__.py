@@ -9,6 +9,8 @@ a template is one module here plus its fixtures.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,11 +43,16 @@ class FormTemplate:
 
     def score(self, title_matches: set[str], probe: str, found: set[str]) -> int:
         """Title, labels found in the form's first rows, and a matching report code."""
-        points = max((5 + len(w) // 2 for w in self.titles if w in title_matches), default=0)
-        points += sum(weight for label, weight in self.labels if label in found)
+        return sum(points for _, points in self.matched(title_matches, probe, found))
+
+    def matched(self, title_matches: set[str], probe: str, found: set[str]) -> list[tuple[str, int]]:
+        """What scored, with its points: the title word, each label found, the report code."""
+        title = max(((w, 5 + len(w) // 2) for w in self.titles if w in title_matches), key=lambda m: m[1], default=None)
+        out = [title] if title else []
+        out += [(label, weight) for label, weight in self.labels if label in found]
         if self.report_code is not None and "报表编号" in probe and self.report_code.search(probe):
-            points += 6
-        return points
+            out.append(("报表编号", 6))
+        return out
 
 
 TEMPLATES: dict[str, FormTemplate] = {}
@@ -88,17 +95,37 @@ CLEAR_MARGIN = 3
 def choose(segment: Segment, title_key: str = "") -> tuple[FormTemplate, Note | None]:
     """The best-scoring template for one form (the first registered, national, on a tie), and a
     warning when the runner-up scored nearly as well."""
+    ranked = explain(segment, title_key)
+    best, second = ranked[0], ranked[1]
+    doubt = None
+    if best.score - second.score < CLEAR_MARGIN:
+        doubt = Note("template-doubt", None, {
+            "best": best.template.name, "best_score": best.score, "best_labels": best.shown(),
+            "second": second.template.name, "second_score": second.score, "second_labels": second.shown(),
+            "best_title": best.template.title})
+    return best.template, doubt
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One template's score on a form and what earned it."""
+
+    template: FormTemplate
+    score: int
+    labels: tuple[tuple[str, int], ...]
+
+    def shown(self) -> str:
+        return "、".join(f"{label}+{points}" for label, points in self.labels) or "无"
+
+
+def explain(segment: Segment, title_key: str = "") -> list[Match]:
+    """Every template's score on one form, best first (registration order on a tie): recognition you can read."""
     text = probe(segment.rows)
     found = set(_labels_pattern().findall(text))
     titles = title_matches(title_key)
-    ranked = sorted(((t.score(titles, text, found), n, t) for n, t in enumerate(TEMPLATES.values())),
-                    key=lambda r: (-r[0], r[1]))
-    (best_score, _, best), (second_score, _, second) = ranked[0], ranked[1]
-    doubt = None
-    if best_score - second_score < CLEAR_MARGIN:
-        doubt = Note("template-doubt", None, {"best": best.name, "best_score": best_score, "second": second.name,
-                                              "second_score": second_score, "best_title": best.title})
-    return best, doubt
+    matches = [(Match(t, sum(p for _, p in m), tuple(m)), n)
+               for n, t in enumerate(TEMPLATES.values()) for m in [t.matched(titles, text, found)]]
+    return [m for m, _ in sorted(matches, key=lambda mn: (-mn[0].score, mn[1]))]
 
 
 def title_matches(title_key: str) -> set[str]:
@@ -122,5 +149,13 @@ def anchor_keys() -> frozenset[str]:
     return frozenset().union(*(t.anchors for t in TEMPLATES.values()))
 
 
-# Importing the modules registers them; national first, as the default.
-from . import national, sichuan, chongqing, department  # noqa: E402,F401,I001
+def _discover() -> None:
+    """Import every module of this package (each template registers itself): a province is one new file.
+    National first, the default on a tie; the rest by name."""
+    names = sorted((m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")),
+                   key=lambda name: (name != "national", name))
+    for name in names:
+        importlib.import_module(f"{__name__}.{name}")
+
+
+_discover()

@@ -28,6 +28,7 @@ from pdfplumber.utils import filter_edges
 
 from ... import limits
 from ...errors import UnreadableFile
+from ...values import is_number
 from ..grid import Grid, Place, Row
 from . import register
 from .containers import PasswordProtected
@@ -181,7 +182,9 @@ def _lines(chars: list[Char]) -> list[list[Char]]:
     """Characters grouped into lines (top to bottom), each left to right."""
     lines: list[list[Char]] = []
     for ch in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
-        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= ch["size"] * 0.5:
+        # Same line: the same top, or the same bottom (PDFium's box of '.' or ',' may start half a line low).
+        if lines and (abs(ch["top"] - lines[-1][0]["top"]) <= ch["size"] * 0.5
+                      or abs(ch["bottom"] - lines[-1][0]["bottom"]) <= ch["size"] * 0.2):
             lines[-1].append(ch)
         else:
             lines.append([ch])
@@ -272,6 +275,10 @@ class TableEnd:
         pieces = {i: self._column(columns[i]) for i, t in enumerate(texts) if t.strip()}
         if not pieces or any(j is None or j >= len(self.row.cells) or not _goes_on(self.room[j], texts[i])
                              for i, j in pieces.items()):
+            return False
+        # Right-aligned numbers end at their cell's edge as if cut off: numbers under numbers are a new row.
+        if all(is_number(texts[i], percent=True) and is_number(self.row.cells[j].text, percent=True)  # type: ignore[index]
+               for i, j in pieces.items()):
             return False
         self.room = [None] * len(self.columns)
         for i, j in pieces.items():
