@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal
 
 from ..model import FUNDS_ROW_ZH, DepartmentList, Document, Evaluation
 from ..scoring import Recomputed, ScoringPolicy, recompute
+from ..scoring.direction import Certainty
 from ..templates import FormTemplate, get_template
 
 Severity = Literal["error", "warning", "info"]
@@ -30,10 +31,14 @@ class Finding:
     expected: str | None = None
     found: str | None = None
     locator: str | None = None
+    policy: str | None = None  # the scoring policy whose rule was applied
+    clause: str | None = None  # where the rule is written ("rules.md §5")
+    certainty: Certainty = "certain"  # how sure the reading behind the finding is
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "field": self.field, "message": self.message,
-                "expected": self.expected, "found": self.found, "locator": self.locator}
+                "expected": self.expected, "found": self.found, "locator": self.locator,
+                "rule": {"policy": self.policy, "clause": self.clause}, "certainty": self.certainty}
 
 
 @dataclass(slots=True)
@@ -95,26 +100,29 @@ class Check:
     template: str
     fn: CheckFn
     scope: str = "form"
+    clause: str = "checks.md"
 
     def finding(self, ctx: CheckContext | ListContext, field: str, expected: object = None, found: object = None,
-                **params: object) -> Finding:
-        """A finding with this check's code, severity and message template filled in."""
+                certainty: Certainty = "certain", **params: object) -> Finding:
+        """A finding with this check's code, severity, rule and message template filled in."""
         message = self.template.format(project=ctx.project, expected=expected, found=found, **params)
+        policy = ctx.policy.name if isinstance(ctx, CheckContext) else None
         return Finding(self.code, self.severity, field, message,
                        None if expected is None else str(expected),
                        None if found is None else str(found),
-                       ctx.locate(field))
+                       ctx.locate(field), policy, self.clause, certainty)
 
 
 CHECKS: dict[str, Check] = {}
 
 
-def check(code: str, severity: Severity, title: str, template: str,
-          scope: str = "form") -> Callable[[Callable[..., Iterable[Finding]]], Check]:
-    """Register a check. The function receives (check, ctx) and yields findings."""
+def check(code: str, severity: Severity, title: str, template: str, scope: str = "form",
+          clause: str = "checks.md") -> Callable[[Callable[..., Iterable[Finding]]], Check]:
+    """Register a check. The function receives (check, ctx) and yields findings; ``clause`` names the
+    rule it applies (a section of rules.md, else its row in the catalogue)."""
 
     def deco(fn: Callable[..., Iterable[Finding]]) -> Check:
-        chk = Check(code, severity, title, template, lambda ctx: fn(CHECKS[code], ctx), scope)
+        chk = Check(code, severity, title, template, lambda ctx: fn(CHECKS[code], ctx), scope, clause)
         CHECKS[code] = chk
         return chk
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Indicator
-from ..scoring.policy import indicator_unit, with_unit
+from ..scoring.policy import IndicatorScore, indicator_unit, with_unit
 from ..scoring.rounding import explains, show
 from ..values import BLANKS, VAGUE_WORDS, comparable, fmt
 from . import CheckContext, Finding, check
@@ -17,33 +17,80 @@ def indicator_name(ind: Indicator, n: int) -> str:
 
 def _full_score_unmet(ctx: CheckContext, n: int, ind: Indicator) -> bool:
     calc = ctx.rec.indicator_scores[n]
-    return (calc is not None and not calc.met and not calc.assumed_unit and ind.weight is not None
+    return (calc is not None and calc.unmet and not calc.assumed_unit and ind.weight is not None
             and ind.weight > 0 and ind.score == ind.weight)
 
 
+def _why(calc: IndicatorScore) -> str:
+    """How the direction was read, when the sign alone did not say it."""
+    return "" if calc.sense.certainty == "certain" else f"（{calc.sense.why}）"
+
+
 @check("unmet-target-full-score", "error", "定量指标未达到目标却得满分",
-       "「{project}」指标“{name}”目标{target}，实际完成{actual}，未达到目标却得满分{found}；{basis}，应得{expected}")
+       "「{project}」指标“{name}”目标{target}，实际完成{actual}，未达到目标却得满分{found}；{basis}，应得{expected}{why}",
+       clause="rules.md §5")
 def unmet_target_full_score(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
         if _full_score_unmet(ctx, n, ind):
             calc = ctx.rec.indicator_scores[n]
             assert calc is not None
-            yield chk.finding(ctx, f"indicators[{n}].score", show(calc.expected), fmt(ind.score),
-                              name=indicator_name(ind, n), target=ind.target, actual=ind.actual, basis=calc.basis)
+            yield chk.finding(ctx, f"indicators[{n}].score", show(calc.expected), fmt(ind.score), calc.certainty,
+                              name=indicator_name(ind, n), target=ind.target, actual=ind.actual, basis=calc.basis,
+                              why=_why(calc))
 
 
-@check("score-formula-deviation", "warning", "定量指标得分与计算公式不符",
-       "「{project}」指标“{name}”目标{target}、实际{actual}，{basis}，应得{expected}，表中为{found}{assumed}")
+def _beyond_formula(ctx: CheckContext, n: int, ind: Indicator) -> IndicatorScore | None:
+    """The computed score when the printed one is explained by no reading of the target."""
+    calc = ctx.rec.indicator_scores[n]
+    if calc is None or ind.score is None or not ind.weight or _full_score_unmet(ctx, n, ind):
+        return None
+    if explains(ind.score, [r.expected for r in calc.readings]) or calc.low() <= ind.score <= calc.high():
+        return None  # with two readings, a score between them is one the form's wording allows
+    return calc
+
+
+@check("score-formula-deviation", "warning", "定量指标得分高于计算公式",
+       "「{project}」指标“{name}”目标{target}、实际{actual}，{basis}，应得{expected}，表中为{found}{assumed}",
+       clause="rules.md §5")
 def score_formula_deviation(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
+        calc = _beyond_formula(ctx, n, ind)
+        if calc is None or ind.score is None or ind.score < calc.low():
+            continue
+        assumed = "（实际值或目标值未写单位，按同一单位计算）" if calc.assumed_unit else _why(calc)
+        yield chk.finding(ctx, f"indicators[{n}].score", show(calc.high()), fmt(ind.score), calc.certainty,
+                          name=indicator_name(ind, n), target=ind.target, actual=ind.actual, basis=calc.basis,
+                          assumed=assumed)
+
+
+@check("score-below-formula", "info", "自评得分低于计算公式",
+       "「{project}」指标“{name}”目标{target}、实际{actual}：{basis}，计算为{expected}；自评得分{found}，低于计算值{noted}",
+       clause="rules.md §5、§7")
+def score_below_formula(chk, ctx: CheckContext) -> Iterator[Finding]:
+    """A unit may deduct more than the formula and say why: that is its call, never an error (issue 11)."""
+    for n, ind in enumerate(ctx.ev.indicators):
+        calc = _beyond_formula(ctx, n, ind)
+        if calc is None or ind.score is None or ind.score >= calc.low():
+            continue
+        noted = "" if empty_note(ind.note) else "，表中已说明偏差原因"
+        yield chk.finding(ctx, f"indicators[{n}].score", show(calc.low()), fmt(ind.score), calc.certainty,
+                          name=indicator_name(ind, n), target=ind.target, actual=ind.actual, basis=calc.basis,
+                          noted=noted)
+
+
+@check("direction-ambiguous", "info", "指标目标方向不明确",
+       "「{project}」指标“{name}”目标{target}、实际{actual}、得满分{found}：{why}。按计划数已完成，得满分；"
+       "按上限为{expected}。方向不明确，未判为错误，请核实目标含义", clause="rules.md §5")
+def direction_ambiguous(chk, ctx: CheckContext) -> Iterator[Finding]:
+    """A full score the "≤" sign contradicts and the planned-quantity reading allows."""
+    for n, ind in enumerate(ctx.ev.indicators):
         calc = ctx.rec.indicator_scores[n]
-        if calc is None or ind.score is None or not ind.weight or _full_score_unmet(ctx, n, ind):
+        if calc is None or calc.certainty != "ambiguous" or ind.score is None or ind.score != ind.weight:
             continue
-        if explains(ind.score, [calc.expected]):
-            continue
-        assumed = "（实际值或目标值未写单位，按同一单位计算）" if calc.assumed_unit else ""
-        yield chk.finding(ctx, f"indicators[{n}].score", show(calc.expected), fmt(ind.score), name=indicator_name(ind, n),
-                          target=ind.target, actual=ind.actual, basis=calc.basis, assumed=assumed)
+        ceiling = next((r for r in calc.readings if r.sense == "ceiling" and not r.met), None)
+        if ceiling is not None:
+            yield chk.finding(ctx, f"indicators[{n}].score", show(ceiling.expected), fmt(ind.score), "ambiguous",
+                              name=indicator_name(ind, n), target=ind.target, actual=ind.actual, why=calc.sense.why)
 
 
 def empty_note(note: str | None) -> bool:
@@ -51,7 +98,7 @@ def empty_note(note: str | None) -> bool:
 
 
 @check("missing-deviation-note", "warning", "扣分但未填写偏差原因分析",
-       "「{project}」指标“{name}”得分{found}低于分值{expected}，但未填写偏差原因分析及改进措施")
+       "「{project}」指标“{name}”得分{found}低于分值{expected}，但未填写偏差原因分析及改进措施", clause="rules.md §7")
 def missing_deviation_note(chk, ctx: CheckContext) -> Iterator[Finding]:
     if not ctx.template.has_notes:
         return

@@ -14,19 +14,66 @@ from typing import ClassVar
 
 from ..model import FundsRow, Indicator
 from ..values import comparable, parse_measure, with_unit
+from .direction import Certainty, Direction, Sense, sense
 from .rounding import HUNDRED
 
 _NAME_UNIT = re.compile(r"[（(]([^（）()]{1,6})[)）]\s*$")
 
 
 @dataclass(slots=True, frozen=True)
-class IndicatorScore:
-    """What the policy computes for one quantitative indicator."""
+class Reading:
+    """The score one reading of a target gives."""
 
     expected: Decimal
     met: bool
     basis: str  # Chinese, for messages: how the expected score was computed
+    sense: Direction = "floor"  # which way this reading takes the target
+
+
+@dataclass(slots=True, frozen=True)
+class IndicatorScore:
+    """What the policy computes for one quantitative indicator: one reading, or one per direction
+    when the form leaves the direction open (a 数量 target "≤N")."""
+
+    readings: tuple[Reading, ...]
+    sense: Sense
     assumed_unit: bool = False
+
+    @property
+    def expected(self) -> Decimal:
+        return self.readings[0].expected
+
+    @property
+    def met(self) -> bool:
+        """Met under every reading: only then is a full score beyond doubt."""
+        return all(r.met for r in self.readings)
+
+    @property
+    def unmet(self) -> bool:
+        """Missed under every reading: only then is a full score wrong."""
+        return not any(r.met for r in self.readings)
+
+    @property
+    def basis(self) -> str:
+        return self.readings[0].basis
+
+    @property
+    def certainty(self) -> Certainty:
+        if len(self.readings) > 1:
+            return "ambiguous"
+        return "likely" if self.assumed_unit else self.sense.certainty
+
+    def low(self) -> Decimal:
+        return min(r.expected for r in self.readings)
+
+    def high(self) -> Decimal:
+        return max(r.expected for r in self.readings)
+
+    def settle(self, printed: Decimal | None) -> Decimal:
+        """The score the policy stands by: with two readings, the printed score when it lies between them."""
+        if len(self.readings) == 1 or printed is None:
+            return self.expected
+        return min(max(printed, self.low()), self.high())
 
 
 def indicator_unit(ind: Indicator) -> str | None:
@@ -93,26 +140,39 @@ class ScoringPolicy:
         w = ind.weight
         if target.kind == "range":
             hi = target.upper * scale[0] if target.upper is not None else t
+            within = Sense("floor", "certain", "目标为区间")
             if t <= a <= hi:
-                return IndicatorScore(w, True, f"实际值在目标区间{target.text}内，得满分", assumed)
+                return IndicatorScore((Reading(w, True, f"实际值在目标区间{target.text}内，得满分"),), within, assumed)
             if a < t and t > 0:
-                return IndicatorScore(a / t * w, False, "实际值低于区间下限，按 实际÷下限×分值", assumed)
+                return IndicatorScore((Reading(a / t * w, False, "实际值低于区间下限，按 实际÷下限×分值"),),
+                                      within, assumed)
             return None  # above a range: direction unknown (a count may exceed, a duration may not)
-        # A cost indicator with a bare target ("采购成本 62万") is a ceiling, as rules.md §5 reads 成本.
-        op = target.op or ("<=" if "成本" in (ind.level2 or "") else ">=")
-        if op in ("<=", "<"):
-            if a == 0:
-                return None  # nothing executed: the ratio rule says nothing useful
-            met = a <= t if op == "<=" else a < t
-            if met:
-                return IndicatorScore(w, True, f"“{target.text}”为上限，实际值未超过，得满分", assumed)
-            return IndicatorScore(t / a * w, False, "超出上限，按 目标÷实际×分值", assumed)
+        how = sense(ind, target.op)
+        strict = target.op in ("<", ">")
+        if how.direction == "floor":
+            readings = [self._floor(t, a, w, strict)]
+        elif how.direction == "ceiling":
+            readings = [self._ceiling(t, a, w, target.text, strict)]
+        else:  # the planned quantity first: what units usually mean by a 数量 "≤N"
+            readings = [self._floor(t, a, w, False, planned=True), self._ceiling(t, a, w, target.text, strict)]
+        kept = tuple(r for r in readings if r is not None)
+        return IndicatorScore(kept, how, assumed) if kept else None
+
+    @staticmethod
+    def _floor(t: Decimal, a: Decimal, w: Decimal, strict: bool, planned: bool = False) -> Reading | None:
         if t == 0:
             return None
-        met = a >= t if op in (">=", "=") else a > t
-        if met:
-            return IndicatorScore(w, True, "实际值达到目标，得满分", assumed)
-        return IndicatorScore(min(a / t, Decimal(1)) * w, False, "按 实际÷目标×分值", assumed)
+        if a > t or (a == t and not strict):
+            return Reading(w, True, "按计划数，实际值达到计划，得满分" if planned else "实际值达到目标，得满分")
+        basis = "按计划数，实际÷计划×分值" if planned else "按 实际÷目标×分值"
+        return Reading(min(a / t, Decimal(1)) * w, False, basis)
+
+    def _ceiling(self, t: Decimal, a: Decimal, w: Decimal, text: str, strict: bool) -> Reading | None:
+        if a == 0:
+            return None  # nothing executed: the ratio rule says nothing useful
+        if a < t or (a == t and not strict):
+            return Reading(w, True, f"“{text}”为上限，实际值未超过，得满分", "ceiling")
+        return Reading(t / a * w, False, "超出上限，按 目标÷实际×分值", "ceiling")
 
     # -------------------------------------------------------------- totals
     def grade(self, total: Decimal) -> str:

@@ -48,7 +48,7 @@ def recompute(ev: Evaluation, policy: ScoringPolicy) -> Recomputed:
         by_policy = Decimal(0)
         for ind, calc in zip(ev.indicators, r.indicator_scores):
             if calc is not None:
-                by_policy += round_half_up(calc.expected, 2)
+                by_policy += round_half_up(calc.settle(ind.score), 2)
             elif ind.score is not None:
                 by_policy += min(ind.score, ind.weight) if ind.weight is not None else ind.score
         r.total_by_policy = base + by_policy
