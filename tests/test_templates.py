@@ -72,12 +72,14 @@ def test_sichuan_wrong_rate_on_a_source_row_and_missing_reason() -> None:
     assert "基层文化惠民工程补助" in reason.message
 
 
-def test_unfilled_sichuan_form_reports_template_text() -> None:
+def test_unfilled_sichuan_form_gets_one_finding_naming_its_template_text() -> None:
     found = _findings("t2_sichuan_unfilled.txt")
-    fields = {f.field for f in found["placeholder-text"]}
-    assert fields == {"goals.achieved", "implementation", "conclusion", "problems", "improvements"}
-    assert "goals.expected" not in fields  # the budget system's target is real text
-    assert all(f.found.startswith("(") for f in found["placeholder-text"])
+    assert set(found) == {"form-unfilled"}  # one clear finding, not one per empty cell (issue 11)
+    (f,) = found["form-unfilled"]
+    assert f.severity == "error"
+    named = f.message.split("模板说明文字未替换（")[1].split("）")[0].split("、")
+    assert named == ["目标完成情况", "项目实施内容及过程概述", "评价结论", "存在问题", "改进措施"]
+    assert "年度目标" not in named  # the budget system's target is real text
 
 
 def test_chongqing_coefficient_times_weight() -> None:

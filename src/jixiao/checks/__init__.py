@@ -48,10 +48,22 @@ class CheckContext:
     rec: Recomputed
     doc: Document | None = None
     batch: list[Evaluation] | None = None  # every form loaded in the run, across files
+    selected: frozenset[str] | None = None  # the codes asked for; None: all
+    final: bool = True  # the form is submitted as final (a published form), not a draft being filled
 
     @property
     def project(self) -> str:
         return self.ev.label()
+
+    @property
+    def parts(self) -> frozenset[str]:
+        return parts_read(self.ev)
+
+    def skipped(self) -> list[Check]:
+        """The selected checks that need a part of the form that was not read."""
+        parts = self.parts
+        return [chk for code, chk in CHECKS.items() if chk.scope == "form" and chk.needs
+                and (self.selected is None or code in self.selected) and not set(chk.needs) <= parts]
 
     @property
     def template(self) -> FormTemplate:
@@ -101,6 +113,7 @@ class Check:
     fn: CheckFn
     scope: str = "form"
     clause: str = "checks.md"
+    needs: tuple[str, ...] = ()  # parts of the form (model.PARTS) without which the check says nothing true
 
     def finding(self, ctx: CheckContext | ListContext, field: str, expected: object = None, found: object = None,
                 certainty: Certainty = "certain", **params: object) -> Finding:
@@ -117,12 +130,13 @@ CHECKS: dict[str, Check] = {}
 
 
 def check(code: str, severity: Severity, title: str, template: str, scope: str = "form",
-          clause: str = "checks.md") -> Callable[[Callable[..., Iterable[Finding]]], Check]:
+          clause: str = "checks.md", needs: tuple[str, ...] = ()) -> Callable[[Callable[..., Iterable[Finding]]], Check]:
     """Register a check. The function receives (check, ctx) and yields findings; ``clause`` names the
-    rule it applies (a section of rules.md, else its row in the catalogue)."""
+    rule it applies (a section of rules.md, else its row in the catalogue); ``needs`` the parts of the
+    form it reads: when one was not read the check is skipped and ``form-incomplete`` says so once."""
 
     def deco(fn: Callable[..., Iterable[Finding]]) -> Check:
-        chk = Check(code, severity, title, template, lambda ctx: fn(CHECKS[code], ctx), scope, clause)
+        chk = Check(code, severity, title, template, lambda ctx: fn(CHECKS[code], ctx), scope, clause, needs)
         CHECKS[code] = chk
         return chk
 
@@ -143,15 +157,35 @@ class CheckResult:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
+def parts_read(ev: Evaluation) -> frozenset[str]:
+    """The parts of the form that were read (model.PARTS names), judged from what they hold."""
+    found = {"header"} if ev.project.name or ev.year is not None else set()
+    if ev.funds.total is not None:
+        found.add("funds")
+    if ev.goals.expected or ev.goals.achieved:
+        found.add("goals")
+    if ev.indicators:
+        found.add("indicators")
+    if ev.total is not None:
+        found.add("total")
+    return frozenset(found)
+
+
 def run_checks(ev: Evaluation, policy: ScoringPolicy, doc: Document | None = None,
-               only: Iterable[str] | None = None, batch: list[Evaluation] | None = None) -> CheckResult:
+               only: Iterable[str] | None = None, batch: list[Evaluation] | None = None,
+               final: bool = True) -> CheckResult:
     rec = recompute(ev, policy)
-    ctx = CheckContext(ev, policy, rec, doc, batch)
-    wanted = set(only) if only else None
+    wanted = frozenset(only) if only else None
+    ctx = CheckContext(ev, policy, rec, doc, batch, wanted, final)
     findings: list[Finding] = []
-    for code, chk in CHECKS.items():
-        if chk.scope == "form" and (wanted is None or code in wanted):
+    # A blank form gets the one finding that says so, not one per empty cell.
+    unfilled = list(CHECKS["form-unfilled"].fn(ctx)) if wanted is None or "form-unfilled" in wanted else []
+    parts = ctx.parts
+    for code, chk in ([] if unfilled else CHECKS.items()):
+        if chk.scope == "form" and code != "form-unfilled" and (wanted is None or code in wanted) \
+                and set(chk.needs) <= parts:
             findings.extend(chk.fn(ctx))
+    findings.extend(unfilled)
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return CheckResult(ev, findings, rec, policy)
 
@@ -168,4 +202,5 @@ def iter_catalogue() -> Iterator[Check]:
 
 
 # Importing the modules registers their checks, in catalogue order.
-from . import content, department_list, funds, indicators, templates, totals  # noqa: E402,F401
+from . import content, department_list, funds, indicators, templates, totals  # noqa: E402,F401,I001
+from . import completeness  # noqa: E402,F401,I001  (last: it reads the others' catalogue)

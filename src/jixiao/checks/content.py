@@ -18,7 +18,7 @@ _MAX_AMOUNT_YUAN = Decimal("1e12")
 
 
 @check("goals-copied", "info", "实际完成情况照抄预期目标",
-       "「{project}」年度总体目标的实际完成情况与预期目标完全相同，未说明实际完成了什么")
+       "「{project}」年度总体目标的实际完成情况与预期目标完全相同，未说明实际完成了什么", needs=("goals",))
 def goals_copied(chk, ctx: CheckContext) -> Iterator[Finding]:
     g = ctx.ev.goals
     if g.expected and g.achieved and same_normalized(g.expected, g.achieved):
@@ -54,6 +54,11 @@ def missing_header_field(chk, ctx: CheckContext) -> Iterator[Finding]:
         yield chk.finding(ctx, "project.name", None, None, what="项目名称")
     if ctx.ev.year is None:
         yield chk.finding(ctx, "year", None, None, what="绩效自评年度")
+    # Who answers for the budget and who did the work: summaries group by them (outcome.py).
+    if not ctx.ev.project.department:
+        yield chk.finding(ctx, "project.department", None, None, what="主管部门")
+    if not ctx.ev.project.implementing_unit and ctx.template.has_unit and not ctx.template.department_wide:
+        yield chk.finding(ctx, "project.implementing_unit", None, None, what="实施单位")
 
 
 @check("invalid-number", "error", "数字栏填了文字",

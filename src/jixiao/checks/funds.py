@@ -21,7 +21,7 @@ def _rates(ctx: CheckContext) -> Iterator[tuple[str, Decimal, Decimal]]:
 
 @check("rate-mismatch", "error", "执行率与执行数/预算数不符",
        "「{project}」{row}执行率印为{found}%，按{denominator}{budget}、全年执行数{executed}计算应为{expected}%",
-       clause="rules.md §1")
+       clause="rules.md §1", needs=("funds",))
 def rate_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
     for key, printed, exact in _rates(ctx):
         if explains(printed, [exact]):
@@ -34,7 +34,8 @@ def rate_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("rate-score-mismatch", "error", "执行率得分与执行率×分值不符",
-       "「{project}」{row}执行率得分印为{found}，按执行率{rate}%×分值{weight}计算应为{expected}", clause="rules.md §2")
+       "「{project}」{row}执行率得分印为{found}，按执行率{rate}%×分值{weight}计算应为{expected}",
+       clause="rules.md §2", needs=("funds",))
 def rate_score_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
     for key, row in ctx.ev.funds.rows():
         exact = ctx.policy.rate(row)
@@ -48,7 +49,8 @@ def rate_score_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("rate-undefined", "warning", "全年预算数为0或缺失，执行率无法计算",
-       "「{project}」{row}的{denominator}为{found}，执行率无法计算，但表中印有执行率{rate}", clause="rules.md §1")
+       "「{project}」{row}的{denominator}为{found}，执行率无法计算，但表中印有执行率{rate}",
+       clause="rules.md §1", needs=("funds",))
 def rate_undefined(chk, ctx: CheckContext) -> Iterator[Finding]:
     for key, row in ctx.ev.funds.rows():
         budget = getattr(row, ctx.policy.denominator)
@@ -69,7 +71,7 @@ def sum_money(values: list[Money | None]) -> Money | None:
 
 
 @check("funds-breakdown-mismatch", "error", "资金来源分项之和不等于年度资金总额",
-       "「{project}」{column}：{parts}={expected}，年度资金总额为{found}", clause="rules.md §3")
+       "「{project}」{column}：{parts}={expected}，年度资金总额为{found}", clause="rules.md §3", needs=("funds",))
 def funds_breakdown(chk, ctx: CheckContext) -> Iterator[Finding]:
     """Each group of sub-rows the template declares (sources; 基本/项目支出) must add up to the total."""
     f = ctx.ev.funds
@@ -97,7 +99,7 @@ def _breakdown(chk, ctx: CheckContext, subs: list, parts_zh: str) -> Iterator[Fi
 
 
 @check("low-execution", "info", "执行率低于60%",
-       "「{project}」执行率{found}%，低于{expected}%", clause="checks.md low-execution")
+       "「{project}」执行率{found}%，低于{expected}%", clause="checks.md low-execution", needs=("funds",))
 def low_execution(chk, ctx: CheckContext) -> Iterator[Finding]:
     if ctx.rec.rate is not None and ctx.rec.rate < ctx.policy.low_execution:
         yield chk.finding(ctx, "funds.total.rate", fmt(ctx.policy.low_execution), show(ctx.rec.rate))
@@ -105,7 +107,7 @@ def low_execution(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 @check("over-execution", "info", "执行数超过预算数",
        "「{project}」执行率{found}%，超过100%（执行数大于{denominator}），执行率得分按分值封顶",
-       clause="rules.md 地方差异·执行率超过100%")
+       clause="rules.md 地方差异·执行率超过100%", needs=("funds",))
 def over_execution(chk, ctx: CheckContext) -> Iterator[Finding]:
     if ctx.rec.rate is not None and ctx.rec.rate > 100:
         yield chk.finding(ctx, "funds.total.rate", "100", show(ctx.rec.rate),

@@ -28,7 +28,7 @@ def _why(calc: IndicatorScore) -> str:
 
 @check("unmet-target-full-score", "error", "定量指标未达到目标却得满分",
        "「{project}」指标“{name}”目标{target}，实际完成{actual}，未达到目标却得满分{found}；{basis}，应得{expected}{why}",
-       clause="rules.md §5")
+       clause="rules.md §5", needs=("indicators",))
 def unmet_target_full_score(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
         if _full_score_unmet(ctx, n, ind):
@@ -51,7 +51,7 @@ def _beyond_formula(ctx: CheckContext, n: int, ind: Indicator) -> IndicatorScore
 
 @check("score-formula-deviation", "warning", "定量指标得分高于计算公式",
        "「{project}」指标“{name}”目标{target}、实际{actual}，{basis}，应得{expected}，表中为{found}{assumed}",
-       clause="rules.md §5")
+       clause="rules.md §5", needs=("indicators",))
 def score_formula_deviation(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
         calc = _beyond_formula(ctx, n, ind)
@@ -65,7 +65,7 @@ def score_formula_deviation(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 @check("score-below-formula", "info", "自评得分低于计算公式",
        "「{project}」指标“{name}”目标{target}、实际{actual}：{basis}，计算为{expected}；自评得分{found}，低于计算值{noted}",
-       clause="rules.md §5、§7")
+       clause="rules.md §5、§7", needs=("indicators",))
 def score_below_formula(chk, ctx: CheckContext) -> Iterator[Finding]:
     """A unit may deduct more than the formula and say why: that is its call, never an error (issue 11)."""
     for n, ind in enumerate(ctx.ev.indicators):
@@ -80,7 +80,7 @@ def score_below_formula(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 @check("direction-ambiguous", "info", "指标目标方向不明确",
        "「{project}」指标“{name}”目标{target}、实际{actual}、得满分{found}：{why}。按计划数已完成，得满分；"
-       "按上限为{expected}。方向不明确，未判为错误，请核实目标含义", clause="rules.md §5")
+       "按上限为{expected}。方向不明确，未判为错误，请核实目标含义", clause="rules.md §5", needs=("indicators",))
 def direction_ambiguous(chk, ctx: CheckContext) -> Iterator[Finding]:
     """A full score the "≤" sign contradicts and the planned-quantity reading allows."""
     for n, ind in enumerate(ctx.ev.indicators):
@@ -98,7 +98,8 @@ def empty_note(note: str | None) -> bool:
 
 
 @check("missing-deviation-note", "warning", "扣分但未填写偏差原因分析",
-       "「{project}」指标“{name}”得分{found}低于分值{expected}，但未填写偏差原因分析及改进措施", clause="rules.md §7")
+       "「{project}」指标“{name}”得分{found}低于分值{expected}，但未填写偏差原因分析及改进措施",
+       clause="rules.md §7", needs=("indicators",))
 def missing_deviation_note(chk, ctx: CheckContext) -> Iterator[Finding]:
     if not ctx.template.has_notes:
         return
@@ -108,7 +109,7 @@ def missing_deviation_note(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("actual-missing", "warning", "给了得分但未填写实际完成值",
-       "「{project}」指标“{name}”得分{found}，但实际完成值为空")
+       "「{project}」指标“{name}”得分{found}，但实际完成值为空", needs=("indicators",))
 def actual_missing(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
         if ind.score is not None and not ind.actual and (ind.score != 0 or ind.weight):
@@ -116,7 +117,8 @@ def actual_missing(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("unit-mismatch", "warning", "目标值与实际值计量单位不一致",
-       "「{project}」指标“{name}”目标{target}的单位为“{expected}”，实际完成值{actual}的单位为“{found}”，无法比较")
+       "「{project}」指标“{name}”目标{target}的单位为“{expected}”，实际完成值{actual}的单位为“{found}”，无法比较",
+       needs=("indicators",))
 def unit_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
         t, a = ind.target_measure, ind.actual_measure
@@ -132,7 +134,7 @@ _NONE_WORDS = frozenset({"无", "不适用", "/", "—", "-"})
 
 
 @check("placeholder-indicator", "warning", "模板占位内容未清理",
-       "「{project}」模板占位内容未清理：{what}")
+       "「{project}」模板占位内容未清理：{what}", needs=("indicators",))
 def placeholder_indicator(chk, ctx: CheckContext) -> Iterator[Finding]:
     rows = [n for n, ind in enumerate(ctx.ev.indicators) if ind.is_placeholder]
     if rows:
@@ -151,7 +153,7 @@ def _is_satisfaction(ind: Indicator) -> bool:
 
 
 @check("satisfaction-unmeasured", "info", "满意度未提供调查结果",
-       "「{project}」满意度指标“{name}”的实际完成值为“{found}”，不是调查得到的具体数值")
+       "「{project}」满意度指标“{name}”的实际完成值为“{found}”，不是调查得到的具体数值", needs=("indicators",))
 def satisfaction_unmeasured(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
         a = ind.actual_measure
@@ -162,7 +164,7 @@ def satisfaction_unmeasured(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("vague-target", "info", "数量/质量指标的目标不可衡量",
-       "「{project}」{level2}指标“{name}”的目标“{found}”不可衡量，宜设为具体数值")
+       "「{project}」{level2}指标“{name}”的目标“{found}”不可衡量，宜设为具体数值", needs=("indicators",))
 def vague_target(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
         t = ind.target_measure

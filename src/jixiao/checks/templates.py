@@ -17,7 +17,7 @@ from .indicators import empty_note, indicator_name
 
 
 @check("rate-reason-missing", "warning", "预算执行率低于要求但未填写原因",
-       "「{project}」{row}预算执行率{found}%，低于{expected}%，但“原因”栏为空")
+       "「{project}」{row}预算执行率{found}%，低于{expected}%，但“原因”栏为空", needs=("funds",))
 def rate_reason_missing(chk, ctx: CheckContext) -> Iterator[Finding]:
     floor = ctx.policy.reason_below
     if floor is None:
@@ -30,7 +30,8 @@ def rate_reason_missing(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("coefficient-score-mismatch", "error", "指标得分不等于得分系数×指标权重",
-       "「{project}」指标“{name}”得分印为{found}，按得分系数{coefficient}%×指标权重{weight}计算应为{expected}")
+       "「{project}」指标“{name}”得分印为{found}，按得分系数{coefficient}%×指标权重{weight}计算应为{expected}",
+       needs=("indicators",))
 def coefficient_score_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
         if ind.coefficient is None or ind.weight is None or ind.score is None:
@@ -51,7 +52,7 @@ _INSTRUCTION = re.compile(r"[(（]\s*\d+\s*字(?:以内|以下|左右)\s*[)）]"
 _OPENERS = ("(", "（", "对照", "请", "简要")
 
 
-def _texts(ctx: CheckContext) -> Iterator[tuple[str, str, str | None]]:
+def form_texts(ctx: CheckContext) -> Iterator[tuple[str, str, str | None]]:
     ev = ctx.ev
     yield "goals.expected", "年度目标", ev.goals.expected
     yield "goals.achieved", "目标完成情况", ev.goals.achieved
@@ -68,7 +69,7 @@ def _texts(ctx: CheckContext) -> Iterator[tuple[str, str, str | None]]:
 @check("placeholder-text", "warning", "模板说明文字未替换",
        "「{project}」{what}仍是模板的说明文字“{found}”，未填写实际内容")
 def placeholder_text(chk, ctx: CheckContext) -> Iterator[Finding]:
-    for path, what, text in _texts(ctx):
+    for path, what, text in form_texts(ctx):
         # Instructions are in brackets or open with a verb of the template; the test first skips the rest cheaply.
         if text and ("字" in text or text.lstrip().startswith(_OPENERS)) and _INSTRUCTION.search(text.strip()):
             yield chk.finding(ctx, path, "实际内容", text.strip()[:40], what=what)
@@ -87,7 +88,8 @@ def _project_forms(ctx: CheckContext, department: str) -> list[Evaluation]:
 
 
 @check("department-total-mismatch", "warning", "部门整体支出表的项目支出与各项目自评表合计不符",
-       "「{project}」项目支出{column}为{found}{unit}，同时载入的{count}张项目自评表合计{expected}{unit}（{names}）")
+       "「{project}」项目支出{column}为{found}{unit}，同时载入的{count}张项目自评表合计{expected}{unit}（{names}）",
+       needs=("funds",))
 def department_total_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
     ev = ctx.ev
     if not ctx.template.department_wide or ev.project.department is None:

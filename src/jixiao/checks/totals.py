@@ -32,7 +32,8 @@ def _total_candidates(ctx: CheckContext, base: Decimal, s: Decimal) -> Iterator[
 
 
 @check("total-mismatch", "error", "总分不等于执行率得分加各指标得分",
-       "「{project}」总分印为{found}，执行率得分{rate_score}+指标得分合计{indicators}={expected}", clause="rules.md §8")
+       "「{project}」总分印为{found}，执行率得分{rate_score}+指标得分合计{indicators}={expected}",
+       clause="rules.md §8", needs=("funds", "indicators"))
 def total_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
     total = ctx.ev.total
     if total is None or total.score is None:
@@ -47,7 +48,7 @@ def total_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("missing-total", "warning", "表中没有总分",
-       "「{project}」{what}；按执行率得分与指标得分计算应为{expected}{hint}", clause="rules.md §8")
+       "「{project}」{what}；按执行率得分与指标得分计算应为{expected}{hint}", clause="rules.md §8", needs=("funds", "indicators"))
 def missing_total(chk, ctx: CheckContext) -> Iterator[Finding]:
     total = ctx.ev.total
     if total is not None and total.score is not None:
@@ -71,7 +72,8 @@ def missing_total(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("weights-not-100", "error", "分值合计不等于100",
-       "「{project}」执行率分值{rate_weight}+指标分值合计{indicators}={found}，应为{expected}", clause="rules.md §4")
+       "「{project}」执行率分值{rate_weight}+指标分值合计{indicators}={found}，应为{expected}",
+       clause="rules.md §4", needs=("indicators",))
 def weights_not_100(chk, ctx: CheckContext) -> Iterator[Finding]:
     weights = [i.weight for i in ctx.ev.indicators if i.weight is not None]
     if not weights:
@@ -86,7 +88,7 @@ def weights_not_100(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("level1-weight-mismatch", "warning", "一级指标标注的分值与其下指标分值合计不符",
-       "「{project}」一级指标“{level1}”标注{expected}分，其下指标分值合计{found}分", clause="rules.md §4")
+       "「{project}」一级指标“{level1}”标注{expected}分，其下指标分值合计{found}分", clause="rules.md §4", needs=("indicators",))
 def level1_weight_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
     for level1, declared in ctx.ev.level1_weights.items():
         weights = [i.weight for i in ctx.ev.indicators if i.level1 == level1 and i.weight is not None]

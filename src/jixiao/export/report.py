@@ -22,6 +22,7 @@ from ..checks import SEVERITY_ZH, CheckResult, Finding, run_checks
 from ..errors import ExportError
 from ..limits import Limits
 from ..model import COLUMN_ZH, FUNDS_ROW_ZH, DepartmentList, Evaluation
+from ..outcome import Outcome, list_department, outcome
 from ..pipeline import FileFailure, check_document, load, policy_of
 from ..scoring import ScoringPolicy, get_policy
 from ..scoring.rounding import show
@@ -29,7 +30,6 @@ from ..text import label_key
 from ..values import Money, fmt
 from .chart import Bar, scores_chart
 
-NO_UNIT = "（未注明主管部门）"
 _INDICATOR_FIELD = re.compile(r"indicators\[(\d+)\](?:\.(\w+))?")
 INDICATOR_ZH = {"name": "三级指标", "target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分",
                 "note": "偏差原因分析及改进措施"}
@@ -59,6 +59,7 @@ def field_zh(ev: Evaluation, path: str) -> str:
 @dataclass(slots=True)
 class FormEntry:
     result: CheckResult
+    decided: Outcome
     number: int = 0
 
     @property
@@ -107,8 +108,13 @@ class UnitSection:
         return sum(1 for f in self.forms if f.status == "warning")
 
     def average_total(self) -> str | None:
-        totals = [f.ev.total.score for f in self.forms if f.ev.total and f.ev.total.score is not None]
+        """The mean of the totals grades come from (outcome.py), as ``summary`` computes it."""
+        totals = [f.decided.total for f in self.forms if f.decided.total is not None]
         return show(sum(totals, Decimal(0)) / len(totals)) if totals else None
+
+    @property
+    def unfilled(self) -> int:
+        return sum(1 for f in self.forms if f.decided.status == "unfilled")
 
 
 @dataclass(slots=True)
@@ -148,18 +154,19 @@ class Report:
         return self.policy.title if self.policy else "按各表所属模板的评分规则"
 
     def grades(self) -> dict[str, int]:
+        """Forms per grade, from the total each grade comes from (outcome.py); blank forms are not graded."""
         out: dict[str, int] = {}
         for unit in self.units:
             for form in unit.forms:
                 for _, name in form.result.policy.grade_bands:
                     out.setdefault(name, 0)
-                if form.result.recomputed.grade:
-                    out[form.result.recomputed.grade] += 1
+                if form.decided.grade:
+                    out[form.decided.grade] += 1
         return out
 
-
-def _unit_of(ev: Evaluation) -> str:
-    return ev.project.department or ev.project.implementing_unit or NO_UNIT
+    @property
+    def unfilled(self) -> int:
+        return sum(u.unfilled for u in self.units)
 
 
 def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPolicy | str | None = None, *,
@@ -173,19 +180,20 @@ def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPo
     stored = list(stored)
     # Checks across files (a department's totals against its projects) see every form of the report.
     batch = [ev for item in items if not isinstance(item, FileFailure) for ev in item.evaluations] + stored
-    results: list[CheckResult] = [run_checks(ev, policy_of(ev, policy), batch=batch) for ev in stored]
+    entries = [FormEntry(r, outcome(r)) for r in (run_checks(ev, policy_of(ev, policy), batch=batch) for ev in stored)]
     for item in items:
         if isinstance(item, FileFailure):
             report.failures.append(item)
             continue
         checked = check_document(item, policy, batch)
-        results += checked.results
+        list_dept = list_department(item)
+        entries += [FormEntry(r, outcome(r, list_dept)) for r in checked.results]
         report.lists += [ListEntry(dl, findings) for dl, findings in checked.list_findings]
     units: dict[str, UnitSection] = {}
-    for result in results:
-        name = _unit_of(result.ev)
+    for entry in entries:
+        name = entry.decided.department_shown
         # One department printed with full- or half-width brackets, with or without a space, is one department.
-        units.setdefault(label_key(name), UnitSection(name)).forms.append(FormEntry(result))
+        units.setdefault(label_key(name), UnitSection(name)).forms.append(entry)
     report.units = sorted(units.values(), key=lambda u: (-u.errors, -u.warnings, u.name))
     number = 0
     for unit in report.units:
@@ -195,7 +203,7 @@ def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPo
             form.number = number
         if charts:
             unit.chart = scores_chart([Bar(f.ev.project.name or f"第{f.number}张表", f.result.recomputed.rate,
-                                           f.ev.total.score if f.ev.total else None, f.status) for f in unit.forms],
+                                           f.decided.total, f.status) for f in unit.forms],
                                       unit.name)
     return report
 

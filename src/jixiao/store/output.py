@@ -43,7 +43,7 @@ def show(value: Value) -> str:
 
 def _group_line(row: GroupRow) -> list[Value]:
     return [row.name, row.projects, row.budget, row.executed, row.rate, row.average_score,
-            *(row.grades[g] for g in (*GRADES, NO_SCORE)), row.with_errors, row.without_amounts]
+            *(row.grades[g] for g in (*GRADES, NO_SCORE)), row.with_errors, row.without_amounts, row.unfilled]
 
 
 def summary_sections(s: Summary) -> list[Section]:
@@ -51,7 +51,7 @@ def summary_sections(s: Summary) -> list[Section]:
     sections = [Section(
         "groups", f"按{GROUP_BY_ZH[s.by]}汇总",
         [GROUP_BY_ZH[s.by], "项目数", f"预算数{unit}", f"执行数{unit}", "执行率%", "平均分",
-         *GRADES, NO_SCORE, "有错误", "缺金额"],
+         *GRADES, NO_SCORE, "有错误", "缺金额", "未填写（不计入）"],
         [_group_line(g) for g in (*s.groups, s.total)])]
     sections.append(Section("codes", "审核问题（按规则代码）", ["代码", "级别", "说明", "涉及表数", "问题数"],
                             [[c.code, SEVERITY_ZH.get(c.severity, c.severity), c.title, c.forms, c.findings]

@@ -18,7 +18,8 @@ from ..errors import FileFailure, JixiaoError
 from ..export.json import department_list_json, evaluation_json
 from ..ingest.grid import Place
 from ..ingest.recognize import read_path
-from ..model import DepartmentList, Document
+from ..model import DepartmentList
+from ..outcome import list_department, outcome
 from ..pipeline import check_document
 from ..scoring.rounding import round_half_up
 from ..text import label_key
@@ -79,19 +80,13 @@ def _finding(f: Finding) -> dict[str, Any]:
             "expected": f.expected, "found": f.found, "locator": f.locator}
 
 
-def _document_department(doc: Document) -> str | None:
-    """The department named by the file's department list, when it names exactly one."""
-    names = {dl.department for dl in doc.lists if dl.department}
-    return names.pop() if len(names) == 1 else None
-
-
-def _form_rows(r: CheckResult, fallback_department: str | None) -> FormRows:
+def _form_rows(r: CheckResult, list_dept: str | None) -> FormRows:
     ev, rec = r.ev, r.recomputed
     funds = ev.funds.total
-    department = ev.project.department or fallback_department
+    decided = outcome(r, list_dept)
+    department = decided.department
     department_key = label_key(department) if department else None
     printed_total = ev.total.score if ev.total else None
-    graded = printed_total if printed_total is not None else rec.total
     document = evaluation_json(ev)
     evaluation = {
         "form_index": ev.source.form_index,
@@ -115,7 +110,7 @@ def _form_rows(r: CheckResult, fallback_department: str | None) -> FormRows:
         # Derived values may not terminate (1/3); printed ones are stored as printed.
         "recomputed_rate": round_half_up(rec.rate, SCALE) if rec.rate is not None else None,
         "recomputed_total": round_half_up(rec.total, SCALE) if rec.total is not None else None,
-        "grade": r.policy.grade(graded) if graded is not None else None,
+        "grade": decided.grade,
         "errors": r.count("error"),
         "warnings": r.count("warning"),
         # Serialized here, in the worker, so that the single writing process does less.
@@ -160,8 +155,8 @@ def file_rows(path: str, sha256: str, policy: str | None = None, template: str |
             "modified_at": datetime.fromtimestamp(stat.st_mtime, timezone.utc),
             "forms": len(item.evaluations), "lists": len(item.lists), "warnings": list(item.warnings),
         })
-        fallback = _document_department(item)
-        out.forms = [_form_rows(r, fallback) for r in checked.results]
+        list_dept = list_department(item)
+        out.forms = [_form_rows(r, list_dept) for r in checked.results]
         out.lists = [_list_rows(dl, fs) for dl, fs in checked.list_findings]
     except Exception as exc:  # noqa: BLE001 - one bad file must not end the batch
         return FileFailure(path, "internal-error", f"{path}: 审核时发生内部错误（{type(exc).__name__}: {exc}）")

@@ -3,7 +3,8 @@
 All money is converted exactly into one unit (元 ↔ 万元 is a power of ten, so Decimal
 conversion never rounds); rates and average scores are rounded half up to 2 places
 only at the end. Grades follow the form's scoring policy (rules.md item 10:
-90 优 / 80 良 / 60 中 / below 差), from the printed 总分, else the recomputed one.
+90 优 / 80 良 / 60 中 / below 差), from the total outcome.py decides (printed 总分, else the
+recomputed one); blank or unfilled forms are counted apart, never as 0 points.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from ..checks import CHECKS, SEVERITY_ORDER
+from ..outcome import UNFILLED_CODE
 from ..scoring import get_policy
 from ..scoring.rounding import round_half_up
 from ..text import label_key
@@ -51,9 +53,13 @@ class StoredForm:
     recomputed_total: Decimal | None
     grade: str | None
     errors: int
+    unfilled: bool = False
 
     @property
     def score(self) -> Decimal | None:
+        """The total the grade came from (outcome.py): printed, else recomputed; none for a blank form."""
+        if self.unfilled:
+            return None
         return self.total_score if self.total_score is not None else self.recomputed_total
 
     def amount(self, value: Decimal | None, unit: MoneyUnit) -> Decimal | None:
@@ -73,6 +79,7 @@ class GroupRow:
     grades: dict[str, int] = field(default_factory=lambda: dict.fromkeys((*GRADES, NO_SCORE), 0))
     with_errors: int = 0
     without_amounts: int = 0
+    unfilled: int = 0  # blank or unfilled forms: shown apart, out of every count and average above
 
 
 @dataclass(slots=True)
@@ -134,7 +141,8 @@ _COLUMNS = (EvaluationRow.id, EvaluationRow.year, EvaluationRow.department, Eval
             EvaluationRow.implementing_unit, EvaluationRow.project_code,
             EvaluationRow.project_name, EvaluationRow.money_unit, EvaluationRow.budget, EvaluationRow.executed,
             EvaluationRow.rate, EvaluationRow.recomputed_rate, EvaluationRow.total_score,
-            EvaluationRow.recomputed_total, EvaluationRow.grade, EvaluationRow.errors)
+            EvaluationRow.recomputed_total, EvaluationRow.grade, EvaluationRow.errors,
+            exists().where(FindingRow.evaluation_id == EvaluationRow.id, FindingRow.code == UNFILLED_CODE))
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -150,6 +158,9 @@ def _group_key(form: StoredForm, by: GroupBy) -> tuple[str, str]:
 
 
 def _add(row: GroupRow, form: StoredForm, unit: MoneyUnit, scores: list[Decimal]) -> None:
+    if form.unfilled:
+        row.unfilled += 1
+        return
     row.projects += 1
     budget, executed = form.amount(form.budget, unit), form.amount(form.executed, unit)
     if budget is None or executed is None:
@@ -237,6 +248,7 @@ def _name_key(form: StoredForm) -> str | None:
 
 def years(forms: list[StoredForm], unit: MoneyUnit) -> list[YearRow]:
     """The same project across years: by project code, else by department and normalized name."""
+    forms = [f for f in forms if not f.unfilled]
     by_code: defaultdict[str, list[StoredForm]] = defaultdict(list)
     for f in forms:
         if f.project_code and f.year:

@@ -40,6 +40,7 @@ class FormTemplate:
     anchors: frozenset[str] = frozenset()  # labels that begin a row, for flattened text
     row_names: Mapping[str, str] = field(default_factory=dict)  # funds rows as this template prints them
     has_notes: bool = True  # whether indicators have a 偏差原因 column to fill when points are lost
+    has_unit: bool = True  # whether the header has a 实施单位 to fill
 
     def score(self, title_matches: set[str], probe: str, found: set[str]) -> int:
         """Title, labels found in the form's first rows, and a matching report code."""

@@ -36,4 +36,5 @@ CHONGQING = register_template(FormTemplate(
     anchors=SPEC.anchors(),
     row_names={"appropriation": "财政拨款"},
     has_notes=False,
+    has_unit=False,
 ))
