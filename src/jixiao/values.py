@@ -45,6 +45,10 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
 
 
+# What a spreadsheet shows in a cell whose formula failed: a value of the number column it sits in, not text.
+EXCEL_ERRORS = frozenset({"#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!"})
+
+
 def fmt(d: Decimal | None) -> str | None:
     """Decimal → plain string, never exponent notation."""
     if d is None:

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ..model import AMOUNT_COLUMNS, COLUMN_ZH
 from ..text import same_normalized
-from ..values import fmt
+from ..values import EXCEL_ERRORS, fmt
 from . import CheckContext, Finding, check
 
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})(?!\d)")
@@ -18,7 +18,7 @@ _MAX_AMOUNT_YUAN = Decimal("1e12")
 
 
 @check("goals-copied", "info", "实际完成情况照抄预期目标",
-       "「{project}」年度总体目标的实际完成情况与预期目标完全相同，未说明实际完成了什么", needs=("goals",))
+       "「{project}」年度总体目标的实际完成情况与预期目标完全相同，未说明实际完成了什么")
 def goals_copied(chk, ctx: CheckContext) -> Iterator[Finding]:
     g = ctx.ev.goals
     if g.expected and g.achieved and same_normalized(g.expected, g.achieved):
@@ -62,10 +62,11 @@ def missing_header_field(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("invalid-number", "error", "数字栏填了文字",
-       "「{project}」{place}应为数字，却是“{found}”")
+       "「{project}」{place}应为数字，却是“{found}”{error}")
 def invalid_number(chk, ctx: CheckContext) -> Iterator[Finding]:
     for bad in ctx.ev.invalid:
-        f = chk.finding(ctx, bad.field, "数字", bad.text, place=bad.place.zh())
+        error = "（公式无法计算的错误值）" if bad.text in EXCEL_ERRORS else ""
+        f = chk.finding(ctx, bad.field, "数字", bad.text, place=bad.place.zh(), error=error)
         f.locator = bad.place.describe()
         yield f
 

@@ -44,6 +44,8 @@ def _beyond_formula(ctx: CheckContext, n: int, ind: Indicator) -> IndicatorScore
     calc = ctx.rec.indicator_scores[n]
     if calc is None or ind.score is None or not ind.weight or _full_score_unmet(ctx, n, ind):
         return None
+    if ind.score > ind.weight:
+        return None  # score-over-weight says it, and the total counts the weight
     if explains(ind.score, [r.expected for r in calc.readings]) or calc.low() <= ind.score <= calc.high():
         return None  # with two readings, a score between them is one the form's wording allows
     return calc

@@ -21,8 +21,18 @@ def printed_rate_score(ctx: CheckContext) -> Decimal | None:
     return ctx.rec.rate_score
 
 
+def capped_indicator_sum(ctx: CheckContext) -> Decimal:
+    """Σ min(score, weight): how a template's 总分 formula counts a score typed above its weight (rules.md §9)."""
+    return sum((min(i.score, i.weight) if i.weight is not None else i.score
+                for i in ctx.ev.indicators if i.score is not None), Decimal(0))
+
+
 def _total_candidates(ctx: CheckContext, base: Decimal, s: Decimal) -> Iterator[Decimal]:
     yield base + s
+    # A score over its weight is score-over-weight's finding; the total that counts it at its weight is right.
+    capped = capped_indicator_sum(ctx)
+    if capped != s:
+        yield base + capped
     # A printed rate score cut short (seed 002: "4" for 4.71) while the total used the full one.
     if ctx.rec.rate is not None:
         row = ctx.ev.funds.total
@@ -51,8 +61,8 @@ def total_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
        "「{project}」{what}；按执行率得分与指标得分计算应为{expected}{hint}", clause="rules.md §8", needs=("funds", "indicators"))
 def missing_total(chk, ctx: CheckContext) -> Iterator[Finding]:
     total = ctx.ev.total
-    if total is not None and total.score is not None:
-        return
+    if total is not None and total.score is not None or any(b.field == "total.score" for b in ctx.ev.invalid):
+        return  # a 总分 holding an error value is invalid-number's finding, not a missing total
     sr = printed_rate_score(ctx)
     expected = (sr or Decimal(0)) + printed_indicator_sum(ctx)
     hint = ""

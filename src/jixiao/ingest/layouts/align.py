@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ...values import is_number
+from ...values import EXCEL_ERRORS, is_number
 
 SHIFTS = (0, -1, 1, -2, 2)
 
@@ -35,7 +35,7 @@ def plausibility(texts: Sequence[str], keys: Sequence[str], cols: Columns, shift
     for col in cols.numeric:
         i = col + shift
         if 0 <= i < n and (t := texts[i].strip()):
-            score += 2 if is_number(t) else -3
+            score += 2 if is_number(t) or t in EXCEL_ERRORS else -3
     tail = keys[cols.last + shift + 1:]
     if tail:
         score -= 2 * (len(tail) - list(tail).count(""))

@@ -12,7 +12,7 @@ from typing import Mapping, TypeVar
 
 from ...model import Evaluation, Indicator, InvalidValue, Source, StrayRow, Total
 from ...text import clean, clean_block
-from ...values import MoneyUnit, NotANumber, parse_number
+from ...values import EXCEL_ERRORS, MoneyUnit, NotANumber, parse_number
 from ..grid import Cell, Place, Row
 
 V = TypeVar("V")
@@ -121,12 +121,15 @@ class FormParser:
         """The 总分/合计 row: (weight, score) or (score) after the label; a second one is kept as a stray."""
         cells = row.cells
         numbers: list[tuple[Decimal, Cell]] = []
+        errors: dict[int, Cell] = {}  # a formula's error holds its column: "100 #VALUE!" is no score, not score 100
         for c in cells[index + 1:]:
             self.use(c)
             try:
                 v = parse_number(c.text)
             except NotANumber:
-                if clean(c.text):
+                if c.text.strip() in EXCEL_ERRORS:
+                    errors[len(numbers) + len(errors)] = c
+                elif clean(c.text):
                     self.note("total-not-a-number", c.place, text=clean(c.text))
                 continue
             if v is not None:
@@ -139,6 +142,10 @@ class FormParser:
             self.ev.strays.append(StrayRow(shown, row.place, "total", tuple(v for v, _ in numbers)))
             self.note("total-repeated", row.place, text=shown)
             return
+        self.ev.locators["total"] = row.place
+        if errors:
+            self._total_with_errors(numbers, errors)
+            return
         total = Total()
         if len(numbers) == 1:
             total.score = numbers[0][0]
@@ -149,7 +156,22 @@ class FormParser:
             self.ev.locators["total.score"] = sc.place
             for _, c in numbers[2:]:
                 self.note("total-extra-value", c.place, text=clean(c.text))
-        self.ev.locators["total"] = row.place
+        self.ev.total = total
+
+    def _total_with_errors(self, numbers: list[tuple[Decimal, Cell]], errors: dict[int, Cell]) -> None:
+        """分值 then 得分 by position, an error value standing in its own column and kept for the checks."""
+        slots: list[tuple[Decimal | None, Cell]] = list(numbers)
+        for pos in sorted(errors):
+            slots.insert(pos, (None, errors[pos]))
+        fields = ("score",) if len(slots) == 1 else ("weight", "score")
+        total = Total()
+        for fld, (value, c) in zip(fields, slots):
+            path = f"total.{fld}"
+            self.ev.locators[path] = c.place
+            if value is None:
+                self.ev.invalid.append(InvalidValue(path, c.text.strip(), c.place))
+            else:
+                setattr(total, fld, value)
         self.ev.total = total
 
     def new_indicator(self, values: Mapping[str, Cell | None], level1: tuple[str, str] | None,

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from ...model import AMOUNT_COLUMNS, Evaluation, FundsRow, Total
 from ...text import clean, clean_block, label_key
-from ...values import HUNDRED, Money, MoneyUnit, is_number, parse_measure, with_unit
+from ...values import EXCEL_ERRORS, HUNDRED, Money, MoneyUnit, is_number, parse_measure, with_unit
 from ..grid import Cell, Place, Row
 from ..vocab import INDICATOR_SECTION, MONEY_UNIT, NATURES, YEAR_ROW, label_kind
 from .align import Columns, shift_of
@@ -230,7 +230,8 @@ class FormReader(FlatReading, FormParser):
             if not c.text.strip():
                 continue
             fld = spans.field_at(j)
-            if fld not in ("weight", "score") or fld in got or not is_number(c.text):
+            # A formula's error value (#VALUE!) holds its column like the number it failed to be.
+            if fld not in ("weight", "score") or fld in got or not (is_number(c.text) or c.text.strip() in EXCEL_ERRORS):
                 return None
             got[fld] = c
         if not got:

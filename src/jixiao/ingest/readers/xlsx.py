@@ -23,6 +23,7 @@ from . import register
 from .containers import open_zip, read_member, zip_names
 from .numbers import BUILTIN_FORMATS, render_date, render_number
 from .rows import add_row, column_letters
+from .xlsx_cells import compute, error_cells, uncached_cells
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -135,6 +136,18 @@ def _check_extent(xml: bytes, file: str, index: int) -> None:
     limits.check(file, "cells", rows * cols, where, f"已用区域 {rows:,} 行 × {cols:,} 列".replace(",", " "))
 
 
+def _fixed(texts: list, r: int, fixes: dict[tuple[int, int], str]) -> list:
+    """The row with the values calamine could not give put back in their cells."""
+    mine = [(c, v) for (row, c), v in fixes.items() if row == r]
+    if not mine:
+        return texts
+    out = list(texts) + [""] * max(0, max(c for c, _ in mine) + 1 - len(texts))
+    for c, v in mine:
+        if out[c] == "" or out[c] is None:
+            out[c] = v
+    return out
+
+
 def is_metadata_sheet(name: str, rows: list[list[object]]) -> bool:
     """The hidden sheet jixiao's templates carry (schema version, policy), recognized by name and schema row."""
     return name == METADATA_SHEET and any(r[:1] == ["schema"] and str(r[1:2] and r[1]).startswith(METADATA_SCHEMA)
@@ -154,6 +167,9 @@ def read_xlsx(data: bytes, file: str) -> Grid:
     except (CalamineError, ValueError, OSError) as exc:
         raise UnreadableFile(file, f"xlsx 文件已损坏，无法打开（{exc}）") from None
     grid = Grid(file=file, format="xlsx")
+    names = [meta.name for meta in wb.sheets_metadata]
+    uncached = {names[i]: cells for i, xml in enumerate(sheet_xml[:len(names)]) if (cells := uncached_cells(xml))}
+    computed = compute(data, uncached) if uncached else {}
     for index, meta in enumerate(wb.sheets_metadata):
         name = meta.name
         try:
@@ -166,6 +182,16 @@ def read_xlsx(data: bytes, file: str) -> Grid:
         styles: dict[tuple[int, int], int] | None = None
         hidden = _hidden_rows(xml)
         before = len(grid.rows)
+        # Cells calamine leaves empty that are not: error values, and formulas saved without a result.
+        fixes: dict[tuple[int, int], str] = dict(error_cells(xml))
+        if name in computed:
+            styles = _styles(xml)
+            for (r, c), value in computed[name].items():
+                fixes[(r, c)] = _text(value.number, styles.get((r, c)), formats) if value.number is not None \
+                    else value.text
+            shown = "、".join(f"{_letters(c)}{r + 1}" for r, c in list(computed[name])[:5])
+            grid.warnings.append(f"工作表“{name}”有{len(computed[name])}个公式单元格没有保存计算结果（{shown}"
+                                 f"{'等' if len(computed[name]) > 5 else ''}），已按公式算出")
         for r, values in enumerate(rows):
             if all(v.__class__ is str for v in values):
                 texts = values
@@ -173,6 +199,8 @@ def read_xlsx(data: bytes, file: str) -> Grid:
                 if styles is None:
                     styles = _styles(xml)
                 texts = [_text(v, styles.get((r, c)), formats) for c, v in enumerate(values)]
+            if fixes:
+                texts = _fixed(texts, r, fixes)
             add_row(grid, texts, Place(sheet=name, row=r + 1),
                     lambda c, r=r, name=name: Place(col=c + 1, sheet=name, cell=f"{_letters(c)}{r + 1}"))
             if r in hidden and len(grid.rows) > before and grid.rows[-1].place.row == r + 1:
