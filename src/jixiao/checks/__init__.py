@@ -158,17 +158,8 @@ class CheckResult:
 
 
 def parts_read(ev: Evaluation) -> frozenset[str]:
-    """The parts of the form that were read (model.PARTS names), judged from what they hold."""
-    found = {"header"} if ev.project.name or ev.year is not None else set()
-    if ev.funds.total is not None:
-        found.add("funds")
-    if ev.goals.expected or ev.goals.achieved:
-        found.add("goals")
-    if ev.indicators:
-        found.add("indicators")
-    if ev.total is not None:
-        found.add("total")
-    return frozenset(found)
+    """The parts of the form the reader found (model.PARTS names), however it read them."""
+    return frozenset(part for part, how in ev.parts_found.items() if how != "missing")
 
 
 def run_checks(ev: Evaluation, policy: ScoringPolicy, doc: Document | None = None,

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Evaluation
+from ..model import PART_ZH, PARTS, Evaluation
 from ..values import BLANKS
 from . import CHECKS, CheckContext, Finding, check
 from .templates import form_texts
-
-PART_ZH = {"header": "表头", "funds": "资金使用情况", "goals": "年度总体目标", "indicators": "绩效指标", "total": "总分"}
 
 
 def _filled(text: str | None) -> bool:
@@ -60,6 +58,6 @@ def form_incomplete(chk, ctx: CheckContext) -> Iterator[Finding]:
     skipped = ctx.skipped()
     if not skipped:
         return
-    missing = sorted({p for c in skipped for p in c.needs} - ctx.parts, key=list(PART_ZH).index)
+    missing = sorted({p for c in skipped for p in c.needs} - ctx.parts, key=PARTS.index)
     yield chk.finding(ctx, missing[0], None, None, parts="、".join(PART_ZH.get(p, p) for p in missing),
                       count=len(skipped), codes="、".join(c.code for c in skipped))
