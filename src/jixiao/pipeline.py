@@ -21,6 +21,7 @@ from .isolation import Task
 from .limits import Limits
 from .model import DepartmentList, Document, Evaluation, Goals
 from .scoring import ScoringPolicy, get_policy
+from .scoring.choice import configured
 from .templates import get_template
 
 # Directory scans pick files by name; reading itself goes by content.
@@ -121,10 +122,10 @@ def batch_exit(failures: Iterable[FileFailure], any_error: bool) -> Exit:
 
 
 def policy_of(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> ScoringPolicy:
-    """The policy asked for, else the one of the form's template."""
+    """The policy asked for, else the config file's for the form's department and year, else its template's."""
     if isinstance(policy, ScoringPolicy):
         return policy
-    return get_policy(policy or get_template(ev.template).policy)
+    return get_policy(policy or configured(ev) or get_template(ev.template).policy)
 
 
 def check_document(doc: Document, policy: ScoringPolicy | str | None = None,

@@ -88,3 +88,11 @@ def label_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", strip_artifacts(text))
     text = "".join(text.split()).replace("*", "")
     return text.rstrip(":：")
+
+
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s*年度?")
+
+
+def name_key(name: str) -> str:
+    """A project name reduced for matching across files and years: no spaces, no leading "2024年度"."""
+    return label_key(_YEAR_PREFIX.sub("", label_key(name)))

@@ -193,5 +193,5 @@ def iter_catalogue() -> Iterator[Check]:
 
 
 # Importing the modules registers their checks, in catalogue order.
-from . import content, department_list, funds, indicators, templates, totals  # noqa: E402,F401,I001
+from . import content, department_list, funds, indicators, templates, totals, years  # noqa: E402,F401,I001
 from . import completeness  # noqa: E402,F401,I001  (last: it reads the others' catalogue)

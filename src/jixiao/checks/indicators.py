@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Iterator
 
 from ..model import Indicator
@@ -175,3 +176,39 @@ def vague_target(chk, ctx: CheckContext) -> Iterator[Finding]:
             yield chk.finding(ctx, f"indicators[{n}].target", None, ind.target, name=indicator_name(ind, n),
                               level2=ind.level2)
 
+
+
+# How a 定性 indicator's 实际完成值 states its completion (rules.md §6), most specific first.
+_STATED = (("未达成", ("未完成", "未达到", "未实现", "未达成", "没有完成", "未如期", "未按期", "未按时")),
+           ("部分达成", ("部分完成", "部分达成", "部分实现", "部分达到", "基本完成", "基本达到", "基本实现", "基本达成")),
+           ("达成", ("已完成", "全部完成", "如期完成", "按期完成", "按时完成", "已达到", "已实现", "达成", "已达成")))
+
+
+def stated_completion(text: str | None) -> str | None:
+    """达成 / 部分达成 / 未达成 as the actual says it, or None when it does not say."""
+    if not text:
+        return None
+    return next((band for band, words in _STATED if any(w in text for w in words)), None)
+
+
+@check("qualitative-band-mismatch", "warning", "定性指标得分与完成情况的档次不符",
+       "「{project}」定性指标“{name}”实际完成情况为“{actual}”（{band}），按{policy}得分应在{expected}，表中为{found}",
+       clause="rules.md §6", needs=("indicators",))
+def qualitative_band_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
+    """The national guide's bands (达成 80–100 %, 部分达成 60–80 %, 未达成 0–60 %; Hubei 80/50), from the policy."""
+    high, low = ctx.policy.qualitative_bands
+    ranges = {"达成": (high, Decimal(100)), "部分达成": (low, high), "未达成": (Decimal(0), low)}
+    for n, ind in enumerate(ctx.ev.indicators):
+        t = ind.target_measure
+        if t is None or t.quantitative or not ind.weight or ind.score is None:
+            continue
+        band = stated_completion(ind.actual)
+        if band is None:
+            continue
+        lo, hi = ranges[band]
+        share = ind.score / ind.weight * 100
+        inside = lo <= share <= hi if band == "达成" else lo <= share < hi
+        if not inside:
+            span = f"{fmt(lo * ind.weight / 100)}–{fmt(hi * ind.weight / 100)}分（分值的{fmt(lo)}%–{fmt(hi)}%）"
+            yield chk.finding(ctx, f"indicators[{n}].score", span, fmt(ind.score), "likely", name=indicator_name(ind, n),
+                              actual=ind.actual, band=band, policy=ctx.policy.title)

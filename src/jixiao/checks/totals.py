@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from ..scoring.rounding import explains, round_half_up, rounded_variants
+from ..scoring.rounding import explains, round_half_up, rounded_variants, show
 from ..values import fmt
 from . import CheckContext, Finding, check
 
@@ -33,6 +33,9 @@ def _total_candidates(ctx: CheckContext, base: Decimal, s: Decimal) -> Iterator[
     capped = capped_indicator_sum(ctx)
     if capped != s:
         yield base + capped
+    factor = ctx.policy.rescale(ctx.ev.indicators)
+    if factor != 1:  # 不适用 indicators left out, the rest scaled back to 100
+        yield (base + capped) * factor
     # A printed rate score cut short (seed 002: "4" for 4.71) while the total used the full one.
     if ctx.rec.rate is not None:
         row = ctx.ev.funds.total
@@ -125,3 +128,15 @@ def score_over_weight(chk, ctx: CheckContext) -> Iterator[Finding]:
         if total.score < 0 or total.score > cap:
             yield chk.finding(ctx, "total.score", fmt(cap), fmt(total.score), what="总分")
 
+
+
+@check("total-over-cap", "error", "总分超过执行率所允许的上限",
+       "「{project}」执行率{rate}%，按{policy}总分不得超过{expected}分，表中为{found}",
+       clause="rules.md 地方差异·执行率封顶总分", needs=("funds",))
+def total_over_cap(chk, ctx: CheckContext) -> Iterator[Finding]:
+    cap = ctx.policy.total_cap(ctx.rec.rate)
+    total = ctx.ev.total
+    if cap is None or total is None or total.score is None or total.score <= cap:
+        return
+    assert ctx.rec.rate is not None
+    yield chk.finding(ctx, "total.score", fmt(cap), fmt(total.score), rate=show(ctx.rec.rate), policy=ctx.policy.title)

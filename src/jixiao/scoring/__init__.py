@@ -1,7 +1,7 @@
 """Scoring: recompute the derived cells of a form under a ScoringPolicy."""
 
 # One module per local policy; importing registers it.
-from . import chongqing, department, sichuan  # noqa: E402,F401,I001
+from . import national, hubei, sichuan, chongqing, department, platform  # noqa: E402,F401,I001
 from .policy import POLICIES, ScoringPolicy, get_policy, register_policy
 from .recompute import Recomputed, recompute
 

@@ -37,7 +37,7 @@ def recompute(ev: Evaluation, policy: ScoringPolicy) -> Recomputed:
     if total_row is not None:
         r.rate = policy.rate(total_row)
         if r.rate is not None:
-            r.rate_score = round_half_up(policy.rate_score(r.rate, total_row.weight), 2)
+            r.rate_score = round_half_up(policy.rate_score(r.rate, total_row.weight), policy.rounding)
     r.indicator_scores = [policy.indicator_score(i) for i in ev.indicators]
     r.indicator_sum = sum((min(i.score, i.weight) if i.weight is not None else i.score
                            for i in ev.indicators if i.score is not None), Decimal(0))
@@ -48,9 +48,11 @@ def recompute(ev: Evaluation, policy: ScoringPolicy) -> Recomputed:
         by_policy = Decimal(0)
         for ind, calc in zip(ev.indicators, r.indicator_scores):
             if calc is not None:
-                by_policy += round_half_up(calc.settle(ind.score), 2)
+                by_policy += round_half_up(calc.settle(ind.score), policy.rounding)
             elif ind.score is not None:
                 by_policy += min(ind.score, ind.weight) if ind.weight is not None else ind.score
-        r.total_by_policy = base + by_policy
+        factor = policy.rescale(ev.indicators)
+        r.total = r.total * factor
+        r.total_by_policy = (base + by_policy) * factor
         r.grade = policy.grade(r.total)
     return r

@@ -7,7 +7,6 @@ writer and one transaction per file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,10 +21,8 @@ from ..model import DepartmentList
 from ..outcome import list_department, outcome
 from ..pipeline import check_document
 from ..scoring.rounding import round_half_up
-from ..text import label_key
+from ..text import label_key, name_key
 from .schema import SCALE, Encoded, dumps
-
-_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s*年度?")
 
 
 @dataclass(slots=True)
@@ -47,11 +44,6 @@ class FileRows:
     source: dict[str, Any]
     forms: list[FormRows] = field(default_factory=list)
     lists: list[ListRows] = field(default_factory=list)
-
-
-def name_key(name: str) -> str:
-    """A project name reduced for matching across files and years: no spaces, no leading "2024年度"."""
-    return label_key(_YEAR_PREFIX.sub("", label_key(name)))
 
 
 def project_key(code: str | None, name: str | None, department_key: str | None) -> str | None:

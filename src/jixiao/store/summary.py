@@ -20,10 +20,10 @@ from ..checks import CHECKS, SEVERITY_ORDER
 from ..outcome import UNFILLED_CODE
 from ..scoring import get_policy
 from ..scoring.rounding import round_half_up
-from ..text import label_key
+from ..text import label_key, name_key
 from ..values import Money, MoneyUnit
 from .query import Db, Filters, engine_of, load_department_lists
-from .rows import name_key, project_key
+from .rows import project_key
 from .schema import EvaluationRow, FindingRow
 
 GroupBy = Literal["department", "unit", "year"]

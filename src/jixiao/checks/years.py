@@ -1,0 +1,111 @@
+"""A project against its own previous year, when both years are loaded: the same 项目编码, or the same
+name (without its "2024年度" prefix) and the same 实施单位 or 主管部门.
+
+What a reviewer looks for across years: weights or targets moved, a target lowered while the score
+rose (an easier target bought the points), goals or 实际完成情况 copied from last year's form.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from ..model import Evaluation, Indicator
+from ..scoring.direction import sense
+from ..scoring.rounding import round_half_up
+from ..text import label_key, name_key, same_normalized
+from ..values import fmt
+from . import CheckContext, Finding, check
+from .indicators import indicator_name
+
+
+def _same_project(a: Evaluation, b: Evaluation) -> bool:
+    if a.project.code and b.project.code:
+        return label_key(a.project.code) == label_key(b.project.code)
+    if not a.project.name or not b.project.name or name_key(a.project.name) != name_key(b.project.name):
+        return False
+    for unit in ("implementing_unit", "department"):
+        ua, ub = getattr(a.project, unit), getattr(b.project, unit)
+        if ua and ub:
+            return label_key(ua) == label_key(ub)
+    return False
+
+
+def previous_year(ctx: CheckContext) -> Evaluation | None:
+    """The same project's form of the latest earlier year loaded with this one."""
+    ev = ctx.ev
+    if ev.year is None:
+        return None
+    earlier = [e for e in ctx.others() if e.year is not None and e.year < ev.year and _same_project(ev, e)]
+    return max(earlier, key=lambda e: e.year or 0, default=None)
+
+
+def _pairs(ev: Evaluation, prev: Evaluation) -> Iterator[tuple[int, Indicator, Indicator]]:
+    """Indicators of both years with the same name."""
+    before = {label_key(i.name): i for i in prev.indicators if i.name and not i.is_placeholder}
+    for n, ind in enumerate(ev.indicators):
+        if ind.name and (old := before.get(label_key(ind.name))) is not None:
+            yield n, ind, old
+
+
+@check("year-indicator-changed", "info", "指标分值或目标值与上年不同",
+       "「{project}」指标“{name}”{what}", clause="checks.md year-indicator-changed", needs=("indicators",))
+def year_indicator_changed(chk, ctx: CheckContext) -> Iterator[Finding]:
+    prev = previous_year(ctx)
+    if prev is None:
+        return
+    for n, ind, old in _pairs(ctx.ev, prev):
+        if ind.weight is not None and old.weight is not None and ind.weight != old.weight:
+            yield chk.finding(ctx, f"indicators[{n}].weight", fmt(old.weight), fmt(ind.weight), name=indicator_name(ind, n),
+                              what=f"的分值由{prev.year}年的{fmt(old.weight)}改为{fmt(ind.weight)}")
+        if ind.target and old.target and not same_normalized(ind.target, old.target):
+            yield chk.finding(ctx, f"indicators[{n}].target", old.target, ind.target, name=indicator_name(ind, n),
+                              what=f"的年度指标值由{prev.year}年的“{old.target}”改为“{ind.target}”")
+
+
+def _percent(share: Decimal) -> str:
+    return f"{fmt(round_half_up(share * 100, 1).normalize())}%"
+
+
+def _share(ind: Indicator) -> Decimal | None:
+    return ind.score / ind.weight if ind.score is not None and ind.weight else None
+
+
+@check("year-target-lowered", "warning", "目标值比上年降低而得分提高",
+       "「{project}」指标“{name}”的目标由{prev_year}年的“{expected}”降为“{found}”，得分率却由{before}提高到{after}",
+       clause="checks.md year-target-lowered", needs=("indicators",))
+def year_target_lowered(chk, ctx: CheckContext) -> Iterator[Finding]:
+    prev = previous_year(ctx)
+    if prev is None:
+        return
+    for n, ind, old in _pairs(ctx.ev, prev):
+        t, o = ind.target_measure, old.target_measure
+        if t is None or o is None or t.kind != "number" or o.kind != "number" or t.value is None or o.value is None:
+            continue
+        if t.unit != o.unit or t.op != o.op:
+            continue
+        way = sense(ind, t.op)
+        easier = t.value < o.value if way.direction == "floor" else t.value > o.value if way.direction == "ceiling" else False
+        now, then = _share(ind), _share(old)
+        if easier and now is not None and then is not None and now > then:
+            yield chk.finding(ctx, f"indicators[{n}].target", old.target, ind.target, way.certainty,
+                              name=indicator_name(ind, n), prev_year=prev.year,
+                              before=_percent(then), after=_percent(now))
+
+
+@check("year-copied", "warning", "与上年的表雷同",
+       "「{project}」{what}与{prev_year}年的表完全相同，未写本年的实际情况", clause="checks.md year-copied")
+def year_copied(chk, ctx: CheckContext) -> Iterator[Finding]:
+    prev = previous_year(ctx)
+    if prev is None:
+        return
+    g, pg = ctx.ev.goals, prev.goals
+    if g.achieved and pg.achieved and same_normalized(g.achieved, pg.achieved):
+        yield chk.finding(ctx, "goals.achieved", None, g.achieved[:40], what="年度总体目标的实际完成情况",
+                          prev_year=prev.year)
+    pairs = [(ind, old) for _, ind, old in _pairs(ctx.ev, prev) if ind.actual and old.actual]
+    # Actuals repeat for a 满意度 or a 如期完成; all of them repeating across several indicators is a copy.
+    if len(pairs) >= 3 and all(same_normalized(ind.actual or "", old.actual or "") for ind, old in pairs) \
+            and any(ind.actual_measure is not None and ind.actual_measure.quantitative for ind, _ in pairs):
+        yield chk.finding(ctx, "indicators", None, f"{len(pairs)}项指标", what=f"全部{len(pairs)}项指标的实际完成值",
+                          prev_year=prev.year)

@@ -1,0 +1,64 @@
+"""Issue 11 item 6: the same project across years, loaded together (by 项目编码, else by name and unit)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from jixiao.pipeline import CheckedDocument, check_all, load
+
+from .forms import Form
+
+LAST = replace(Form(year="2022"), achieved_goal="全年举办培训3期，培训90人。").with_indicator(
+    0, actual="90", score="18", note="部分学员缺席")  # ≥100人, 90 trained: 18 of 20 (90 %)
+THIS = replace(Form(year="2023"), achieved_goal="全年举办培训4期，培训120人。").with_indicator(
+    0, target="≥80", actual="90", score="20").with_indicator(5, actual="97%")
+
+
+def _year_findings(tmp_path: Path, *forms: Form, year: int = 2023) -> list:
+    for n, form in enumerate(forms):
+        (tmp_path / f"{n}.txt").write_text(form.text(), encoding="utf-8")
+    docs = [d for d in check_all(list(load([tmp_path]))) if isinstance(d, CheckedDocument)]
+    return [f for d in docs for r in d.results if r.ev.year == year for f in r.findings if f.code.startswith("year-")]
+
+
+def test_target_lowered_while_the_score_rose(tmp_path: Path) -> None:
+    # ≥100 → ≥80 and 18/20 = 90 % → 20/20 = 100 %.
+    found = _year_findings(tmp_path, LAST, THIS)
+    lowered = [f for f in found if f.code == "year-target-lowered"]
+    assert [(f.field, f.expected, f.found, f.severity) for f in lowered] == [
+        ("indicators[0].target", "≥100", "≥80", "warning")]
+    assert "2022年" in lowered[0].message and "90%" in lowered[0].message and "100%" in lowered[0].message
+    changed = {(f.field, f.expected, f.found) for f in found if f.code == "year-indicator-changed"}
+    assert changed == {("indicators[0].target", "≥100", "≥80")}
+    assert not [f for f in found if f.code == "year-copied"]
+
+
+def test_weights_changed(tmp_path: Path) -> None:
+    this = replace(THIS.with_indicator(1, weight="15", score="15").with_indicator(3, weight="5", score="5"),
+                   total_score="99.5")
+    found = {(f.field, f.expected, f.found) for f in _year_findings(tmp_path, LAST, this)
+             if f.code == "year-indicator-changed"}
+    assert {("indicators[1].weight", "10", "15"), ("indicators[3].weight", "10", "5")} <= found
+
+
+def test_goals_and_actuals_copied_from_last_year(tmp_path: Path) -> None:
+    copy = replace(LAST, year="2023")  # the 2022 form sent again as 2023's
+    found = [(f.code, f.field) for f in _year_findings(tmp_path, LAST, copy)]
+    assert ("year-copied", "goals.achieved") in found and ("year-copied", "indicators") in found
+
+
+def test_the_same_name_in_another_unit_is_another_project(tmp_path: Path) -> None:
+    other = replace(THIS, code="")
+    last = replace(LAST, code="")
+    moved = Form().text().replace("深圳市某区培训中心", "深圳市某区党校")
+    assert _year_findings(tmp_path, last, other)  # same name, same unit: matched without a code
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "a.txt").write_text(last.text(), encoding="utf-8")
+    (tmp_path / "x" / "b.txt").write_text(moved.replace("2022", "2023"), encoding="utf-8")
+    docs = [d for d in check_all(list(load([tmp_path / "x"]))) if isinstance(d, CheckedDocument)]
+    assert not [f for d in docs for r in d.results for f in r.findings if f.code.startswith("year-")]
+
+
+def test_one_year_alone_says_nothing(tmp_path: Path) -> None:
+    assert _year_findings(tmp_path, THIS) == []
