@@ -84,6 +84,8 @@ class FormLayout:
     # range's top-left cell, as spreadsheets read conditional formats.
     alerts: list[tuple[str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    # A parsed form's formula cells show what was printed, nothing included; the blank template's are to compute.
+    printed: bool = False
 
 
 def col_letter(col: int) -> str:
@@ -306,6 +308,7 @@ class _Builder:
             self.extras()
         out = self.out
         out.nrows = self.row
+        out.printed = not self.blank
         out.choices = {
             "money_unit": MONEY_UNIT_CHOICES,
             "level1": tuple(f"{k}({v}分)" for k, v in self.policy.level1_weights.items()),

@@ -149,8 +149,8 @@ def layout_workbook(layout: FormLayout, extra_meta: dict[str, str] | None = None
         cell = ws.cell(lc.row, lc.col)
         if lc.formula:
             cell.value = lc.formula
-            if lc.value is not None:
-                cached[lc.ref] = lc.value
+            if lc.value is not None or layout.printed:
+                cached[lc.ref] = "" if lc.value is None else lc.value  # "" : printed empty, a result all the same
         else:
             cell.value = lc.value
             if isinstance(lc.value, str) and lc.value.startswith("="):

@@ -62,9 +62,12 @@ class StoredEvaluation:
 
     def check_json(self) -> dict[str, Any]:
         """The ``jixiao/check@1`` object ``jixiao check --json`` printed for this form."""
+        rules = self.checked.get("rules") or []  # stored before findings named their rule: none
+        findings = [f | ({"rule": {"policy": rule[0], "clause": rule[1]}, "certainty": rule[2]} if rule else {})
+                    for f, rule in zip(self.findings, rules + [None] * (len(self.findings) - len(rules)))]
         return {"schema": "jixiao/check@1", "source": self.document["source"],
                 "project": {"name": self.document["project"]["name"], "code": self.document["project"]["code"]},
-                "policy": self.checked["policy"], "findings": self.findings, "recomputed": self.checked["recomputed"],
+                "policy": self.checked["policy"], "findings": findings, "recomputed": self.checked["recomputed"],
                 "warnings": self.document["warnings"]}
 
 

@@ -107,7 +107,9 @@ def _form_rows(r: CheckResult, list_dept: str | None) -> FormRows:
         "warnings": r.count("warning"),
         # Serialized here, in the worker, so that the single writing process does less.
         "document": _encoded(document),
-        "checked": _encoded({"policy": r.policy.name, "recomputed": rec.to_json()}),
+        # The rule and certainty of each finding, in the findings' order (the findings table keeps the rest).
+        "checked": _encoded({"policy": r.policy.name, "recomputed": rec.to_json(),
+                             "rules": [[f.policy, f.clause, f.certainty] for f in r.findings]}),
         "places": _encoded({"source": _place(ev.source.place),
                             "fields": {k: _place(v) for k, v in ev.locators.items()}}),
     }
