@@ -40,28 +40,29 @@ def unmet_target_full_score(chk, ctx: CheckContext) -> Iterator[Finding]:
                               why=_why(calc))
 
 
-def _beyond_formula(ctx: CheckContext, n: int, ind: Indicator) -> IndicatorScore | None:
-    """The computed score when the printed one is explained by no reading of the target."""
-    calc = ctx.rec.indicator_scores[n]
-    if calc is None or ind.score is None or not ind.weight or _full_score_unmet(ctx, n, ind):
-        return None
-    if ind.score > ind.weight:
-        return None  # score-over-weight says it, and the total counts the weight
-    if explains(ind.score, [r.expected for r in calc.readings]) or calc.low() <= ind.score <= calc.high():
-        return None  # with two readings, a score between them is one the form's wording allows
-    return calc
+def _off_formula(ctx: CheckContext, above: bool) -> Iterator[tuple[int, Indicator, IndicatorScore, Decimal]]:
+    """(n, indicator, computed, printed score) where no reading of the target explains the printed score,
+    the score lying above the computed one (``above``) or below it."""
+    for n, ind in enumerate(ctx.ev.indicators):
+        calc = ctx.rec.indicator_scores[n]
+        score = ind.score
+        if calc is None or score is None or not ind.weight or _full_score_unmet(ctx, n, ind):
+            continue
+        if score > ind.weight:
+            continue  # score-over-weight says it, and the total counts the weight
+        if explains(score, [r.expected for r in calc.readings]) or calc.low() <= score <= calc.high():
+            continue  # with two readings, a score between them is one the form's wording allows
+        if (score > calc.high()) == above:
+            yield n, ind, calc, score
 
 
 @check("score-formula-deviation", "warning", "定量指标得分高于计算公式",
        "「{project}」指标“{name}”目标{target}、实际{actual}，{basis}，应得{expected}，表中为{found}{assumed}",
        clause="rules.md §5", needs=("indicators",))
 def score_formula_deviation(chk, ctx: CheckContext) -> Iterator[Finding]:
-    for n, ind in enumerate(ctx.ev.indicators):
-        calc = _beyond_formula(ctx, n, ind)
-        if calc is None or ind.score is None or ind.score < calc.low():
-            continue
+    for n, ind, calc, score in _off_formula(ctx, above=True):
         assumed = "（实际值或目标值未写单位，按同一单位计算）" if calc.assumed_unit else _why(calc)
-        yield chk.finding(ctx, f"indicators[{n}].score", show(calc.high()), fmt(ind.score), calc.certainty,
+        yield chk.finding(ctx, f"indicators[{n}].score", show(calc.high()), fmt(score), calc.certainty,
                           name=indicator_name(ind, n), target=ind.target, actual=ind.actual, basis=calc.basis,
                           assumed=assumed)
 
@@ -71,12 +72,9 @@ def score_formula_deviation(chk, ctx: CheckContext) -> Iterator[Finding]:
        clause="rules.md §5、§7", needs=("indicators",))
 def score_below_formula(chk, ctx: CheckContext) -> Iterator[Finding]:
     """A unit may deduct more than the formula and say why: that is its call, never an error (issue 11)."""
-    for n, ind in enumerate(ctx.ev.indicators):
-        calc = _beyond_formula(ctx, n, ind)
-        if calc is None or ind.score is None or ind.score >= calc.low():
-            continue
+    for n, ind, calc, score in _off_formula(ctx, above=False):
         noted = "" if empty_note(ind.note) else "，表中已说明偏差原因"
-        yield chk.finding(ctx, f"indicators[{n}].score", show(calc.low()), fmt(ind.score), calc.certainty,
+        yield chk.finding(ctx, f"indicators[{n}].score", show(calc.low()), fmt(score), calc.certainty,
                           name=indicator_name(ind, n), target=ind.target, actual=ind.actual, basis=calc.basis,
                           noted=noted)
 

@@ -17,6 +17,8 @@ import re
 import tempfile
 from dataclasses import dataclass
 
+from .rows import column_letters
+
 # <c r="H29" s="5" t="e"><f>…</f><v>#VALUE!</v></c>
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>.*?<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>', re.S)
 # A formula with no result: <c r="H29" s="5"><f>SUM(H10:H28)</f><v></v></c>, or no <v> at all.
@@ -75,18 +77,9 @@ def compute(data: bytes, wanted: dict[str, list[tuple[int, int]]]) -> dict[str, 
     for sheet, cells in wanted.items():
         got = out_cells.setdefault(sheet, {})
         for r, c in cells:
-            value = by_ref.get(f"{sheet.upper()}!{_letters(c)}{r + 1}")
+            value = by_ref.get(f"{sheet.upper()}!{column_letters(c)}{r + 1}")
             got[(r, c)] = _result(value)
     return out_cells
-
-
-def _letters(c: int) -> str:
-    s = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 def _result(value: object) -> Computed:
