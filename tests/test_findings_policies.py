@@ -3,6 +3,8 @@ policy is chosen (template, config file by department and year, --policy) and re
 
 from __future__ import annotations
 
+import os
+import subprocess
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -12,13 +14,13 @@ from sqlalchemy import select
 
 from jixiao.checks import run_checks
 from jixiao.ingest.recognize import read_bytes
-from jixiao.pipeline import FileFailure, check_all, load, policy_of
+from jixiao.pipeline import policy_of
 from jixiao.scoring import get_policy, recompute
 from jixiao.scoring.choice import CONFIG_ENV
 from jixiao.store.db import open_store
-from jixiao.store.importer import import_paths
 from jixiao.store.schema import EvaluationRow
 
+from .conftest import jixiao_cmd
 from .forms import Form
 
 CLEAN = Form()  # 执行率 95 % → 9.5; indicators 20+10+10+10+30+10, all full: 总分 99.5
@@ -136,19 +138,27 @@ def test_config_chooses_by_department_and_year(tmp_path: Path, monkeypatch: pyte
     assert policy_of(other_year).name == "national"  # the template's
 
 
-def test_stored_evaluation_records_the_chosen_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _config(tmp_path, '[[policy]]\ndepartment = "深圳市某区人力资源局"\nuse = "hubei"\n', monkeypatch)
+def test_stored_evaluation_records_the_chosen_policy(tmp_path: Path) -> None:
+    # A fresh process, as a user runs it: the config is read where the forms are checked.
+    config = tmp_path / "jixiao-policies.toml"
+    config.write_text('[[policy]]\ndepartment = "深圳市某区人力资源局"\nuse = "hubei"\n', encoding="utf-8")
     (tmp_path / "forms").mkdir()
     (tmp_path / "forms" / "a.txt").write_text(CLEAN.text(), encoding="utf-8")
-    engine = open_store(f"sqlite:///{tmp_path / 's.db'}")
-    import_paths([tmp_path / "forms"], engine)
+    db = tmp_path / "s.db"
+    env = {**os.environ, CONFIG_ENV: str(config)}
+    subprocess.run([*jixiao_cmd(), "import", str(tmp_path / "forms"), "--db", str(db)], env=env, check=True,
+                   capture_output=True)
+    engine = open_store(f"sqlite:///{db}")
     with engine.connect() as conn:
         assert conn.execute(select(EvaluationRow.policy)).scalars().all() == ["hubei"]
     engine.dispose()
 
 
-def test_a_broken_config_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _config(tmp_path, '[[policy]]\nuse = "atlantis"\n', monkeypatch)
+def test_a_broken_config_is_one_clear_line(tmp_path: Path) -> None:
+    config = tmp_path / "jixiao-policies.toml"
+    config.write_text('[[policy]]\nuse = "atlantis"\n', encoding="utf-8")
     (tmp_path / "a.txt").write_text(CLEAN.text(), encoding="utf-8")
-    [item] = list(check_all(list(load([tmp_path / "a.txt"]))))
-    assert isinstance(item, FileFailure) and "评分规则配置有误" in item.message and "atlantis" in item.message
+    proc = subprocess.run([*jixiao_cmd(), "check", str(tmp_path / "a.txt")], capture_output=True, text=True,
+                          env={**os.environ, CONFIG_ENV: str(config)})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "评分规则配置有误" in proc.stderr and "atlantis" in proc.stderr and "Traceback" not in proc.stderr

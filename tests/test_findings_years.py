@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from jixiao.pipeline import CheckedDocument, check_all, load
+from jixiao.pipeline import CheckedDocument, check_document, load
 
 from .forms import Form
 
@@ -15,10 +15,17 @@ THIS = replace(Form(year="2023"), achieved_goal="全年举办培训4期，培训
     0, target="≥80", actual="90", score="20").with_indicator(5, actual="97%")
 
 
+def _checked_together(folder: Path) -> list[CheckedDocument]:
+    """Every file of ``folder`` checked with all the forms loaded, as ``report`` checks them."""
+    docs = [d for d in load([folder]) if not isinstance(d, Exception) and hasattr(d, "evaluations")]
+    batch = [ev for d in docs for ev in d.evaluations]
+    return [check_document(d, None, batch) for d in docs]
+
+
 def _year_findings(tmp_path: Path, *forms: Form, year: int = 2023) -> list:
     for n, form in enumerate(forms):
         (tmp_path / f"{n}.txt").write_text(form.text(), encoding="utf-8")
-    docs = [d for d in check_all(list(load([tmp_path]))) if isinstance(d, CheckedDocument)]
+    docs = _checked_together(tmp_path)
     return [f for d in docs for r in d.results if r.ev.year == year for f in r.findings if f.code.startswith("year-")]
 
 
@@ -56,7 +63,7 @@ def test_the_same_name_in_another_unit_is_another_project(tmp_path: Path) -> Non
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "a.txt").write_text(last.text(), encoding="utf-8")
     (tmp_path / "x" / "b.txt").write_text(moved.replace("2022", "2023"), encoding="utf-8")
-    docs = [d for d in check_all(list(load([tmp_path / "x"]))) if isinstance(d, CheckedDocument)]
+    docs = _checked_together(tmp_path / "x")
     assert not [f for d in docs for r in d.results for f in r.findings if f.code.startswith("year-")]
 
 

@@ -152,6 +152,8 @@ def file_rows(path: str, sha256: str, policy: str | None = None, template: str |
         list_dept = list_department(item)
         out.forms = [_form_rows(r, list_dept) for r in checked.results]
         out.lists = [_list_rows(dl, fs) for dl, fs in checked.list_findings]
+    except JixiaoError as exc:  # a broken policy config: one clear line, not an internal error
+        return FileFailure.of(exc)
     except Exception as exc:  # noqa: BLE001 - one bad file must not end the batch
         return FileFailure(path, "internal-error", f"{path}: 审核时发生内部错误（{type(exc).__name__}: {exc}）")
     return out

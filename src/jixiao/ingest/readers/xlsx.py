@@ -136,6 +136,22 @@ def _check_extent(xml: bytes, file: str, index: int) -> None:
     limits.check(file, "cells", rows * cols, where, f"已用区域 {rows:,} 行 × {cols:,} 列".replace(",", " "))
 
 
+_MAX_COMPUTED = 2000  # formula cells a form has (tens): more is not a 自评表's workbook, and costs seconds each
+
+
+def _computed(data: bytes, uncached: dict[str, list[tuple[int, int]]], grid: Grid) -> dict:
+    """Results of the formulas saved without one; an empty map, said in a note, when they cannot be had."""
+    count = sum(len(cells) for cells in uncached.values())
+    if count > _MAX_COMPUTED:
+        grid.warnings.append(f"有{count}个公式单元格没有保存计算结果，数量过多，未计算（按空白读取）")
+        return {}
+    try:
+        return compute(data, uncached)
+    except Exception as exc:  # noqa: BLE001 - the formula engine failing leaves the cells empty, said once
+        grid.warnings.append(f"有{count}个公式单元格没有保存计算结果，无法按公式算出（{type(exc).__name__}），按空白读取")
+        return {}
+
+
 def _fixed(texts: list, r: int, fixes: dict[tuple[int, int], str]) -> list:
     """The row with the values calamine could not give put back in their cells."""
     mine = [(c, v) for (row, c), v in fixes.items() if row == r]
@@ -169,7 +185,7 @@ def read_xlsx(data: bytes, file: str) -> Grid:
     grid = Grid(file=file, format="xlsx")
     names = [meta.name for meta in wb.sheets_metadata]
     uncached = {names[i]: cells for i, xml in enumerate(sheet_xml[:len(names)]) if (cells := uncached_cells(xml))}
-    computed = compute(data, uncached) if uncached else {}
+    computed = _computed(data, uncached, grid) if uncached else {}
     for index, meta in enumerate(wb.sheets_metadata):
         name = meta.name
         try:
