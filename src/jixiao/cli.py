@@ -31,7 +31,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="输出机器可读的 JSO
 
 
 def _dump(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(inert.tree(data), ensure_ascii=False, indent=2) + "\n")
 
 
 @app.command()
@@ -50,13 +50,13 @@ def parse(files: Files, as_json: JsonOpt = False, template: TemplateOpt = None, 
             objects += [department_list_json(dl) for dl in item.lists]
             objects += [evaluation_json(ev) for ev in item.evaluations]
             continue
-        table = Table(title=f"{item.file}（{item.format}，{len(item.evaluations)} 张表）", title_justify="left")
+        table = Table(title=inert.console(f"{item.file}（{item.format}，{len(item.evaluations)} 张表）"), title_justify="left")
         for col in ("#", "项目名称", "模板", "年度", "单位", "全年预算数", "全年执行数", "执行率", "总分", "指标", "读取提示"):
             table.add_column(col, justify="right" if col not in ("项目名称", "模板", "单位") else "left")
         for ev in item.evaluations:
             row = ev.funds.total
-            table.add_row(str(ev.source.form_index + 1), ev.project.name or "（无名称）", ev.template, str(ev.year or ""),
-                          ev.money_unit or "",
+            table.add_row(str(ev.source.form_index + 1), inert.console(ev.project.name or "（无名称）"), ev.template,
+                          str(ev.year or ""), ev.money_unit or "",
                           fmt(row.full_year.amount) if row and row.full_year else "",
                           fmt(row.executed.amount) if row and row.executed else "",
                           fmt(row.rate) if row and row.rate is not None else "",
@@ -64,7 +64,8 @@ def parse(files: Files, as_json: JsonOpt = False, template: TemplateOpt = None, 
                           str(len(ev.indicators)), str(len(ev.warnings)) if ev.warnings else "")
         out.print(table)
         for dl in item.lists:
-            out.print(f"项目清单：{dl.title or '（无标题）'}，{len(dl.items)} 个项目，合计 {fmt(dl.total_amount) or '—'}"
+            out.print(f"项目清单：{inert.console(dl.title or '（无标题）')}，{len(dl.items)} 个项目，"
+                      f"合计 {fmt(dl.total_amount) or '—'}"
                       f"{dl.money_unit or ''}")
     if as_json:
         _dump(objects)
@@ -92,7 +93,7 @@ def _check_json(checked: CheckedDocument) -> list[dict[str, Any]]:
 
 def _print_checked(checked: CheckedDocument, min_severity: str) -> None:
     doc = checked.doc
-    table = Table(title=f"{doc.file}（{len(doc.evaluations)} 张表）", title_justify="left")
+    table = Table(title=inert.console(f"{doc.file}（{len(doc.evaluations)} 张表）"), title_justify="left")
     for col in ("#", "项目名称", "模板", "执行率 印/算", "总分 印/算", "错误", "警告", "提示"):
         table.add_column(col, justify="left" if col == "项目名称" else "right")
     for r in checked.results:
@@ -100,7 +101,7 @@ def _print_checked(checked: CheckedDocument, min_severity: str) -> None:
         rate_printed = fmt(ev.funds.total.rate) if ev.funds.total and ev.funds.total.rate is not None else "—"
         total_printed = fmt(ev.total.score) if ev.total and ev.total.score is not None else "—"
         errors = r.count("error")
-        table.add_row(str(ev.source.form_index + 1), ev.project.name or "（无名称）", ev.template,
+        table.add_row(str(ev.source.form_index + 1), inert.console(ev.project.name or "（无名称）"), ev.template,
                       f"{rate_printed} / {show(rec.rate) if rec.rate is not None else '—'}",
                       f"{total_printed} / {show(rec.total) if rec.total is not None else '—'}",
                       f"[bold red]{errors}[/]" if errors else "0", str(r.count("warning")), str(r.count("info")))
@@ -110,21 +111,22 @@ def _print_checked(checked: CheckedDocument, min_severity: str) -> None:
         shown = [f for f in r.findings if SEVERITY_ORDER[f.severity] <= limit]
         if not shown:
             continue
-        out.print(f"[bold]{r.ev.source.form_index + 1}. {r.ev.project.name or '（无名称）'}[/]")
+        out.print(f"[bold]{r.ev.source.form_index + 1}. {inert.console(r.ev.project.name or '（无名称）')}[/]")
         for f in shown:
-            where = f"（{f.locator}）" if f.locator else ""
-            out.print(f"  [{SEVERITY_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code}: {f.message}{where}",
+            where = f"（{inert.console(f.locator)}）" if f.locator else ""
+            out.print(f"  [{SEVERITY_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code}: {inert.console(f.message)}{where}",
                       highlight=False)
         if min_severity == "info":
             for w in r.ev.warnings:
-                out.print(f"  [dim]读取提示 {w}[/]", highlight=False)
+                out.print(f"  [dim]读取提示 {inert.console(w)}[/]", highlight=False)
     for dl, findings in checked.list_findings:
         shown = [f for f in findings if SEVERITY_ORDER[f.severity] <= limit]
         total = fmt(dl.total_amount) or "—"
-        out.print(f"[bold]项目清单：{dl.title or '（无标题）'}[/]（{len(dl.items)} 个项目，合计 {total}{dl.money_unit or ''}"
+        out.print(f"[bold]项目清单：{inert.console(dl.title or '（无标题）')}[/]"
+                  f"（{len(dl.items)} 个项目，合计 {total}{dl.money_unit or ''}"
                   f"{'' if shown else '，未发现问题'}）", highlight=False)
         for f in shown:
-            out.print(f"  [{SEVERITY_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code}: {f.message}",
+            out.print(f"  [{SEVERITY_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]}[/] {f.code}: {inert.console(f.message)}",
                           highlight=False)
 
 

@@ -11,6 +11,7 @@ Every writer passes its text through one function here.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rich.markup import escape
 
@@ -37,10 +38,31 @@ def console(value: object) -> str:
     return escape(text(str(value)))
 
 
-def cell(value: str) -> str:
-    """For a spreadsheet cell (xlsx or CSV): inert text that Excel never runs as a formula.
+def csv_cell(value: str) -> str:
+    """For a CSV cell: inert text that a spreadsheet opening the file never runs as a formula.
 
-    A leading quote is what Excel itself puts before text typed as ``=…``; numbers written as
-    numbers are not strings and never come here, so a printed negative amount stays a number."""
+    A leading quote is what Excel itself puts before text typed as ``=…``; numbers are written as
+    numbers by the callers and never come here, so a printed negative amount stays a number."""
     value = text(value)
     return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def sheet_cell(cell: Any, value: object) -> None:
+    """Put ``value`` in an openpyxl cell; text stays text as written (openpyxl would store a leading
+    ``=`` as a live formula), with what XML cannot hold removed."""
+    if isinstance(value, str):
+        cell.value = text(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+def tree(obj: Any) -> Any:
+    """Every string of a JSON-ready structure made inert (lone surrogates cannot even be encoded)."""
+    if isinstance(obj, str):
+        return text(obj)
+    if isinstance(obj, dict):
+        return {k: tree(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [tree(v) for v in obj]
+    return obj

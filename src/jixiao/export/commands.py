@@ -9,6 +9,7 @@ from typing import Annotated, Iterator
 
 import typer
 
+from .. import inert
 from ..errors import JixiaoError, os_reason
 from ..model import Evaluation
 from ..options import DEFAULT_JOBS, JobsOpt, LimitOpt, PolicyOpt, err, fail, known, limits_of, out
@@ -33,11 +34,11 @@ def _stored(from_db: bool, db: str | None, year: int | None, department: str | N
     try:
         found = load_evaluations(db, Filters(year=year, department=department))
     except JixiaoError as exc:
-        err.print(f"[red]✗[/red] {exc.message}", highlight=False)
+        err.print(f"[red]✗[/red] {inert.console(exc.message)}", highlight=False)
         raise typer.Exit(2) from None
     if not found:
         wanted = "".join(f"，{k}“{v}”" for k, v in (("年度", year), ("主管部门", department)) if v is not None)
-        err.print(f"数据库中没有符合条件的自评表{wanted}（先用 jixiao import 导入）", highlight=False)
+        err.print(f"数据库中没有符合条件的自评表{inert.console(wanted)}（先用 jixiao import 导入）", highlight=False)
     return found
 
 
@@ -47,10 +48,10 @@ def _writing(target: Path) -> Iterator[None]:
     try:
         yield
     except JixiaoError as exc:
-        err.print(f"[red]✗[/red] {exc.message}", highlight=False)
+        err.print(f"[red]✗[/red] {inert.console(exc.message)}", highlight=False)
         raise typer.Exit(2) from None
     except OSError as exc:
-        err.print(f"[red]✗[/red] {exc.filename or target}: 无法写入（{os_reason(exc)}）", highlight=False)
+        err.print(f"[red]✗[/red] {inert.console(exc.filename or target)}: 无法写入（{os_reason(exc)}）", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -87,7 +88,7 @@ def template(
     known(policy, POLICIES, "评分规则")
     with _writing(output):
         output.write_bytes(template_xlsx(get_policy(policy or "national"), year))
-    out.print(f"已生成模板：{output}", highlight=False)
+    out.print(f"已生成模板：{inert.console(output)}", highlight=False)
 
 
 def export(
@@ -122,13 +123,13 @@ def export(
             continue
         items += [(ev, output / output_name(ev, exporter.suffix)) for ev in item.evaluations]
         for dl in item.lists:
-            err.print(f"提示：{item.file} 中的项目清单“{dl.title or '无标题'}”不是自评表，没有导出"
+            err.print(f"提示：{inert.console(item.file)} 中的项目清单“{inert.console(dl.title or '无标题')}”不是自评表，没有导出"
                       "（jixiao parse --json 和审核报告中有它）", highlight=False)
     items = _unique(items)
     with _writing(output):
         exporter.write(items, policy)
     for _, path in items:
-        out.print(str(path), highlight=False)
+        out.print(inert.console(path), highlight=False)
     out.print(f"共导出 {len(items)} 张表（{exporter.title}）", highlight=False)
     raise typer.Exit(2 if unreadable else 0)
 
@@ -155,7 +156,8 @@ def report(
         fail(failure)
     with _writing(output):
         write_report(result, output)
-    out.print(f"已生成审核报告：{output}（{result.form_count} 张表，其中有错误的 {result.error_forms} 张）", highlight=False)
+    out.print(f"已生成审核报告：{inert.console(output)}"
+              f"（{result.form_count} 张表，其中有错误的 {result.error_forms} 张）", highlight=False)
     raise typer.Exit(2 if result.failures else 0)
 
 

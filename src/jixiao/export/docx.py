@@ -17,6 +17,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from .. import inert
 from ..model import Evaluation
 from ..scoring import ScoringPolicy
 from ..values import fmt
@@ -37,7 +38,7 @@ def cell_text(value: object) -> str:
 
 
 def add_run(paragraph: Paragraph, text: str, *, bold: bool = False, size: float | None = None) -> None:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(inert.text(text))
     run.bold = bold or None
     if size is not None:
         run.font.size = Pt(size)

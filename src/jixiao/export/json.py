@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .. import inert
 from ..model import EXTRA_FUNDS_ROWS, FUNDS_ROWS, DepartmentList, Evaluation, FundsRow, Indicator
 from ..scoring.policy import ScoringPolicy, indicator_unit
 from ..text import normalized
@@ -116,4 +117,4 @@ def department_list_json(dl: DepartmentList) -> dict[str, Any]:
 @register_exporter("json", "json", "JSON（jixiao/evaluation@1）")
 def write_json(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> None:
     for ev, path in items:
-        path.write_text(json.dumps(evaluation_json(ev), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(inert.tree(evaluation_json(ev)), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Pr
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import __version__
+from .. import __version__, inert
 from ..ingest.grid import Place
 from ..ingest.vocab import METADATA_SHEET as META_SHEET
 from ..model import Evaluation, Source
@@ -132,8 +132,9 @@ def _meta(wb: Workbook, layout: FormLayout, extra: dict[str, str]) -> None:
     # Last, so that tools reading the first sheet (pandas.read_excel) get the form; jixiao's reader skips it.
     ws = wb.create_sheet(META_SHEET)
     ws.append(["key", "value"])
-    for key, value in {**layout.meta, "generator": f"jixiao {__version__}", **extra}.items():
-        ws.append([key, value])
+    for r, (key, value) in enumerate({**layout.meta, "generator": f"jixiao {__version__}", **extra}.items(), start=2):
+        inert.sheet_cell(ws.cell(r, 1), key)
+        inert.sheet_cell(ws.cell(r, 2), value)
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
 
@@ -152,7 +153,7 @@ def layout_workbook(layout: FormLayout, extra_meta: dict[str, str] | None = None
             if lc.value is not None or layout.printed:
                 cached[lc.ref] = "" if lc.value is None else lc.value  # "" : printed empty, a result all the same
         else:
-            cell.value = lc.value
+            inert.sheet_cell(cell, lc.value)
             if isinstance(lc.value, str) and lc.value.startswith("="):
                 cell.data_type = "s"  # printed text, not a formula
         key = _style_key(lc)
@@ -193,7 +194,7 @@ def _with_cached(sheet_xml: str, cached: dict[str, object]) -> str:
         value = cached[ref]
         if isinstance(value, (Decimal, int)):
             return f'<c r="{ref}"{attrs}>{formula}<v>{fmt(Decimal(value))}</v>'
-        return f'<c r="{ref}"{attrs} t="str">{formula}<v>{escape(str(value))}</v>'
+        return f'<c r="{ref}"{attrs} t="str">{formula}<v>{escape(inert.text(str(value)))}</v>'
 
     return _EMPTY_RESULT.sub(repl, sheet_xml)
 

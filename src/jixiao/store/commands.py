@@ -16,6 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from .. import inert
 from ..checks import CHECKS, SEVERITY_ORDER
 from ..errors import JixiaoError
 from ..options import LimitOpt, PolicyOpt, TemplateOpt, err, known, limits_of, out
@@ -33,7 +34,7 @@ FORMATS = ("table", "csv", "xlsx", "json")
 
 
 def _stop(message: str) -> None:
-    err.print(f"[red]✗[/red] {message}", highlight=False)
+    err.print(f"[red]✗[/red] {inert.console(message)}", highlight=False)
     raise typer.Exit(2)
 
 
@@ -49,7 +50,7 @@ def _open(db: str | None):  # noqa: ANN202 - an Engine
 def _report(report, url: str) -> None:  # noqa: ANN001 - an ImportReport
     from .db import describe
 
-    err.print(f"数据库：{describe(url)}", highlight=False)
+    err.print(f"数据库：{inert.console(describe(url))}", highlight=False)
     err.print(f"共 {report.files_seen} 个文件：导入 {report.imported} 个（{report.forms} 张自评表、{report.lists} 份项目清单"
               f"{f'，其中 {report.new_versions} 张是已有项目的新版本' if report.new_versions else ''}），"
               f"跳过 {len(report.skipped)} 个已导入的文件，失败 {len(report.failed)} 个。", highlight=False)
@@ -58,7 +59,7 @@ def _report(report, url: str) -> None:  # noqa: ANN001 - an ImportReport
         table.add_column("文件", overflow="fold")
         table.add_column("原因", overflow="fold")
         for f in report.failed:
-            table.add_row(f.file, f.message.removeprefix(f"{f.file}: ").removeprefix(f"{f.file}（"))
+            table.add_row(inert.console(f.file), inert.console(f.message.removeprefix(f"{f.file}: ").removeprefix(f"{f.file}（")))
         err.print(table)
 
 
@@ -111,7 +112,7 @@ def _emit(sections, fmt: str, output: Path | None, as_json: str) -> None:  # noq
             _stop("--format xlsx 需要用 --output 指定文件")
         write_xlsx(sections, output)  # type: ignore[arg-type]
     if output:
-        err.print(f"已写入 {output}", highlight=False)
+        err.print(f"已写入 {inert.console(output)}", highlight=False)
 
 
 def summary(

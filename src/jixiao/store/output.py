@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from rich.console import Console
 from rich.table import Table
 
+from .. import inert
 from ..checks import SEVERITY_STYLE, SEVERITY_ZH
 from ..scoring.rounding import EXACT
 from .query import FindingView
@@ -84,23 +85,25 @@ def print_findings(rows: Sequence[FindingView], console: Console) -> None:
     """One line per finding, as ``jixiao check`` prints them, with the form and file it belongs to."""
     for f in rows:
         where = "，".join(str(x) for x in (f.year, f.department) if x)
+        where = inert.console(where)
         console.print(f"[{SEVERITY_STYLE.get(f.severity, '')}]{SEVERITY_ZH.get(f.severity, f.severity)}[/] {f.code} "
-                      f"[bold]{f.project or '（无名称）'}[/]{f'（{where}）' if where else ''}：{f.message}"
-                      f"  [dim]{f.file}{f' {f.locator}' if f.locator else ''}[/]", highlight=False)
+                      f"[bold]{inert.console(f.project or '（无名称）')}[/]{f'（{where}）' if where else ''}："
+                      f"{inert.console(f.message)}  [dim]{inert.console(f.file)}"
+                      f"{' ' + inert.console(f.locator) if f.locator else ''}[/]", highlight=False)
     console.print(f"共 {len(rows)} 条", highlight=False)
 
 
 def print_tables(sections: Sequence[Section], console: Console) -> None:
     for sec in sections:
-        table = Table(title=sec.title, title_justify="left")
+        table = Table(title=inert.console(sec.title), title_justify="left")
         for n, col in enumerate(sec.columns):
             # Numbers never wrap (a narrow terminal folds names and headers instead).
             numeric = any(isinstance(row[n], (int, Decimal)) for row in sec.rows)
             widest = max((len(show(row[n])) for row in sec.rows), default=0)
-            table.add_column(col, overflow="fold", justify="right" if numeric else "left",
+            table.add_column(inert.console(col), overflow="fold", justify="right" if numeric else "left",
                              min_width=widest if numeric else min(widest, 8))
         for row in sec.rows:
-            table.add_row(*(show(v) for v in row))
+            table.add_row(*(inert.console(show(v)) for v in row))
         if not sec.rows:
             table.add_row(*(["（无）"] + [""] * (len(sec.columns) - 1)))
         console.print(table)
@@ -114,9 +117,9 @@ def to_csv(sections: Sequence[Section]) -> str:
         if len(sections) > 1:
             if n:
                 w.writerow([])
-            w.writerow([sec.title])
-        w.writerow(sec.columns)
-        w.writerows([show(v) for v in row] for row in sec.rows)
+            w.writerow([inert.csv_cell(sec.title)])
+        w.writerow([inert.csv_cell(c) for c in sec.columns])
+        w.writerows([inert.csv_cell(v) if isinstance(v, str) else show(v) for v in row] for row in sec.rows)
     return buf.getvalue()
 
 
@@ -129,13 +132,14 @@ def write_xlsx(sections: Sequence[Section], path: Path) -> None:
     wb.remove(wb.active)
     for sec in sections:
         ws = wb.create_sheet(_sheet_name(sec.title, wb.sheetnames))
-        ws.append(sec.columns)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in sec.rows:
-            ws.append(list(row))
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, (Decimal, float)):
+        for n, name in enumerate(sec.columns, start=1):
+            inert.sheet_cell(ws.cell(1, n), name)
+            ws.cell(1, n).font = Font(bold=True)
+        for r, row in enumerate(sec.rows, start=2):
+            for n, value in enumerate(row, start=1):
+                cell = ws.cell(r, n)
+                inert.sheet_cell(cell, value)
+                if isinstance(value, (Decimal, float)):
                     cell.number_format = "0.00##"
         for col in ws.columns:
             width = max(len(show(c.value)) for c in col)
@@ -160,8 +164,8 @@ def _plain(obj: Any) -> Any:
 
 def summary_json(s: Summary) -> str:
     data = {"schema": "jixiao/summary@1", **dataclasses.asdict(s)}
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_plain)
+    return json.dumps(inert.tree(data), ensure_ascii=False, indent=2, default=_plain)
 
 
 def findings_json(rows: Sequence[FindingView]) -> str:
-    return json.dumps([dataclasses.asdict(f) for f in rows], ensure_ascii=False, indent=2, default=_plain)
+    return json.dumps(inert.tree([dataclasses.asdict(f) for f in rows]), ensure_ascii=False, indent=2, default=_plain)
