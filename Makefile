@@ -20,7 +20,9 @@ sysdeps:
 	bash scripts/setup-system.sh
 
 test: sysdeps $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/mypy_baseline.py
 	$(BIN)/pytest
 
 bench: $(STAMP)

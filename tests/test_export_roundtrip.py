@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.exitcodes import Exit
 from jixiao.export.docx import form_docx
 from jixiao.export.json import evaluation_json
 from jixiao.export.xlsx import form_xlsx
@@ -91,9 +92,9 @@ def test_cli_export_reports_bad_input_and_keeps_going(tmp_path: Path) -> None:
     for args in (("export", str(SEEDS[3]), "-o", str(blocked)), ("template", "-o", str(blocked / "t.xlsx")),
                  ("report", str(SEEDS[3]), "-o", str(blocked / "r.html"))):
         proc = _run(*args)
-        assert proc.returncode == 2 and "无法写入" in proc.stderr and "Traceback" not in proc.stderr, args
+        assert proc.returncode == Exit.OUTPUT and "无法写入" in proc.stderr and "Traceback" not in proc.stderr, args
     proc = _run("export", str(SEEDS[3]), "--format", "odt", "-o", str(tmp_path / "out"))
-    assert proc.returncode == 64 and "未知的导出格式“odt”" in proc.stderr
+    assert proc.returncode == Exit.USAGE and "未知的导出格式“odt”" in proc.stderr
 
 
 def test_export_and_report_from_the_store(tmp_path: Path) -> None:
@@ -118,7 +119,7 @@ def test_export_and_report_from_the_store(tmp_path: Path) -> None:
     html = report.read_text(encoding="utf-8")
     assert "共 2 个主管部门、12 张自评表" in html  # 9 forms from the store, 3 from the file
     proc = _run("report", "-o", str(report))
-    assert proc.returncode == 2 and "--db" in proc.stderr
+    assert proc.returncode == Exit.USAGE and "--db" in proc.stderr
 
 
 def test_two_inputs_with_one_name_do_not_overwrite_each_other(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.exitcodes import Exit
 from jixiao.export.json import evaluation_json
 from jixiao.ingest.layouts.base import Segment
 from jixiao.ingest.recognize import read_bytes, read_path
@@ -178,7 +179,7 @@ def test_cli_templates_and_unknown_names() -> None:
     for name in ("national", "sichuan", "chongqing", "department"):
         assert name in proc.stdout
     proc = subprocess.run([*jixiao_cmd(), "parse", str(FORMS[0]), "--template", "hunan"], capture_output=True, text=True)
-    assert proc.returncode == 64 and "hunan" in proc.stderr and "sichuan" in proc.stderr
+    assert proc.returncode == Exit.USAGE and "hunan" in proc.stderr and "sichuan" in proc.stderr
 
 
 def test_unrecognized_document_names_the_labels(tmp_path: Path) -> None:

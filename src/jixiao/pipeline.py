@@ -14,8 +14,9 @@ from typing import Iterable, Iterator
 
 from . import isolation
 from .checks import CheckResult, Finding, run_checks, run_list_checks
-from .errors import FileFailure, UnreadableFile, os_reason
+from .errors import FileFailure, JixiaoError, UnreadableFile, os_reason
 from .exitcodes import Exit
+from .ingest import archive
 from .ingest.recognize import read_path
 from .isolation import Task
 from .limits import Limits
@@ -30,7 +31,7 @@ SUPPORTED_SUFFIXES = frozenset({
     ".xlsx", ".xlsm", ".xls", ".et", ".ods",
     ".docx", ".docm", ".doc", ".wps", ".odt",
     ".pdf", ".html", ".htm",
-})
+}) | archive.SUFFIXES
 
 
 @dataclass(slots=True)
@@ -78,7 +79,18 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | FileFailu
             seen.add((st.st_dev, st.st_ino))
             yield from _walk(p, seen)
         elif p.suffix.lower() in SUPPORTED_SUFFIXES:
-            yield p
+            yield from _unpacked(p)
+
+
+def _unpacked(p: Path) -> Iterator[Path | FileFailure]:
+    """A file, or the members of a zip archive as files of the batch (``归档.zip!/表.xlsx``)."""
+    if p.suffix.lower() not in archive.SUFFIXES or not archive.is_archive(p):
+        yield p
+        return
+    try:
+        yield from (Path(member) for member in archive.members(p, SUPPORTED_SUFFIXES - archive.SUFFIXES))
+    except JixiaoError as exc:
+        yield FileFailure.of(exc)
 
 
 def expand(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | FileFailure]:
@@ -93,7 +105,7 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | FileFailu
         elif stat.S_ISDIR(st.st_mode):
             yield from _walk(p, {(st.st_dev, st.st_ino)})
         else:
-            yield p
+            yield from _unpacked(p)
 
 
 def read_file(path: Path, template: str | None = None) -> Document:

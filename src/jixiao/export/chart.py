@@ -44,6 +44,11 @@ def _short(label: str, limit: int = 14) -> str:
 
 def scores_chart(bars: list[Bar], title: str) -> str:
     """An SVG document: 执行率 and 总分 per form, side by side, coloured by the worst finding."""
+    return chart_bytes(bars, title, "svg").decode("utf-8")
+
+
+def chart_bytes(bars: list[Bar], title: str, fmt: str = "svg") -> bytes:
+    """The chart of :func:`scores_chart` as ``fmt`` (svg, or png at 200 dpi for documents and slides)."""
     family = cjk_family()
     rc = {"svg.fonttype": "path", "font.size": 9, "axes.unicode_minus": False}
     if family:
@@ -70,7 +75,7 @@ def scores_chart(bars: list[Bar], title: str) -> str:
         ax_rate.invert_yaxis()
         fig.suptitle(title, fontsize=11)
         fig.tight_layout()
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg")
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, dpi=200)
         plt.close(fig)
     return buf.getvalue()

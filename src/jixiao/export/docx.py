@@ -18,11 +18,12 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from .. import inert
-from ..model import Evaluation
+from ..model import Evaluation, Source
+from ..place import Place
 from ..scoring import ScoringPolicy
 from ..values import fmt
 from . import register_exporter
-from .layout import NCOLS, WIDTHS, FormLayout, LayoutCell, form_layout
+from .layout import NCOLS, WIDTHS, FormLayout, LayoutCell, blank_layout, form_layout
 
 FONT = "宋体"
 TABLE_WIDTH_CM = 18.0
@@ -123,6 +124,12 @@ def document_bytes(doc: Document) -> bytes:
 
 def form_docx(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> bytes:
     return document_bytes(layout_document(form_layout(ev, policy)))
+
+
+def template_docx(policy: ScoringPolicy, year: int | None = None) -> bytes:
+    """The empty official template as a Word document, for filers who fill forms in Word."""
+    ev = Evaluation(source=Source("", "template", 0, Place()), year=year)
+    return document_bytes(layout_document(blank_layout(ev, policy)))
 
 
 @register_exporter("docx", "docx", "Word 文档（按公开的表样排版）")

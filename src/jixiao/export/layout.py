@@ -237,7 +237,7 @@ class _Builder:
             p = f"indicators[{n}]"
             self.put(4, ind.name, "input", wrap=True)
             self.put(5, ind.target, "input", wrap=True)
-            self.put(6, ind.actual, "input", wrap=True)
+            self.put(6, ind.actual, "input", wrap=True, validation="completion")
             self.put(7, self.number(f"{p}.weight", ind.weight), "input", validation="weight")
             self.put(8, self.number(f"{p}.score", ind.score), "input", validation="score")
             self.put(9, ind.note, "input", wrap=True)
@@ -313,10 +313,15 @@ class _Builder:
             "money_unit": MONEY_UNIT_CHOICES,
             "level1": tuple(f"{k}({v}分)" for k, v in self.policy.level1_weights.items()),
             "level2": LEVEL2_CHOICES,
+            # 定性 indicators are completed as one of three (rules.md); 定量 ones type their number over it.
+            "completion": COMPLETION_CHOICES,
         }
         out.meta = {"schema": LAYOUT_SCHEMA, "policy": self.policy.name, "policy_title": self.policy.title,
                     "rate_weight": str(self.policy.rate_weight), "denominator": self.policy.denominator_zh()}
         return out
+
+
+COMPLETION_CHOICES = ("达成", "部分达成", "未达成")
 
 
 def _indicator_extra(n: int, ind: Indicator) -> str | None:

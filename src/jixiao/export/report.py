@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from ..checks import SEVERITY_ZH, CheckResult, Finding, run_checks
 from ..errors import ExportError
 from ..limits import Limits
-from ..model import COLUMN_ZH, FUNDS_ROW_ZH, DepartmentList, Evaluation
+from ..model import COLUMN_ZH, FUNDS_ROW_ZH, DepartmentList, Document, Evaluation
 from ..outcome import Outcome, list_department, outcome
 from ..pipeline import FileFailure, check_document, load, policy_of
 from ..scoring import ScoringPolicy, get_policy
@@ -171,12 +171,13 @@ class Report:
 
 def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPolicy | str | None = None, *,
                  stored: Iterable[Evaluation] = (), charts: bool = True, workers: int = 1,
-                 limits: Limits | None = None) -> Report:
-    """Read and check every form under ``paths`` (and the ``stored`` ones, from the store) for the report."""
+                 limits: Limits | None = None, loaded: list[Document | FileFailure] | None = None) -> Report:
+    """Read and check every form under ``paths`` (and the ``stored`` ones, from the store) for the report;
+    ``loaded`` when the caller has read ``paths`` already (the CLI, with its progress bar)."""
     inputs = [str(p) for p in paths]
     chosen = get_policy(policy) if isinstance(policy, str) else policy
     report = Report(chosen, dt.datetime.now().strftime("%Y-%m-%d %H:%M"), inputs)
-    items = list(load(inputs, workers=workers, limits=limits))
+    items = list(load(inputs, workers=workers, limits=limits)) if loaded is None else loaded
     stored = list(stored)
     # Checks across files (a department's totals against its projects) see every form of the report.
     batch = [ev for item in items if not isinstance(item, FileFailure) for ev in item.evaluations] + stored

@@ -18,6 +18,7 @@ from ..model import Document
 from ..notes import Note
 from ..templates import choose, get_template, looked_for, title_words
 from ..text import clean, label_key
+from . import archive
 from .grid import Grid, Row
 from .layouts.base import Segment
 from .layouts.department_list import department_from_title, is_list_title, list_columns, parse_list
@@ -32,8 +33,11 @@ _TEMPLATE_CONTENT = frozenset({"总额", "合计", "指标名称", "基本支出
 def read_path(path: str | Path, template: str | None = None) -> Document:
     """Read one file into a Document; raises a :class:`JixiaoError` subclass when it cannot.
 
-    ``template`` forces every form of the file to that template instead of recognizing it."""
+    ``template`` forces every form of the file to that template instead of recognizing it; a member of a
+    zip archive (``归档.zip!/表.xlsx``, see :mod:`.archive`) is read from its archive."""
     file = str(path)
+    if archive.split(file):
+        return read_bytes(archive.read(file), file, template)
     try:
         # Non-blocking, so that opening a named pipe does not wait for a writer.
         with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:

@@ -7,9 +7,9 @@ build on the same functions. Each accepts an open engine or a ``--db`` value (No
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import Engine, Select, null, select
 
@@ -27,6 +27,16 @@ def engine_of(db: Db) -> Engine:
     return db if isinstance(db, Engine) else open_store(db)
 
 
+NO_GRADE = "无得分"
+# A form's review status from its stored counts: the worst severity it has.
+STATUSES = {"error": "有错误", "warning": "有警告（无错误）", "clean": "无错误无警告"}
+_STATUS_WHERE = {
+    "error": lambda: (EvaluationRow.errors > 0,),
+    "warning": lambda: (EvaluationRow.errors == 0, EvaluationRow.warnings > 0),
+    "clean": lambda: (EvaluationRow.errors == 0, EvaluationRow.warnings == 0),
+}
+
+
 @dataclass(slots=True, frozen=True)
 class Filters:
     """Which stored forms a query covers; by default the current version of every form."""
@@ -34,15 +44,28 @@ class Filters:
     year: int | None = None
     department: str | None = None
     all_versions: bool = False
+    unit: str | None = None  # 实施单位, a part of the name as for the department
+    grade: str | None = None  # 优/良/中/差, or NO_GRADE for forms without a score
+    status: str | None = None  # one of STATUSES
 
     def apply(self, stmt: Select[Any]) -> Select[Any]:
         if not self.all_versions:
             stmt = stmt.where(EvaluationRow.is_current)
         if self.year is not None:
             stmt = stmt.where(EvaluationRow.year == self.year)
+        if self.unit:
+            stmt = stmt.where(EvaluationRow.implementing_unit.contains(self.unit, autoescape=True))
+        if self.grade:
+            stmt = stmt.where(EvaluationRow.grade.is_(None) if self.grade == NO_GRADE else EvaluationRow.grade == self.grade)
+        if self.status:
+            stmt = stmt.where(*_STATUS_WHERE[self.status]())
         if self.department:
-            stmt = stmt.where(EvaluationRow.department_key == label_key(self.department))
+            # A part of the name is enough ("相山区" finds 相山区人大办公室): people type what they remember.
+            stmt = stmt.where(EvaluationRow.department_key.contains(label_key(self.department), autoescape=True))
         return stmt
+
+    def matches_department(self, name: str | None) -> bool:
+        return not self.department or label_key(self.department) in label_key(name or "")
 
 
 @dataclass(slots=True)
@@ -62,13 +85,14 @@ class StoredEvaluation:
 
     def check_json(self) -> dict[str, Any]:
         """The ``jixiao/check@1`` object ``jixiao check --json`` printed for this form."""
+        from ..contract import check_object
+
         rules = self.checked.get("rules") or []  # stored before findings named their rule: none
         findings = [f | ({"rule": {"policy": rule[0], "clause": rule[1]}, "certainty": rule[2]} if rule else {})
                     for f, rule in zip(self.findings, rules + [None] * (len(self.findings) - len(rules)))]
-        return {"schema": "jixiao/check@1", "source": self.document["source"],
-                "project": {"name": self.document["project"]["name"], "code": self.document["project"]["code"]},
-                "policy": self.checked["policy"], "findings": findings, "recomputed": self.checked["recomputed"],
-                "warnings": self.document["warnings"]}
+        doc = self.document
+        return check_object(doc["source"], doc["project"], self.checked["policy"], doc.get("template"), findings,
+                            self.checked["recomputed"], doc["warnings"])
 
 
 _FINDING_FIELDS = ("code", "severity", "field", "message", "expected", "found", "locator")
@@ -80,11 +104,16 @@ def _ordered(filters: Filters, *columns: Any) -> Any:
                          .order_by(SourceFile.id, EvaluationRow.form_index))
 
 
-def load_stored(db: Db = None, filters: Filters = Filters()) -> list[StoredEvaluation]:
-    """Stored forms with their JSON, check results and places, ordered by file and form."""
+def load_stored(db: Db = None, filters: Filters = Filters(), ids: Iterable[int] | None = None) -> list[StoredEvaluation]:
+    """Stored forms with their JSON, check results and places, ordered by file and form; ``ids`` picks forms
+    by their id whatever their version."""
     engine = engine_of(db)
+    if ids is not None:
+        filters = replace(filters, all_versions=True)
     stmt = _ordered(filters, EvaluationRow.id, EvaluationRow.version, EvaluationRow.is_current, SourceFile.path,
                     SourceFile.sha256, EvaluationRow.document, EvaluationRow.checked, EvaluationRow.places)
+    if ids is not None:
+        stmt = stmt.where(EvaluationRow.id.in_(list(ids)))
     with engine.connect() as conn:
         out = [StoredEvaluation(*row, findings=[]) for row in conn.execute(stmt)]
         by_id = {s.id: s for s in out}
@@ -118,29 +147,38 @@ class FindingView:
     year: int | None
     department: str | None
     file: str
+    form_id: int | None = None  # the stored form (``jixiao show ID``); None for a department list's finding
 
 
-def load_findings(db: Db = None, filters: Filters = Filters(), code: str | None = None,
-                  severity: str | None = None) -> list[FindingView]:
-    """Findings of stored forms and department lists, most severe first."""
+def load_findings(db: Db = None, filters: Filters = Filters(), codes: Iterable[str] | None = None,
+                  severities: Iterable[str] | None = None) -> list[FindingView]:
+    """Findings of stored forms and department lists, most severe first; ``codes`` and ``severities``
+    keep only those (None: all)."""
+    if isinstance(codes, str) or isinstance(severities, str):
+        raise TypeError("codes and severities are collections of names, not one name")
     engine = engine_of(db)
     cols = (FindingRow.code, FindingRow.severity, FindingRow.message, FindingRow.field, FindingRow.expected,
             FindingRow.found, FindingRow.locator)
     forms = filters.apply(
-        select(*cols, EvaluationRow.project_name, EvaluationRow.year, EvaluationRow.department, SourceFile.path)
+        select(*cols, EvaluationRow.project_name, EvaluationRow.year, EvaluationRow.department, SourceFile.path,
+               FindingRow.evaluation_id)
         .join(EvaluationRow, EvaluationRow.id == FindingRow.evaluation_id)
         .join(SourceFile, SourceFile.id == FindingRow.source_file_id))
-    lists = (select(*cols, DepartmentListRow.title, null(), DepartmentListRow.department, SourceFile.path)
+    lists = (select(*cols, DepartmentListRow.title, null(), DepartmentListRow.department, SourceFile.path, null())
              .join(DepartmentListRow, DepartmentListRow.id == FindingRow.list_id)
              .join(SourceFile, SourceFile.id == FindingRow.source_file_id))
     rows: list[FindingView] = []
     with engine.connect() as conn:
-        for stmt in (forms, lists):
-            if code:
-                stmt = stmt.where(FindingRow.code == code)
-            if severity:
-                stmt = stmt.where(FindingRow.severity == severity)
-            rows += [FindingView(*r) for r in conn.execute(stmt.order_by(FindingRow.id))]
+        # A department list has no year of its own: a year filter leaves lists out.
+        for is_list, stmt in ((False, forms), (True, lists)):
+            if is_list and filters.year is not None:
+                continue
+            if codes is not None:
+                stmt = stmt.where(FindingRow.code.in_(list(codes)))
+            if severities is not None:
+                stmt = stmt.where(FindingRow.severity.in_(list(severities)))
+            rows += [FindingView(*r) for r in conn.execute(stmt.order_by(FindingRow.id))
+                     if not is_list or filters.matches_department(r[9])]
     rows.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
     return rows
 

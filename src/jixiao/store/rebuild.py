@@ -1,6 +1,6 @@
 """The model back from the store: ``jixiao/evaluation@1`` JSON (plus stored places) → :class:`Evaluation`.
 
-The inverse of :func:`jixiao.export.json.evaluation_json` for everything the contract
+The inverse of :func:`jixiao.contract.evaluation_json` for everything the contract
 carries, so exporters and reports can work on stored forms exactly as on parsed ones.
 Places come from the store's ``places`` column (the JSON only has their text).
 """

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..checks import CheckResult, Finding
+from ..contract import department_list_json, evaluation_json
 from ..errors import FileFailure, JixiaoError
-from ..export.json import department_list_json, evaluation_json
 from ..ingest.grid import Place
 from ..ingest.recognize import read_path
 from ..model import DepartmentList

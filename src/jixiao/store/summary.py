@@ -10,7 +10,7 @@ recomputed one); blank or unfilled forms are counted apart, never as 0 points.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -212,14 +212,21 @@ def _file_scores(db: Db, file_id: int) -> dict[str, tuple[Decimal | None, str | 
                 for name, printed, recomputed, grade in conn.execute(stmt) if name}
 
 
+def _files_of_year(db: Db, year: int) -> set[int]:
+    with engine_of(db).connect() as conn:
+        return {fid for (fid,) in conn.execute(select(EvaluationRow.source_file_id).where(EvaluationRow.year == year))}
+
+
 def lists(db: Db, filters: Filters) -> list[ListView]:
     """Department lists as published; a list without 自评得分 takes each project's score from its form
     in the same file (marked in ``score_from``). The same list (department and title) stored from
     several files is shown once, from the most recently modified file, as forms are."""
     latest = {(label_key(dl.department or ""), label_key(dl.title or "")): dl for dl in load_department_lists(db)}
+    # A list has no year of its own: it belongs to the year of the forms filed with it.
+    of_year = _files_of_year(db, filters.year) if filters.year is not None else None
     out = []
     for dl in latest.values():
-        if filters.department and label_key(dl.department or "") != label_key(filters.department):
+        if not filters.matches_department(dl.department) or (of_year is not None and dl.source_file_id not in of_year):
             continue
         forms = _file_scores(db, dl.source_file_id) if any(it.score is None for it in dl.items) else {}
         lines = []
@@ -284,7 +291,7 @@ def summarize(db: Db = None, by: GroupBy = "department", unit: MoneyUnit = "万�
               filters: Filters = Filters()) -> Summary:
     engine = engine_of(db)
     # Year-over-year needs every year whatever the year filter says; the rest only the year asked for.
-    all_years = stored_forms(engine, Filters(None, filters.department))
+    all_years = stored_forms(engine, replace(filters, year=None))
     forms = all_years if filters.year is None else [f for f in all_years if f.year == filters.year]
     group_rows, total = groups(forms, by, unit)
     return Summary(by, unit, group_rows, total, codes(engine, filters), lists(engine, filters), years(all_years, unit))

@@ -1,0 +1,299 @@
+"""The one output path of every command that prints rows: ``--format table|json|csv|xlsx``.
+
+A command builds :class:`Section` objects (a title, columns, rows of plain values) and the JSON it
+promises; :func:`emit` writes them in the format asked for. Tables fit the console: numbers never
+wrap or shrink (a table too wide for the terminal is split into column groups that repeat its first
+column, and printed as one record per block when even that does not fit). CSV starts with a UTF-8
+BOM and ends lines with CRLF, so ``> 汇总.csv`` opens right in Excel and WPS.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any, Literal, Sequence
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+
+from . import inert
+from .scoring.rounding import EXACT
+
+Value = str | int | Decimal | None
+Format = Literal["table", "json", "csv", "xlsx"]
+FORMATS: tuple[Format, ...] = ("table", "json", "csv", "xlsx")
+BOM = "\ufeff"
+# A text column keeps at least this many cells (8 ideographs) before the table is split.
+TEXT_MIN = 16
+
+
+@dataclass(slots=True, frozen=True)
+class Column:
+    """A column's heading and how its values print: ``places`` rounds money and scores half up for
+    people (JSON and xlsx keep the exact value); ``numeric`` aligns right and never wraps."""
+
+    title: str
+    numeric: bool = False
+    places: int | None = None
+
+
+def money(title: str, places: int = 2) -> Column:
+    return Column(title, numeric=True, places=places)
+
+
+def number(title: str) -> Column:
+    return Column(title, numeric=True)
+
+
+@dataclass(slots=True)
+class Section:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Value]] = field(default_factory=list)
+
+    @staticmethod
+    def of(key: str, title: str, columns: Sequence[Column | str], rows: list[list[Value]]) -> "Section":
+        cols = [c if isinstance(c, Column) else Column(c) for c in columns]
+        # A column holding numbers is numeric even when the producer did not say so.
+        cols = [c if c.numeric or not any(isinstance(r[n], (int, Decimal)) for r in rows) else
+                Column(c.title, True, c.places) for n, c in enumerate(cols)]
+        return Section(key, title, cols, rows)
+
+
+def show(value: Value, places: int | None = None) -> str:
+    """A value for people: Decimals at ``places`` (half up) when given; else as printed when the value came
+    from a form (two places or fewer: "59.7" stays "59.7"), and with trailing zeros past two places dropped
+    when it came from the store's fixed scale ("138.830000" → "138.83", "55.000000" → "55.00").
+    Blank for missing."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        if places is not None:
+            return format(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=EXACT), "f")
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= -2:
+            return format(value, "f")
+        d = value.normalize()
+        exponent = d.as_tuple().exponent
+        return format(d.quantize(Decimal("0.01"), context=EXACT) if isinstance(exponent, int) and exponent > -2 else d, "f")
+    return str(value)
+
+
+def _cells(sec: Section) -> list[list[str]]:
+    return [[show(v, sec.columns[n].places) for n, v in enumerate(row)] for row in sec.rows]
+
+
+# ------------------------------------------------------------------ table
+
+
+def _min_width(col: Column, values: list[str]) -> int:
+    widest = max((cell_len(v) for v in values), default=0)
+    # Headings fold (two ideographs per line at least); numbers never do.
+    heading = min(cell_len(col.title), 6 if col.numeric else 4)
+    return max(widest, heading) if col.numeric else max(min(widest, TEXT_MIN), heading)
+
+
+def _table(title: str | None, cols: list[Column], cells: list[list[str]], idx: list[int], widths: list[int]) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for i in idx:
+        col = cols[i]
+        if col.numeric:
+            # Exactly as wide as the widest number: the heading folds, the digits never do.
+            table.add_column(col.title, justify="right", overflow="fold", min_width=widths[i], max_width=widths[i])
+        else:
+            table.add_column(col.title, overflow="fold", min_width=widths[i])
+    for row in cells:
+        table.add_row(*(inert.console(row[i]) for i in idx))
+    if not cells:
+        table.add_row(*(["（无）"] + [""] * (len(idx) - 1)))
+    return table
+
+
+def _fits(widths: Sequence[int], room: int) -> bool:
+    # Each column is padded one cell each side and separated by one blank cell; the outer edges are not.
+    return sum(widths) + 3 * len(widths) - 3 <= room
+
+
+def _groups(widths: list[int], key: list[int], room: int) -> list[list[int]] | None:
+    """Column groups that fit ``room`` cells, each repeating the ``key`` columns; None when even the key and
+    one more column do not fit."""
+    rest = [i for i in range(len(widths)) if i not in key]
+    if not rest or not all(_fits([widths[k] for k in key] + [widths[i]], room) for i in rest):
+        return None
+    groups: list[list[int]] = [list(key)]
+    for i in rest:
+        if not _fits([widths[j] for j in (*groups[-1], i)], room):
+            groups.append(list(key))
+        groups[-1].append(i)
+    return groups
+
+
+def print_table(sec: Section, console: Console) -> None:
+    cells = _cells(sec)
+    widths = [_min_width(col, [row[n] for row in cells]) for n, col in enumerate(sec.columns)]
+    if not sec.columns or _fits(widths, console.width):
+        console.print(_table(sec.title, sec.columns, cells, list(range(len(sec.columns))), widths))
+        return
+    # The columns up to the first text column (序号, 名称) name the row: every group repeats them.
+    first_text = next((n for n, c in enumerate(sec.columns) if not c.numeric), 0)
+    if not sec.columns[first_text].numeric:  # the name that every group repeats wraps as little as there is room
+        natural = max((cell_len(row[first_text]) for row in cells), default=0)
+        widths[first_text] = max(widths[first_text], min(natural, console.width // 3))
+    groups = _groups(widths, list(range(first_text + 1)), console.width)
+    if groups is None:
+        _print_records(sec, cells, console)
+        return
+    for n, idx in enumerate(groups):
+        title = sec.title if len(groups) == 1 else f"{sec.title}（{n + 1}/{len(groups)}）"
+        console.print(_table(title, sec.columns, cells, idx, widths))
+
+
+def _print_records(sec: Section, cells: list[list[str]], console: Console) -> None:
+    """One block per row, ``列名：值`` per line: the narrowest terminals still see every digit."""
+    console.print(f"[bold]{inert.console(sec.title)}[/]（{len(cells)} 行）", highlight=False)
+    for n, row in enumerate(cells, start=1):
+        console.print(f"— {n} —", style="dim", highlight=False)
+        for col, value in zip(sec.columns, row):
+            if value:
+                console.print(f"{inert.console(col.title)}：{inert.console(value)}", highlight=False)
+
+
+# ------------------------------------------------------------------ csv, xlsx, json
+
+
+def to_csv(sections: Sequence[Section]) -> str:
+    """One block per section (title line, header, rows), blank line between; a single section has no title line.
+    No BOM here: :func:`emit` adds it once in front of the whole text."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    for n, sec in enumerate(sections):
+        if len(sections) > 1:
+            if n:
+                w.writerow([])
+            w.writerow([sec.title])
+        w.writerow([c.title for c in sec.columns])
+        w.writerows([inert.csv_cell(v) if isinstance(sec.rows[r][n], str) else v for n, v in enumerate(row)]
+                    for r, row in enumerate(_cells(sec)))
+    return buf.getvalue()
+
+
+def xlsx_bytes(sections: Sequence[Section]) -> bytes:
+    """One sheet per section; numbers stay numbers (exact, shown at the column's places), text stays text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sec in sections:
+        ws = wb.create_sheet(_sheet_name(sec.title, wb.sheetnames))
+        ws.append([c.title for c in sec.columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in sec.rows:
+            ws.append(list(row))
+            for col, cell in zip(sec.columns, ws[ws.max_row]):
+                if isinstance(cell.value, str):
+                    cell.value = inert.text(cell.value)
+                    cell.data_type = "s"  # form text, never a formula
+                elif isinstance(cell.value, Decimal):
+                    cell.number_format = "0." + "0" * col.places if col.places else "0.00##"
+        for col in ws.columns:
+            width = max(cell_len(show(c.value)) for c in col)
+            ws.column_dimensions[col[0].column_letter].width = min(60, 2 + width)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _sheet_name(title: str, taken: list[str]) -> str:
+    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28]
+    base, n = name, 2
+    while name in taken:
+        name = f"{base[:25]}_{n}"
+        n += 1
+    return name
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, Decimal):
+        return show(obj)
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(type(obj).__name__)
+
+
+def json_text(data: Any) -> str:
+    return json.dumps(inert.tree(data), ensure_ascii=False, indent=2, default=_plain) + "\n"
+
+
+class OutputNeeded(Exception):
+    """xlsx asked for on a terminal without ``--output``."""
+
+
+def emit(sections: Sequence[Section], fmt: Format, data: Any, console: Console, output: Path | None = None) -> None:
+    """Write ``sections`` (table, csv, xlsx) or ``data`` (json) to ``output``, else to stdout.
+
+    Raises :class:`OutputNeeded` for xlsx on a terminal, OSError when ``output`` cannot be written."""
+    if fmt == "table":
+        if output is None:
+            for sec in sections:
+                print_table(sec, console)
+            return
+        fmt = "csv"  # a table written to a file is the CSV of it
+    if fmt == "xlsx":
+        raw = xlsx_bytes(sections)
+        if output is not None:
+            output.write_bytes(raw)
+        elif sys.stdout.isatty():
+            raise OutputNeeded
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(raw)
+        return
+    text = BOM + to_csv(sections) if fmt == "csv" else json_text(data)
+    if output is not None:
+        output.write_text(text, encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(text)
+
+
+# ------------------------------------------------------------------ places in Chinese
+
+_PLACE_ZH = (
+    (re.compile(r"^sheet (.+)$"), "工作表“{}”"),
+    (re.compile(r"^page (\d+)$"), "第{}页"),
+    (re.compile(r"^table (\d+)$"), "第{}个表格"),
+    (re.compile(r"^cell ([A-Z]+\d+)$"), "{}"),
+    (re.compile(r"^row (\d+)$"), "第{}行"),
+    (re.compile(r"^paragraph (\d+)$"), "第{}段"),
+    (re.compile(r"^line (\d+)$"), "第{}行"),
+    (re.compile(r"^col (\d+)$"), "第{}列"),
+)
+
+
+def place_zh(locator: str | None) -> str:
+    """The JSON contract's machine locator ("line 87, col 8"; "sheet 自评表, cell H14") as a reader says it
+    (第87行第8列; 工作表“自评表”H14). Parts it does not know are kept as they are."""
+    if not locator:
+        return ""
+    out: list[str] = []
+    for part in locator.split(", "):
+        for pattern, zh in _PLACE_ZH:
+            if m := pattern.match(part):
+                text = zh.format(m.group(1))
+                out.append(text if zh != "{}" or out else f"单元格{text}")
+                break
+        else:
+            out.append(part)
+    return "".join(out)
