@@ -208,14 +208,14 @@ def test_database_errors_are_chinese(tmp_path: Path) -> None:
 def test_reading_commands_never_create_a_database(args: tuple[str, ...], tmp_path: Path) -> None:
     missing = tmp_path / "mistyped.db"
     proc = subprocess.run([*jixiao_cmd(), *args, "--db", str(missing)], capture_output=True, text=True, cwd=tmp_path,
-                          timeout=120)
+                          timeout=300)
     assert proc.returncode == Exit.DATABASE, proc.stderr
     assert "数据库不存在" in proc.stderr and str(missing) in proc.stderr
     assert not missing.exists()
     empty = tmp_path / "empty.db"
     empty.touch()
     proc = subprocess.run([*jixiao_cmd(), *args, "--db", str(empty)], capture_output=True, text=True, cwd=tmp_path,
-                          timeout=120)
+                          timeout=300)
     assert proc.returncode == Exit.DATABASE and "不是 jixiao 的数据库" in proc.stderr
     assert empty.stat().st_size == 0
 

@@ -89,8 +89,8 @@ def test_summary_and_findings_write_formula_like_text_as_text(tmp_path: Path) ->
     assert _run("import", str(form), "--db", str(db)).returncode == 0
     proc = _run("findings", "--db", str(db), "--format", "csv")
     assert proc.returncode == 0
-    rows = list(csv.reader(io.StringIO(proc.stdout)))
-    projects = {r[2] for r in rows[1:]}
+    rows = list(csv.reader(io.StringIO(proc.stdout.removeprefix("\ufeff"))))
+    projects = {r[rows[0].index("项目")] for r in rows[1:]}
     assert projects == {"'" + FORMULA}
     out = tmp_path / "f.xlsx"
     assert _run("findings", "--db", str(db), "--format", "xlsx", "-o", str(out)).returncode == 0

@@ -105,14 +105,16 @@ def _min_width(col: Column, values: list[str]) -> int:
 
 
 def _table(title: str | None, cols: list[Column], cells: list[list[str]], idx: list[int], widths: list[int]) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table = Table(title=inert.console(title) if title else None, title_justify="left", box=box.SIMPLE_HEAD,
+                  show_edge=False, pad_edge=False)
     for i in idx:
         col = cols[i]
         if col.numeric:
             # Exactly as wide as the widest number: the heading folds, the digits never do.
-            table.add_column(col.title, justify="right", overflow="fold", min_width=widths[i], max_width=widths[i])
+            table.add_column(inert.console(col.title), justify="right", overflow="fold", min_width=widths[i],
+                             max_width=widths[i])
         else:
-            table.add_column(col.title, overflow="fold", min_width=widths[i])
+            table.add_column(inert.console(col.title), overflow="fold", min_width=widths[i])
     for row in cells:
         table.add_row(*(inert.console(row[i]) for i in idx))
     if not cells:
