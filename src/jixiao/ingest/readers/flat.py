@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ...text import label_key
-from ..decode import decode_lines, looks_binary
+from .decode import decode_lines, looks_binary
 from ..grid import Cell, Grid, Place, Row
 from . import register
 

@@ -15,7 +15,7 @@ from lxml import etree
 
 from ... import limits
 from ...errors import EncodingError, UnreadableFile
-from ..decode import decode_text
+from .decode import decode_text
 from ..grid import Grid, Place
 from ..vocab import FORM_TITLE
 from . import register

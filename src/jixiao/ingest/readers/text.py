@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 
-from ..decode import decode_lines, looks_binary
+from .decode import decode_lines, looks_binary
 from ..grid import Cell, Grid, Place, Row
 from . import register
 
