@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from ...text import label_key
-from .decode import decode_lines, looks_binary
 from ..grid import Cell, Grid, Place, Row
 from . import register
+from .decode import decode_lines, looks_binary
 
 _TOKEN = re.compile(r"\S+")
 # A line this long with no tab or '|' is a table run together; the title may sit on its own line.

@@ -15,10 +15,10 @@ from lxml import etree
 
 from ... import limits
 from ...errors import EncodingError, UnreadableFile
-from .decode import decode_text
 from ..grid import Grid, Place
 from ..vocab import FORM_TITLE
 from . import register
+from .decode import decode_text
 from .rows import SpanCell, add_row, lay_out
 
 _START = re.compile(

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import csv
 
-from .decode import decode_lines, looks_binary
 from ..grid import Cell, Grid, Place, Row
 from . import register
+from .decode import decode_lines, looks_binary
 
 
 def _is_text(data: bytes) -> bool:
