@@ -64,6 +64,13 @@ class NoFormFound(JixiaoError):
     template = "文件中没有找到项目支出绩效自评表（查找的标签：{labels}）{detail}"
 
 
+class NotASelfEvaluation(NoFormFound):
+    """A document that says what else it is (申报表, 评分表, 评价报告…): named, not read as a form."""
+
+    code = "not-self-evaluation"
+    template = "{statement}"
+
+
 class ExportError(JixiaoError):
     code = "export-error"
     template = "导出失败：{detail}"

@@ -13,13 +13,14 @@ import stat
 from pathlib import Path
 
 from .. import limits
-from ..errors import JixiaoError, NoFormFound, UnreadableFile, UnsupportedFormat, os_reason
-from ..model import Document
+from ..errors import JixiaoError, NoFormFound, NotASelfEvaluation, UnreadableFile, UnsupportedFormat, os_reason
+from ..model import Document, Evaluation
 from ..notes import Note
 from ..templates import choose, get_template, looked_for, title_words
 from ..text import clean, label_key
 from . import archive
 from .grid import Grid, Row
+from .kinds import document_kind, part_kind
 from .layouts.base import Segment
 from .layouts.department_list import department_from_title, is_list_title, list_columns, parse_list
 from .readers import detect
@@ -143,6 +144,11 @@ def _has_header(rows: list[Row]) -> bool:
 _HEADER_LABELS = tuple(HEADER_FIELDS)
 
 
+def _nothing_read(ev: Evaluation) -> bool:
+    p = ev.project
+    return not (p.name or p.code or p.department or ev.funds.rows() or ev.indicators or ev.total)
+
+
 def _starts_form(row: Row) -> bool:
     keys = row.keys()
     return ("项目编码" in keys or "项目名称" in keys) and any(k in HEADER_FIELDS for k in keys)
@@ -157,9 +163,18 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
     pending: list[Note] = []
     current: Segment | None = None
     rows = grid.rows
+    preamble_at = 0
     i = 0
+    sheet = rows[0].place.sheet if rows else None
     while i < len(rows):
         row = rows[i]
+        if row.place.sheet != sheet:
+            # A form never goes on into the next sheet: what follows is another part of the workbook.
+            sheet = row.place.sheet
+            if preamble and _has_form_content(preamble):
+                segments.append(Segment(preamble))
+                preamble = []
+            current = None
         cols = list_columns(row)
         if cols is not None and current is None or cols is not None and "amount" in cols and "score" in cols:
             dl, used = parse_list(rows[i:], cols, grid.file, grid.format, len(doc.lists))
@@ -193,20 +208,27 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             current = Segment([row])
             segments.append(current)
         elif current is None:
+            if not preamble:
+                preamble_at = len(segments)
             preamble.append(row)
         else:
             current.rows.append(row)
         i += 1
 
     if preamble and _has_form_content(preamble):
-        segments.insert(0, Segment(preamble))
+        segments.insert(preamble_at, Segment(preamble))
         preamble = []
     for row in preamble:
         shown = " ".join(clean(c.text) for c in row.cells if c.text.strip())
         if shown:
             pending.append(Note("outside-form", row.place, {"text": shown[:60]}))
 
+    others: list[str] = []
     for seg in segments:
+        if kind := part_kind(seg.rows, seg.title):
+            where = (seg.title_place or seg.rows[0].place).zh()
+            others.append(f"{where}起：{kind.statement()}")
+            continue
         if not _has_form_content(seg.rows) and not _has_header(seg.rows):
             # A title with nothing of a form under it (a web page's own heading, a list's caption): no form.
             pending.append(Note("title-without-form", seg.title_place, {"title": seg.title}))
@@ -216,6 +238,8 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
         title_key = label_key(seg.title) if seg.title else ""
         chosen, doubt = (forced, None) if forced else choose(seg, title_key)
         ev = chosen.parse(seg, grid.file, grid.format, len(doc.evaluations))
+        if _nothing_read(ev):
+            continue  # rows that only looked like a form: no header, funds, indicator or total in them
         ev.template = chosen.name
         if doubt:
             ev.notes.insert(0, doubt)
@@ -234,5 +258,8 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
         else:
             doc.warnings.extend(n.zh() for n in pending)
     if not doc.evaluations and not doc.lists:
+        if kind := document_kind(rows):
+            raise NotASelfEvaluation(grid.file, statement=kind.statement())
         raise NoFormFound(grid.file, labels=f"{looked_for()}、项目名称/金额")
+    doc.warnings += others
     return doc
