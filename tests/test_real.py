@@ -79,6 +79,30 @@ def not_a_form(name: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------- glued numbers
 
+# ---------------------------------------------------------------------------------------------------- glued numbers
+
+def test_028_haidian_glued_funds_row() -> None:
+    [r] = checked("028_haidian_xyl_bjqs_2016.txt")
+    ev = r.ev
+    assert (ev.project.name, ev.year) == ("【体制】自管道路清扫保洁外包工作经费", 2016)
+    assert ev.project.implementing_unit == "北京市海淀区学院路街道城市运行服务中心"
+    # '310.2154.741050%5': only 310.2 | 154.74 | 10 | 50% | 5 gives 154.74/310.2 = 49.88 → 50 and 50 % × 10 = 5
+    total = ev.funds.total
+    assert total is not None and total.initial is not None and total.executed is not None
+    assert (total.initial.amount, total.executed.amount, total.weight, total.rate, total.score) == \
+        (D("310.2"), D("154.74"), 10, 50, 5)
+    assert not errors(r)
+
+
+def test_p004_lingling_glued_department_funds() -> None:
+    [r] = checked("p004_lingling_cdc_dept_2021.txt")
+    ev = r.ev
+    assert ev.year == 2021
+    assert "永州市零陵区疾病预防控制中心" in (ev.project.department or ev.project.name or "")
+    assert amounts(ev.funds.total) == (D("2456.18"), D("2456.18"), D("2456.18"), 10, 100, 10)
+    assert not errors(r)
+
+
 # ---------------------------------------------------------------------------------------------------- workbooks
 
 def test_r003_songgang_declaration_workbook() -> None:

@@ -29,6 +29,7 @@ from .align import Columns, shift_of
 from .base import FormParser, Segment, infer_unit, join_cells
 from .flat import FlatReading
 from .spec import FormSpec, section_key
+from .tokens import read_tokens, uses_tokens
 
 FLAT = "text-flat"
 _CODE_NAME = re.compile(r"^([0-9A-Za-z]{10,})\s*[-－—_]\s*(.+)$")
@@ -595,4 +596,6 @@ def compose(nature: str | None, value: str | None, unit: str | None) -> str | No
 
 
 def read_form(spec: FormSpec, segment: Segment, file: str, fmt: str, form_index: int) -> Evaluation:
+    if uses_tokens(spec, segment, fmt):  # text without geometry: only what its arithmetic settles
+        return read_tokens(spec, segment, file, fmt, form_index)
     return FormReader(segment, file, fmt, form_index, spec=spec).parse()

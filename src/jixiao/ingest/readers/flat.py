@@ -19,14 +19,25 @@ from .decode import decode_lines, looks_binary
 _TOKEN = re.compile(r"\S+")
 # A line this long with no tab or '|' is a table run together; the title may sit on its own line.
 _LONG = 300
+_GLUED = 24  # a token longer than this may be several cells run together
 
 
 def _is_flat(data: bytes) -> bool:
+    """A table run together: a long line of many spaced tokens, or one with hardly a space (glued text)."""
     head = data[:65536]
     if b"\t" in head or head.count(b"|") > 5 or looks_binary(head):
         return False
     lines = [ln for ln in head.splitlines() if ln.strip()]
-    return 0 < len(lines) <= 12 and any(len(ln) >= _LONG and ln.count(b" ") >= 30 for ln in lines)
+    return 0 < len(lines) <= 40 and any(len(ln) >= _LONG and (ln.count(b" ") >= 30 or ln.count(b" ") < len(ln) / 60)
+                                       for ln in lines)
+
+
+def _glued_pieces(token: str, at: int, words: re.Pattern[str]) -> list[tuple[str, int]]:
+    """A long token of glued text cut before each label it holds, each piece at its column."""
+    if len(token) <= _GLUED:
+        return [(token, at)]
+    cuts = sorted({0} | {m.start() for m in words.finditer(token)} | {len(token)})
+    return [(token[a:b], at + a) for a, b in zip(cuts, cuts[1:]) if token[a:b]]
 
 
 def _starts_row(token: str, anchors: frozenset[str]) -> bool:
@@ -38,22 +49,23 @@ def _starts_row(token: str, anchors: frozenset[str]) -> bool:
 
 @register("flat", _is_flat, priority=-6)
 def read_flat(data: bytes, file: str) -> Grid:
-    from ...templates import anchor_keys  # the templates' labels; imported late, they import the layouts
+    from ...templates import anchor_keys, title_words  # the templates' labels; imported late, they import the layouts
 
     lines, notes = decode_lines(data, file)
     anchors = anchor_keys()
+    words = re.compile("|".join(map(re.escape, sorted(anchors | set(title_words()), key=len, reverse=True))))
     grid = Grid(file=file, format="text-flat", warnings=notes)
     for n, line in enumerate(lines, start=1):
         cells: list[Cell] = []
         for m in _TOKEN.finditer(line):
-            token = m.group(0)
-            if cells and _starts_row(token, anchors):
-                grid.rows.append(Row(cells, Place(line=n, col=cells[0].col)))
-                cells = []
-            cells.append(Cell(token, None, n, m.start() + 1))
-            if "绩效自评表" in token:  # a title is a row of its own
-                grid.rows.append(Row(cells, Place(line=n, col=cells[0].col)))
-                cells = []
+            for token, at in _glued_pieces(m.group(0), m.start(), words):
+                if cells and _starts_row(token, anchors):
+                    grid.rows.append(Row(cells, Place(line=n, col=cells[0].col)))
+                    cells = []
+                cells.append(Cell(token, None, n, at + 1))
+                if "绩效自评表" in token:  # a title is a row of its own
+                    grid.rows.append(Row(cells, Place(line=n, col=cells[0].col)))
+                    cells = []
         if cells:
             grid.rows.append(Row(cells, Place(line=n, col=cells[0].col)))
     return grid
