@@ -12,7 +12,7 @@ from typing import Mapping, TypeVar
 
 from ...model import Evaluation, Indicator, InvalidValue, Source, StrayRow, Total
 from ...text import clean, clean_block
-from ...values import EXCEL_ERRORS, MoneyUnit, NotANumber, parse_number
+from ...values import BLANKS, EXCEL_ERRORS, MoneyUnit, NotANumber, parse_number
 from ..grid import Cell, Place, Row
 
 V = TypeVar("V")
@@ -147,7 +147,19 @@ class FormParser:
             self._total_with_errors(numbers, errors)
             return
         total = Total()
-        if len(numbers) == 1:
+        if len(numbers) == 1 and not self.ev.indicators and not self.ev.funds.rows() and \
+                not getattr(self, "funds_raw", None):
+            # Nothing above it was read (a form's tail): whether it is a score or the weights' sum is unknown.
+            self.note("values-unplaced", numbers[0][1].place, text=clean(numbers[0][1].text),
+                      why="总分行只有一个数值，本表其余部分未读到，无法确定是分值合计还是得分")
+            self.ev.locators["total"] = row.place
+            self.ev.total = total
+            return
+        if len(numbers) == 1 and self.unscored():
+            # No 得分 anywhere on the form: its lone total is the weights' sum, not a score of that much.
+            total.weight = numbers[0][0]
+            self.ev.locators["total.weight"] = numbers[0][1].place
+        elif len(numbers) == 1:
             total.score = numbers[0][0]
             self.ev.locators["total.score"] = numbers[0][1].place
         elif numbers:
@@ -173,6 +185,14 @@ class FormParser:
             else:
                 setattr(total, fld, value)
         self.ev.total = total
+
+    def unscored(self) -> bool:
+        """Whether the form read so far prints no score at all (indicators and funds rows alike)."""
+        ev = self.ev
+        pending = getattr(self, "funds_raw", {})  # funds rows a layout keeps as cells until it finishes
+        return bool(ev.indicators) and all(i.score is None for i in ev.indicators) and \
+            all(r.score is None for _, r in ev.funds.rows()) and \
+            not any(clean(raw["score"].text) not in BLANKS for raw in pending.values() if "score" in raw)
 
     def new_indicator(self, values: Mapping[str, Cell | None], level1: tuple[str, str] | None,
                       level2: tuple[str, str] | None) -> tuple[Indicator, str] | None:

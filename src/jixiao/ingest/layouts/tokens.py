@@ -687,8 +687,15 @@ def uses_tokens(spec: object, segment: Segment, fmt: str) -> bool:
     if fmt != "text-flat":
         return False
     typed = any(fld == "nature" for _, fld in getattr(spec, "indicator_columns", ()))
-    glued = any(len(c.text) > 24 and " " not in c.text for row in segment.rows for c in row.cells)
-    return glued or not typed
+    if not typed:
+        return True
+    # Glued: one cell holding a label run straight into its value and on into the next label
+    # ("项目名称初中公用经费主管部门银川市教育局…", "年度资金总额194.9194.9100%其中:…").
+    labels = Labels.of(spec)
+    words = sorted(set(labels.header) | set(labels.funds_rows) | {n for n, _ in labels.funds_columns}, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, words)))
+    return any(len(set(pattern.findall(label_key(c.text)))) >= 3 and not label_key(c.text).startswith(("其中",))
+               for row in segment.rows for c in row.cells if len(c.text) > 12)
 
 
 def read_tokens(spec: object | None, segment: Segment, file: str, fmt: str, form_index: int):  # noqa: ANN201
