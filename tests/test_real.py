@@ -105,6 +105,30 @@ def test_p004_lingling_glued_department_funds() -> None:
 
 # ---------------------------------------------------------------------------------------------------- workbooks
 
+
+def test_018_hengshan_no_scores_page_markers() -> None:
+    [r] = checked("018_hengshan_swlsj_2020.txt")
+    ev = r.ev
+    assert ev.year == 2020
+    assert ev.project.name == "县级储备粮"
+    assert ev.project.department == "衡山县商务和粮食局"
+    assert amounts(ev.funds.total)[1:3] == (D("194.9"), D("194.9")) and ev.funds.total.rate == 100
+    assert all(i.weight is None and i.score is None for i in ev.indicators)
+    assert not errors(r)
+
+
+def test_r001_pku_unfilled_form_among_declaration_sheets() -> None:
+    doc = read_path(REAL / "r001_pku_xiaoyuanzuqiu_2019_template.xls")
+    [ev] = doc.evaluations  # only the 项目支出绩效自评表 sheet is a self-evaluation
+    assert (ev.project.name, ev.project.department, ev.year) == ("2019年210青少年校园足球扶持资金", "教育部", 2019)
+    assert ev.funds.total is None and not ev.indicators
+    assert warned(ev, "资金")
+    said = " ".join(doc.warnings + list(ev.warnings))
+    assert "申报表" in said or "绩效目标表" in said
+    [r] = check_document(doc).results
+    assert not errors(r)
+
+
 def test_r003_songgang_declaration_workbook() -> None:
     said = not_a_form("r003_szba_songgang_shenbao_2023_outofscope.xlsx")
     assert "申报表" in said

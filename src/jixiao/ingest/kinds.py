@@ -38,6 +38,8 @@ _TITLES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"评分表|计分表|得分表|评分标准表"), "rubric", "评分表（逐项的评分标准与得分）"),
     (re.compile(r"指标表|指标体系"), "indicator-table", "绩效指标表（只有目标值和分值，没有实际完成值）"),
     (re.compile(r"评价报告|自评报告|绩效报告"), "report", "绩效评价报告（叙述文字与概况表）"),
+    (re.compile(r"^(?:项目)?(?:支出计划|支出明细|项目支出立项依据|项目支出实施方案|部门评审报告|财政评审报告|监管局审核意见报告"
+                r"|项目基本信息)$"), "project-file", "项目申报材料（基本信息、立项依据、支出计划与明细或评审意见）"),
 )
 _SELF_EVALUATION = re.compile(r"自评表")
 # Column labels of a rubric: how each item is scored, beside the points it got.

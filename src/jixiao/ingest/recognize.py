@@ -164,6 +164,7 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
     current: Segment | None = None
     rows = grid.rows
     preamble_at = 0
+    outside: list[Row] = []
     i = 0
     sheet = rows[0].place.sheet if rows else None
     while i < len(rows):
@@ -172,8 +173,10 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             # A form never goes on into the next sheet: what follows is another part of the workbook.
             sheet = row.place.sheet
             if preamble and _has_form_content(preamble):
-                segments.append(Segment(preamble))
-                preamble = []
+                segments.insert(preamble_at, Segment(preamble))
+            else:
+                outside += preamble  # a sheet of its own that is no form: named below, not carried on
+            preamble = []
             current = None
         cols = list_columns(row)
         if cols is not None and current is None or cols is not None and "amount" in cols and "score" in cols:
@@ -218,7 +221,7 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
     if preamble and _has_form_content(preamble):
         segments.insert(preamble_at, Segment(preamble))
         preamble = []
-    for row in preamble:
+    for row in outside + preamble:
         shown = " ".join(clean(c.text) for c in row.cells if c.text.strip())
         if shown:
             pending.append(Note("outside-form", row.place, {"text": shown[:60]}))

@@ -217,6 +217,11 @@ def settle(found: list[Reading]) -> tuple[dict[str, tuple[str, Place]], bool]:
 
 # ------------------------------------------------------------------ the template's labels
 
+# The self-assessed total printed in a form's header, whatever the template calls the rest.
+_SELF_SCORE = {"自评得分": "total.score", "自评总分": "total.score", "自评总分(分)": "total.score",
+               "负责人及电话": "project.manager"}
+
+
 @dataclass(frozen=True)
 class Labels:
     """What the token reader needs of a template's spec, as label keys."""
@@ -234,10 +239,10 @@ class Labels:
     def of(cls, spec: object | None) -> Labels:
         """From a template's spec (any object with the spec's fields); the national vocabulary without one."""
         if spec is None:
-            return cls({k: "year" if v == "year" else f"project.{v}" for k, v in HEADER_FIELDS.items()},
+            return cls(_SELF_SCORE | {k: "year" if v == "year" else f"project.{v}" for k, v in HEADER_FIELDS.items()},
                        FUNDS_COLUMNS, {"年度资金总额": "total", "资金总额": "total"}, INDICATOR_COLUMNS)
         goals = dict(getattr(spec, "goal_columns", {}) or {}) or {"预期目标": "expected", "实际完成情况": "achieved"}
-        return cls(spec.header_fields, spec.funds_columns, spec.funds_rows,  # type: ignore[attr-defined]
+        return cls(_SELF_SCORE | dict(spec.header_fields), spec.funds_columns, spec.funds_rows,  # type: ignore[attr-defined]
                    spec.indicator_columns, getattr(spec, "texts", {}),  # type: ignore[attr-defined]
                    getattr(spec, "total_labels", frozenset({"总分", "合计", "总计"})), goals,
                    frozenset(getattr(spec, "sections", frozenset())))
@@ -263,6 +268,7 @@ _LEVEL_WORDS = ("产出指标", "效益指标", "满意度指标", "数量指标
                 "生态环境成本指标")
 # "…中心年度预算申请(万元)": the next part's label glued to a header value.
 _GLUED_SECTION = re.compile(r"(?:年度)?(?:预算申请|项目资金|预算资金|资金投入情况|资金情况)\((万元|元)\)$")
+_TITLE_YEAR = re.compile(r"(20\d\d)年度?")  # a form's title that opens with its year
 _RECORD_START = re.compile(r"^指标\d+[:：]")
 _POINTS = re.compile(r"^\((\d+(?:\.\d+)?)分\)")
 # What a printed label may carry after its words: 数, a column letter or formula, points, a unit, 及代码, a colon.
@@ -361,6 +367,8 @@ class TokenReader(FormParser):
     stray_runs: list[list[Tok]] = field(default_factory=list)  # earlier runs of such numbers
     zone: str = "header"
     ind_order: list[str] = field(default_factory=list)
+    default_order: tuple[str, ...] = ()
+    default_noted: bool = False
 
     def parse(self):  # type: ignore[override]
         cells = [c for row in self.segment.rows for c in row.cells if c.text.strip()]
@@ -427,7 +435,7 @@ class TokenReader(FormParser):
             self.loose(Piece(text, where))
 
     def loose(self, p: Piece) -> None:
-        year = YEAR_ROW.fullmatch(label_key(p.text))
+        year = YEAR_ROW.fullmatch(label_key(p.text)) or (_TITLE_YEAR.match(label_key(p.text)) if "自评表" in p.text else None)
         if year and "年" in p.text and self.ev.year is None and self.zone == "header":
             self.ev.year = int(year.group(1))
             self.ev.locators["year"] = p.place
@@ -455,12 +463,14 @@ class TokenReader(FormParser):
             return
         if target == "total.score":
             nums, words = _numbers(_pieces(value, where))
-            if len(nums) == 1 and not words and (d := _decimal(nums[0].text)) is not None:
+            if len(nums) == 1 and (d := _decimal(nums[0].text)) is not None:
                 ev.total = ev.total or Total()
                 ev.total.score = d
                 ev.locators["total.score"] = nums[0].place
             else:
-                self.unplaced(value, where)
+                words = _pieces(value, where)
+            for w in words:
+                self.unplaced(w.text, w.place)
             return
         if m := _GLUED_SECTION.search(value):
             self.unit = self.unit or m.group(1)  # type: ignore[assignment]
@@ -483,7 +493,7 @@ class TokenReader(FormParser):
         for w in words:
             self.unplaced(w.text, w.place)
         if kind is None:
-            if after_header and not words and nums:
+            if after_header and nums:
                 # Straight after the column labels: the rows' numbers, scrambled. Only the run after the
                 # last label can be the rows' (an earlier one sits inside the header).
                 if self.orphans:
@@ -498,9 +508,16 @@ class TokenReader(FormParser):
         self.funds_row(kind, nums, complete=True, where=label_at or where)
 
     def funds_row(self, kind: str, nums: list[Tok], complete: bool, where: Place) -> None:
-        order = self.funds_order or ["initial", "full_year", "executed", "weight", "rate", "score"]
-        allowed = None if kind == "total" else frozenset(order) - {"weight", "score"}
+        default = list(self.default_order) or ["initial", "full_year", "executed", "weight", "rate", "score"]
+        order = self.funds_order or default
+        allowed = None if kind == "total" else frozenset(default) - {"weight", "score"}
         found = readings(order, nums, complete, allowed)
+        if not found and order != default:
+            # Fewer column labels read than the row has numbers (a label garbled): the template's own order.
+            found = readings(default, nums, complete, allowed)
+            if found and not self.default_noted:
+                self.default_noted = True
+                self.note("funds-header-missing", where, order="、".join(COLUMN_ZH.get(f, f) for f in default))
         if kind != "total" and "total" in self.rows:
             total = self.rows["total"]
             same = [r for r in found if all(total.get(f, ("",))[0] == t for f, t, _ in r.values if f in AMOUNTS)]
@@ -700,4 +717,5 @@ def uses_tokens(spec: object, segment: Segment, fmt: str) -> bool:
 
 def read_tokens(spec: object | None, segment: Segment, file: str, fmt: str, form_index: int):  # noqa: ANN201
     """Read one form from text without geometry by the labels of ``spec``."""
-    return TokenReader(segment, file, fmt, form_index, labels=Labels.of(spec)).parse()
+    return TokenReader(segment, file, fmt, form_index, labels=Labels.of(spec),
+                       default_order=tuple(getattr(spec, "default_funds_order", ()) or ())).parse()

@@ -10,6 +10,7 @@ template's layout, which places only what the column order settles.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ...text import label_key
 from ..grid import Cell, Grid, Place, Row
@@ -28,7 +29,10 @@ def _is_flat(data: bytes) -> bool:
     if b"\t" in head or head.count(b"|") > 5 or looks_binary(head):
         return False
     lines = [ln for ln in head.splitlines() if ln.strip()]
-    return 0 < len(lines) <= 40 and any(len(ln) >= _LONG and (ln.count(b" ") >= 30 or ln.count(b" ") < len(ln) / 60)
+    commas = Counter(n for ln in lines if (n := ln.count(b",")) >= 2)
+    if commas and commas.most_common(1)[0][1] >= max(5, len(lines) // 3):
+        return False  # rows with the same number of commas: the text reader's CSV
+    return 0 < len(lines) <= 40 and any(len(ln) >= _LONG and (ln.count(b" ") >= 30 or ln.count(b" ") < len(ln) / 30)
                                        for ln in lines)
 
 

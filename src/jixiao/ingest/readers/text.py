@@ -49,7 +49,9 @@ def csv_delimiter(lines: list[str]) -> str | None:
     """The separator found on the most lines, when it is not the tab (TSV keeps its own reader)."""
     counts = {d: sum(1 for line in lines if d in line) for d in ("\t", ",", ";", "|")}
     best = max(counts, key=lambda d: counts[d])
-    return best if best != "\t" and counts[best] > counts["\t"] else None
+    filled = sum(1 for line in lines if line.strip())
+    # A separator on a few lines only is punctuation in the text (a web copy's "(万元,自有资金…)"), not CSV.
+    return best if best != "\t" and counts[best] > counts["\t"] and counts[best] * 2 >= filled else None
 
 
 def csv_grid(lines: list[str], file: str, delimiter: str) -> Grid:
