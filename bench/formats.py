@@ -24,9 +24,9 @@ import pdfplumber
 import xlrd
 from python_calamine import CalamineWorkbook
 
-from jixiao.ingest.decode import decode_text, split_lines
 from jixiao.ingest.readers import detect
 from jixiao.ingest.readers.convert import convert_bytes
+from jixiao.ingest.readers.decode import decode_text, split_lines
 from jixiao.ingest.readers.html import decode_html
 from jixiao.ingest.recognize import read_bytes
 

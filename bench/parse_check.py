@@ -15,7 +15,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from jixiao.ingest.decode import decode_text, split_lines
+from jixiao.ingest.readers.decode import decode_text, split_lines
 from jixiao.ingest.readers.text import is_cell_per_line
 from jixiao.ingest.recognize import read_path
 from jixiao.pipeline import check_document
