@@ -57,8 +57,8 @@ def test_a_wrong_printed_score_is_kept_for_the_checks() -> None:
 
 
 def test_web_copy_cleaning_keeps_line_numbers() -> None:
-    lines = ["# source: https://example.org/a", "| 主管部門 | 麗江市自然資源和規(guī)劃局 | 實(shí)施單位 | 古城區(qū)自然資源局 |",
-             "— 1 —"]
+    lines = ["# source: https://example.org/a",
+             "| 主管部門 | 麗江市自然資源和規(guī)劃局 | 實(shí)施單位 | 古城區(qū)自然資源局 |", "— 1 —"]
     out, notes = clean_web_copy(lines)
     assert len(out) == 3 and out[0] == "" and out[2].strip() == ""
     assert out[1] == "| 主管部门 | 丽江市自然资源和规划局 | 实施单位 | 古城区自然资源局 |"
