@@ -460,6 +460,8 @@ class TokenReader(FormParser):
             if m := YEAR_ROW.fullmatch(label_key(value)):
                 ev.year = int(m.group(1))
                 ev.locators["year"] = where
+            else:
+                self.unplaced(value, where)
             return
         if target == "total.score":
             nums, words = _numbers(_pieces(value, where))
@@ -485,6 +487,8 @@ class TokenReader(FormParser):
         if hasattr(ev.project, fld) and getattr(ev.project, fld) is None:
             setattr(ev.project, fld, value)
             ev.locators[f"project.{fld}"] = where
+        elif getattr(ev.project, fld, None) != value:
+            self.unplaced(value, where)  # a second value for a field already read
 
     # funds
     def funds_values(self, kind: str | None, text: str, where: Place, label_at: Place | None = None,
