@@ -28,6 +28,7 @@ from jixiao.ingest.readers import detect
 from jixiao.ingest.readers.convert import convert_bytes
 from jixiao.ingest.readers.decode import decode_text, split_lines
 from jixiao.ingest.readers.html import decode_html
+from jixiao.ingest.readers.legacy import DOC
 from jixiao.ingest.recognize import read_bytes
 
 FORMS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "forms"
@@ -64,7 +65,7 @@ def bare_pdf(data: bytes) -> int:
 
 
 def bare_doc(data: bytes) -> int:
-    return len(convert_bytes(data, ".doc", "docx", "bench", "doc"))
+    return len(convert_bytes(data, DOC, "bench"))
 
 
 BARE: dict[str, Callable[[bytes], int]] = {

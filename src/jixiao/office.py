@@ -1,22 +1,37 @@
-"""LibreOffice in headless mode, for readers (doc, wps, et, odt, ods → docx/xlsx) and exporters
+"""LibreOffice in headless mode, for readers (doc, wps, odt, ods → html/xlsx) and exporters
 (docx → pdf, recomputing a workbook's formulas).
 
-Each run gets a private, throw-away user profile (and HOME), so runs in parallel — tests, batch
-workers, a desktop LibreOffice the user has open — never wait on one another's lock; and a
-timeout, so a file that hangs LibreOffice fails alone.
+LibreOffice takes a second to start and a tenth of one per file after that, so files are converted
+many to a run (``soffice --convert-to`` takes a list), a few runs at once. Each run gets a private,
+throw-away user profile (and HOME), so runs in parallel — tests, batch workers, a desktop
+LibreOffice the user has open — never wait on one another's lock.
+
+One bad file must fail alone. A run converts its files in order, so when it crashes, hangs (no
+file finished for :data:`TIMEOUT_SECONDS`) or leaves a file unconverted, the files before are
+kept, the first unconverted file is retried in a run of its own (where its failure is its own)
+and the rest go on in a new run.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
+import zipfile
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import JixiaoError, UnreadableFile
 
 TIMEOUT_SECONDS = 240
+# Files per run: start-up costs a second and a half of CPU, a file a tenth of one. (A crash costs
+# no more in a long run: the files it converted are kept, the rest go on in a new one.)
+CHUNK = 200
+_POLL_SECONDS = 0.05
 # Recalculate every formula on load: LibreOffice's default for xlsx is to trust the cached results.
 _RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -27,6 +42,8 @@ _RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <value>0</value></prop></item>
 </oor:items>
 """
+# Outputs that are zip packages: one cut short by a crash has no central directory and is redone.
+_ZIPPED = frozenset({"docx", "xlsx", "odt", "ods"})
 
 
 class ConverterMissing(UnreadableFile):
@@ -41,35 +58,148 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(files: list[Path], target: str, outdir: Path, *, recalc: bool = False, timeout: int = TIMEOUT_SECONDS,
-            error: type[JixiaoError] = UnreadableFile, name: str | None = None, kind: str = "") -> list[Path]:
-    """Convert ``files`` with one LibreOffice process; returns the outputs in the same order.
+@dataclass(slots=True)
+class _Run:
+    """One soffice process converting ``files`` (indexes into the batch) in order."""
 
-    ``target`` is a LibreOffice filter spec such as ``"pdf"`` or ``"xls:MS Excel 97"``. With ``recalc``
-    every formula is recomputed on load instead of keeping the results stored in the file. Failures
-    raise ``error`` naming ``name`` (the user's file, when ``files`` are temporary copies).
-    """
-    shown = name or (str(files[0]) if files else "-")
-    exe = soffice()
-    if exe is None:
-        raise ConverterMissing(shown, detail=kind)
-    outdir.mkdir(parents=True, exist_ok=True)
-    ext = target.split(":", 1)[0]
-    with tempfile.TemporaryDirectory(prefix="jixiao-office-") as profile:
-        if recalc:
-            user = Path(profile) / "user"
+    files: list[int]
+    proc: subprocess.Popen[bytes]
+    profile: tempfile.TemporaryDirectory[str]
+    log: Path
+    last_progress: float
+    done: int = 0
+    timed_out: bool = False
+
+
+class _Batch:
+    def __init__(self, exe: str, files: list[Path], target: str, outdir: Path, recalc: bool, timeout: int,
+                 error: type[JixiaoError], names: list[str], kind: str) -> None:
+        self.exe, self.files, self.target, self.outdir = exe, files, target, outdir
+        self.recalc, self.timeout, self.error, self.names, self.kind = recalc, timeout, error, names, kind
+        self.ext = target.split(":", 1)[0]
+        self.results: list[Path | JixiaoError | None] = [None] * len(files)
+
+    def output(self, i: int) -> Path:
+        return self.outdir / f"{self.files[i].stem}.{self.ext}"
+
+    def complete(self, i: int) -> bool:
+        out = self.output(i)
+        if not out.exists():
+            return False
+        return self.ext not in _ZIPPED or zipfile.is_zipfile(out)
+
+    def start(self, files: list[int]) -> _Run:
+        profile = tempfile.TemporaryDirectory(prefix="jixiao-office-")
+        if self.recalc:
+            user = Path(profile.name) / "user"
             user.mkdir()
             (user / "registrymodifications.xcu").write_text(_RECALC_XCU, encoding="utf-8")
-        cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env={**os.environ, "HOME": profile})
-        except subprocess.TimeoutExpired:
-            raise error(shown, f"LibreOffice 转换超过 {timeout} 秒仍未完成，已放弃") from None
-    outputs = [outdir / f"{f.stem}.{ext}" for f in files]
-    missing = [f for f, out in zip(files, outputs) if not out.exists()]
-    if missing:
-        said = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().splitlines()
-        raise error(name or str(missing[0]),
-                    f"LibreOffice 未能转换为 {ext}（{said[-1] if said else '无输出'}），文件可能已损坏或加密")
-    return outputs
+        log = Path(profile.name) / "log"
+        cmd = [self.exe, f"-env:UserInstallation={Path(profile.name).as_uri()}", "--headless", "--norestore",
+               "--nolockcheck", "--convert-to", self.target, "--outdir", str(self.outdir),
+               *(str(self.files[i]) for i in files)]
+        with open(log, "wb") as fh:
+            # Its own process group: a hung run is killed with every process soffice started.
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT,
+                                    env={**os.environ, "HOME": profile.name}, start_new_session=True)
+        return _Run(files, proc, profile, log, time.monotonic())
+
+    def poll(self, run: _Run) -> bool:
+        """True when the run has ended (by itself or killed for making no progress)."""
+        done = sum(1 for i in run.files if self.output(i).exists())
+        now = time.monotonic()
+        if done > run.done:
+            run.done, run.last_progress = done, now
+        if run.proc.poll() is not None:
+            return True
+        if now - run.last_progress > self.timeout:
+            run.timed_out = True
+            try:
+                os.killpg(run.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            run.proc.wait()
+            return True
+        return False
+
+    def finish(self, run: _Run) -> list[list[int]]:
+        """Record the run's outcome; returns the runs still to make for its unconverted files."""
+        left = [i for i in run.files if not self.complete(i)]
+        for i in run.files:
+            if i not in left:
+                self.results[i] = self.output(i)
+        said = run.log.read_bytes().decode("utf-8", "replace").strip().splitlines()
+        run.profile.cleanup()
+        if not left:
+            return []
+        if len(run.files) == 1:
+            self.results[left[0]] = self._failure(left[0], run, said)
+            return []
+        # The first unconverted file is where the run stopped (or the one it skipped): alone, its
+        # failure is its own; the files after it did not get their turn.
+        return [f for f in ([left[0]], left[1:]) if f]
+
+    def _failure(self, i: int, run: _Run, said: list[str]) -> JixiaoError:
+        name = self.names[i]
+        if run.timed_out:
+            return self.error(name, f"LibreOffice 转换超过 {self.timeout} 秒仍未完成，已放弃")
+        if run.proc.returncode is not None and run.proc.returncode < 0:
+            why = f"LibreOffice 转换时异常终止（信号 {-run.proc.returncode}）"
+            return self.error(name, f"{why}，文件可能已损坏")
+        last = next((s for s in reversed(said) if not s.startswith(("convert ", "Warning: failed to launch"))), "")
+        return self.error(name, f"LibreOffice 未能转换为 {self.ext}（{last or '无输出'}），文件可能已损坏或加密")
+
+
+def convert_each(files: list[Path], target: str, outdir: Path, *, recalc: bool = False,
+                 timeout: int | None = None, error: type[JixiaoError] = UnreadableFile,
+                 names: list[str] | None = None, kind: str = "", jobs: int = 1,
+                 chunk: int = CHUNK) -> list[Path | JixiaoError]:
+    """Convert ``files`` in runs of up to ``chunk`` files, ``jobs`` runs at once; each file's output
+    in ``outdir`` or the error (of type ``error``, naming ``names[i]``) that made only it fail.
+
+    ``target`` is a LibreOffice filter spec such as ``"pdf"`` or ``"xls:MS Excel 97"``. With ``recalc``
+    every formula is recomputed on load instead of keeping the results stored in the file. A run
+    that finishes no file for ``timeout`` seconds (default :data:`TIMEOUT_SECONDS`) is killed. Stems
+    must be distinct (the outputs are named after them).
+    """
+    names = names or [str(f) for f in files]
+    exe = soffice()
+    if exe is None:
+        return [ConverterMissing(n, detail=kind) for n in names]
+    outdir.mkdir(parents=True, exist_ok=True)
+    batch = _Batch(exe, files, target, outdir, recalc, timeout or TIMEOUT_SECONDS, error, names, kind)
+    jobs = max(1, jobs)
+    chunk = max(1, min(chunk, -(-len(files) // jobs)))  # every run busy, even for a short batch
+    todo: deque[list[int]] = deque(list(range(s, min(s + chunk, len(files)))) for s in range(0, len(files), chunk))
+    running: list[_Run] = []
+    try:
+        while todo or running:
+            while todo and len(running) < jobs:
+                running.append(batch.start(todo.popleft()))
+            for run in [r for r in running if batch.poll(r)]:
+                running.remove(run)
+                # Retries go first: the file that stopped a run is settled before the rest start.
+                todo.extendleft(reversed(batch.finish(run)))
+            if running:
+                time.sleep(_POLL_SECONDS)
+    finally:
+        for run in running:  # interrupted: leave no LibreOffice behind
+            try:
+                os.killpg(run.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            run.proc.wait()
+            run.profile.cleanup()
+    return [r if r is not None else error(n, "LibreOffice 未转换此文件") for r, n in zip(batch.results, names)]
+
+
+def convert(files: list[Path], target: str, outdir: Path, *, recalc: bool = False, timeout: int | None = None,
+            error: type[JixiaoError] = UnreadableFile, name: str | None = None, kind: str = "") -> list[Path]:
+    """Convert ``files``; returns the outputs in the same order, or raises the first file's failure
+    (of type ``error``, naming ``name`` when given: the user's file, when ``files`` are temporary copies)."""
+    results = convert_each(files, target, outdir, recalc=recalc, timeout=timeout, error=error,
+                           names=[name or str(f) for f in files], kind=kind)
+    for r in results:
+        if isinstance(r, JixiaoError):
+            raise r
+    return results  # type: ignore[return-value]

@@ -17,6 +17,8 @@ from .checks import CheckResult, Finding, run_checks, run_list_checks
 from .errors import FileFailure, JixiaoError, UnreadableFile, os_reason
 from .exitcodes import Exit
 from .ingest import archive
+from .ingest.readers.convert import Converted
+from .ingest.readers.legacy import convert_ahead
 from .ingest.recognize import read_path
 from .isolation import Task
 from .limits import Limits
@@ -108,14 +110,18 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | FileFailu
             yield from _unpacked(p)
 
 
-def read_file(path: Path, template: str | None = None) -> Document:
-    """One file read in this process (a worker's task): raises a :class:`JixiaoError` when it cannot."""
-    return read_path(path, template)
+def read_file(path: Path, template: str | None = None, converted: Converted | None = None) -> Document:
+    """One file read in this process (a worker's task): raises a :class:`JixiaoError` when it cannot.
+    ``converted`` is its LibreOffice conversion, when that was done ahead."""
+    with converted or Converted():
+        return read_path(path, template)
 
 
 def _tasks(paths: Iterable[str | os.PathLike[str]], *args: object) -> Iterator[Task]:
-    for p in expand(paths):
-        yield p if isinstance(p, FileFailure) else (str(p), (p, *args))
+    # The files LibreOffice reads (doc, wps, odt, ods) are converted here, many to a run; each one's
+    # conversion goes to its worker with it, as the last argument.
+    for p, converted in convert_ahead(expand(paths)):
+        yield p if isinstance(p, FileFailure) else (str(p), (p, *args, converted))
 
 
 def load(paths: Iterable[str | os.PathLike[str]], template: str | None = None, *, workers: int = 1,
@@ -155,9 +161,10 @@ def _slim(ev: Evaluation) -> Evaluation:
                    implementation=None, conclusion=None, problems=None, improvements=None)
 
 
-def check_file(path: Path, template: str | None, policy: ScoringPolicy | str | None) -> CheckedDocument:
+def check_file(path: Path, template: str | None, policy: ScoringPolicy | str | None,
+               converted: Converted | None = None) -> CheckedDocument:
     """One file read and checked in this process (a worker's task), its forms checked against each other."""
-    return check_document(read_path(path, template), policy)
+    return check_document(read_file(path, template, converted), policy)
 
 
 def _department_wide(doc: Document) -> bool:
