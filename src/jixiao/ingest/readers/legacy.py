@@ -37,6 +37,7 @@ JOBS = max(1, min(os.cpu_count() or 1, 4))
 # ahead (a bigger one is left to its reader, which converts it alone).
 _LOOKAHEAD = 400
 _AHEAD_BYTES = 64 * 1024 * 1024
+_WINDOW_BYTES = 256 * 1024 * 1024  # held in memory while a window converts
 T = TypeVar("T")
 
 
@@ -146,11 +147,13 @@ def convert_ahead(items: Iterable[T], *, window: int = CHUNK * JOBS) -> Iterator
     while True:
         batch: list[T] = []
         found: list[tuple[int, bytes, Conversion]] = []  # (position in batch, bytes, conversion)
+        held = 0
         for item in source:
             batch.append(item)
             if (ahead := _ahead(item)) is not None:
                 found.append((len(batch) - 1, *ahead))
-            if len(found) >= window or len(batch) >= _LOOKAHEAD:
+                held += len(ahead[0])
+            if len(found) >= window or len(batch) >= _LOOKAHEAD or held >= _WINDOW_BYTES:
                 break
         if not batch:
             return
