@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
 from sqlalchemy import Connection, Engine, Table, insert, select, text, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .. import isolation
 from ..errors import FileFailure, UnreadableFile, os_reason
@@ -100,41 +101,98 @@ def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, wor
     if on_plan:
         on_plan(len(todo))
     results = isolation.run(file_rows, ((file, (file, digest, policy, template)) for file, digest in todo), workers, limits)
+    group = _Group(engine, report, tick)
     for item in results:
         if isinstance(item, FileFailure):
             report.failed.append(item)
             tick(item.file, "failed")
-            continue
-        file = item.source["path"]
-        try:
-            with engine.begin() as conn:
-                report.new_versions += write_file(conn, item)
-        except IntegrityError:
-            # Another importer stored the same bytes meanwhile: the unique hash keeps one copy.
-            report.skipped.append(Skipped(file, "已导入（另一个导入进程刚刚写入）"))
-            tick(file, "skipped")
-            continue
-        except SQLAlchemyError as exc:
-            report.failed.append(FileFailure(file, "store-error", f"{file}: 写入数据库失败：{first_line(exc)}"))
-            tick(file, "failed")
-            continue
-        report.imported += 1
-        report.forms += len(item.forms)
-        report.lists += len(item.lists)
-        tick(file, "imported")
+        else:
+            group.add(item)
+    group.flush()
     return report
+
+
+class _Group:
+    """Files written together, in one transaction: a round trip to the database per statement and
+    table, not per file and table. A file in a transaction that fails is written again alone, so
+    each file is still stored whole or not at all, and a bad one fails by itself."""
+
+    FILES = 16
+    SECONDS = 0.5  # the longest a parsed file waits to be written (and shown as imported)
+
+    def __init__(self, engine: Engine, report: ImportReport, tick: Progress) -> None:
+        self.engine, self.report, self.tick = engine, report, tick
+        self.files: list[FileRows] = []
+        self.started = 0.0
+
+    def add(self, item: FileRows) -> None:
+        if not self.files:
+            self.started = time.monotonic()
+        self.files.append(item)
+        if len(self.files) >= self.FILES or time.monotonic() - self.started >= self.SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        files, self.files = self.files, []
+        if not files:
+            return
+        try:
+            with self.engine.begin() as conn:
+                versions = write_files(conn, files)
+        except SQLAlchemyError as exc:
+            if len(files) > 1:
+                for item in files:
+                    self.files = [item]
+                    self.flush()
+                return
+            file = files[0].source["path"]
+            if isinstance(exc, IntegrityError):
+                # Another importer stored the same bytes meanwhile: the unique hash keeps one copy.
+                self.report.skipped.append(Skipped(file, "已导入（另一个导入进程刚刚写入）"))
+                self.tick(file, "skipped")
+            else:
+                self.report.failed.append(FileFailure(file, "store-error", f"{file}: 写入数据库失败：{first_line(exc)}"))
+                self.tick(file, "failed")
+            return
+        for item, new in zip(files, versions):
+            self.report.new_versions += new
+            self.report.imported += 1
+            self.report.forms += len(item.forms)
+            self.report.lists += len(item.lists)
+            self.tick(item.source["path"], "imported")
 
 
 def _insert_returning_ids(conn: Connection, table: Table, rows: list[dict]) -> list[int]:
     if not rows:
         return []
+    if conn.dialect.name == "postgresql":
+        # The ids drawn from the table's own sequence first, so that the rows can go by COPY.
+        ids = list(conn.scalars(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+                                {"t": table.name, "n": len(rows)}))
+        _insert(conn, table, [dict(row, id=i) for row, i in zip(rows, ids)])
+        return ids
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(conn.execute(stmt, rows).scalars())
 
 
 def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
-    if rows:
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
         conn.execute(insert(table), rows)
+        return
+    # COPY: one stream for all the rows, where executemany pays a protocol round per row. The values
+    # go through each column's own bind processing first, as in any other statement.
+    columns = list(rows[0])
+    procs = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
+    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    try:
+        with conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as copy:
+            for row in rows:
+                copy.write_row([p(row[c]) if p else row[c] for c, p in zip(columns, procs)])
+    except dbapi_error as exc:
+        raise DBAPIError.instance(sql, None, exc, dbapi_error) from None
 
 
 def _aware(dt: datetime) -> datetime:
@@ -142,9 +200,10 @@ def _aware(dt: datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-def _assign_versions(conn: Connection, forms: list[FormRows], modified_at: datetime) -> list[int]:
-    """Set version and is_current on each form; returns the ids of stored rows that stop being current."""
-    keys = sorted({f.evaluation["project_key"] for f in forms if f.evaluation["project_key"]})
+def _assign_versions(conn: Connection, files: list[FileRows]) -> list[int]:
+    """Set version and is_current on each form of ``files`` (written in this order); returns the ids
+    of stored rows that stop being current."""
+    keys = sorted({f.evaluation["project_key"] for rows in files for f in rows.forms if f.evaluation["project_key"]})
     latest: dict[tuple[str, int | None], int] = {}
     current: dict[tuple[str, int | None], tuple[datetime, int | FormRows]] = {}
     for start in range(0, len(keys), _CHUNK):
@@ -156,50 +215,54 @@ def _assign_versions(conn: Connection, forms: list[FormRows], modified_at: datet
             if is_current:
                 current[(key, year)] = (_aware(mtime), row_id)
     demoted: list[int] = []
-    mtime = _aware(modified_at)
-    for form in forms:
-        ev = form.evaluation
-        if not ev["project_key"]:
-            ev["version"], ev["is_current"] = 1, True
-            continue
-        k = (ev["project_key"], ev["year"])
-        ev["version"] = latest[k] = latest.get(k, 0) + 1
-        prev = current.get(k)
-        # A later form of the same file, or a file modified later, is the newer version.
-        ev["is_current"] = prev is None or mtime >= prev[0]
-        if not ev["is_current"]:
-            continue
-        if prev is not None:
-            older = prev[1]
-            if isinstance(older, FormRows):
-                older.evaluation["is_current"] = False
-            else:
-                demoted.append(older)
-        current[k] = (mtime, form)
+    for rows in files:
+        mtime = _aware(rows.source["modified_at"])
+        for form in rows.forms:
+            ev = form.evaluation
+            if not ev["project_key"]:
+                ev["version"], ev["is_current"] = 1, True
+                continue
+            k = (ev["project_key"], ev["year"])
+            ev["version"] = latest[k] = latest.get(k, 0) + 1
+            prev = current.get(k)
+            # A later form of the same file, or a file modified later, is the newer version.
+            ev["is_current"] = prev is None or mtime >= prev[0]
+            if not ev["is_current"]:
+                continue
+            if prev is not None:
+                older = prev[1]
+                if isinstance(older, FormRows):
+                    older.evaluation["is_current"] = False
+                else:
+                    demoted.append(older)
+            current[k] = (mtime, form)
     return demoted
 
 
-def write_file(conn: Connection, rows: FileRows) -> int:
-    """Insert one file's rows inside the caller's transaction; returns how many forms are a new version."""
-    source = dict(rows.source, imported_at=datetime.now(timezone.utc))
+def write_files(conn: Connection, files: list[FileRows]) -> list[int]:
+    """Insert the files' rows inside the caller's transaction, a statement per table for all of them;
+    returns for each file how many of its forms are a new version."""
+    now = datetime.now(timezone.utc)
     if conn.dialect.name == "postgresql":
         # Two importers at once must not both number the same project's next version: writers take
-        # turns per file. (SQLite needs nothing: the insert below takes its single write lock first.)
+        # turns per transaction. (SQLite needs nothing: the insert below takes its single write lock first.)
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
-    (file_id,) = _insert_returning_ids(conn, SourceFile.__table__, [source])
-    demoted = _assign_versions(conn, rows.forms, rows.source["modified_at"])
-    ev_ids = _insert_returning_ids(conn, E, [dict(f.evaluation, source_file_id=file_id) for f in rows.forms])
+    file_ids = _insert_returning_ids(conn, SourceFile.__table__, [dict(r.source, imported_at=now) for r in files])
+    demoted = _assign_versions(conn, files)
+    forms = [(f, fid) for r, fid in zip(files, file_ids) for f in r.forms]
+    ev_ids = _insert_returning_ids(conn, E, [dict(f.evaluation, source_file_id=fid) for f, fid in forms])
     _insert(conn, IndicatorRow.__table__,
-            [dict(i, evaluation_id=eid) for f, eid in zip(rows.forms, ev_ids) for i in f.indicators])
-    findings = [dict(x, source_file_id=file_id, evaluation_id=eid, list_id=None)
-                for f, eid in zip(rows.forms, ev_ids) for x in f.findings]
+            [dict(i, evaluation_id=eid) for (f, _), eid in zip(forms, ev_ids) for i in f.indicators])
+    findings = [dict(x, source_file_id=fid, evaluation_id=eid, list_id=None)
+                for (f, fid), eid in zip(forms, ev_ids) for x in f.findings]
+    lists = [(lst, fid) for r, fid in zip(files, file_ids) for lst in r.lists]
     list_ids = _insert_returning_ids(conn, DepartmentListRow.__table__,
-                                     [dict(lst.department_list, source_file_id=file_id) for lst in rows.lists])
+                                     [dict(lst.department_list, source_file_id=fid) for lst, fid in lists])
     _insert(conn, ListItemRow.__table__,
-            [dict(i, list_id=lid) for lst, lid in zip(rows.lists, list_ids) for i in lst.items])
-    findings += [dict(x, source_file_id=file_id, evaluation_id=None, list_id=lid)
-                 for lst, lid in zip(rows.lists, list_ids) for x in lst.findings]
+            [dict(i, list_id=lid) for (lst, _), lid in zip(lists, list_ids) for i in lst.items])
+    findings += [dict(x, source_file_id=fid, evaluation_id=None, list_id=lid)
+                 for (lst, fid), lid in zip(lists, list_ids) for x in lst.findings]
     _insert(conn, FindingRow.__table__, findings)
     for start in range(0, len(demoted), _CHUNK):
         conn.execute(update(E).where(E.c.id.in_(demoted[start:start + _CHUNK])).values(is_current=False))
-    return sum(1 for f in rows.forms if f.evaluation["version"] > 1)
+    return [sum(1 for f in r.forms if f.evaluation["version"] > 1) for r in files]
