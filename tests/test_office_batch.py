@@ -4,6 +4,7 @@ cannot convert, crashes on or hangs on fails alone while the others are read as 
 from __future__ import annotations
 
 import io
+import os
 import signal
 import stat
 import sys
@@ -32,7 +33,8 @@ def _wrap(tmp_path: Path, body: str) -> Path:
 
 
 def _counting_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The real soffice, each run's input files logged one run a line."""
+    """The real soffice, each run's input files logged one run a line; first on PATH, so that worker
+    processes find it too."""
     log = tmp_path / "runs.log"
     real = office.soffice()
     script = _wrap(tmp_path, f"""
@@ -41,7 +43,11 @@ with open({str(log)!r}, 'a') as fh:
     fh.write(' '.join(os.path.basename(f) for f in files) + '\\n')
 os.execv({real!r}, [{real!r}, *sys.argv[1:]])
 """)
-    monkeypatch.setattr(office, "soffice", lambda: str(script))
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    script.rename(bindir / "soffice")
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    assert office.soffice() == str(bindir / "soffice")
     return log
 
 
@@ -190,3 +196,19 @@ def test_interrupting_a_batch_leaves_no_libreoffice_behind(tmp_path: Path, monke
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
     _all_ended(pids)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_import_converts_a_folder_of_docs_in_one_run(tmp_path: Path, monkeypatch, workers: int) -> None:
+    from jixiao.store.db import open_store
+    from jixiao.store.importer import import_paths
+
+    runs = _counting_soffice(tmp_path, monkeypatch)
+    monkeypatch.setattr("jixiao.ingest.readers.legacy.JOBS", 1)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n in range(3):  # distinct bytes, or the importer would store one and skip the others
+        _copy(FORMS / "000.doc", folder / f"{n}.doc", bytes(n))
+    report = import_paths([folder], open_store(str(tmp_path / "store.db")), workers=workers)
+    assert (report.imported, report.forms, report.failed) == (3, 9, [])
+    assert runs.read_text().splitlines() == ["00000.doc 00001.doc 00002.doc"]

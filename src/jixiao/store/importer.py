@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .. import isolation
 from ..errors import FileFailure, UnreadableFile, os_reason
+from ..ingest.readers.legacy import convert_ahead
 from ..limits import Limits
 from ..pipeline import expand
 from .db import first_line
@@ -91,6 +92,10 @@ def plan(paths: Iterable[str | os.PathLike[str]], engine: Engine, report: Import
     return todo
 
 
+def _first(item: tuple[str, str]) -> str:
+    return item[0]
+
+
 def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, workers: int = 1,
                  policy: str | None = None, template: str | None = None, progress: Progress | None = None,
                  on_plan: Callable[[int], None] | None = None, limits: Limits | None = None) -> ImportReport:
@@ -100,7 +105,10 @@ def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, wor
     todo = plan(paths, engine, report)
     if on_plan:
         on_plan(len(todo))
-    results = isolation.run(file_rows, ((file, (file, digest, policy, template)) for file, digest in todo), workers, limits)
+    # LibreOffice's files are converted here, many to a run; each one's conversion goes to its worker.
+    tasks = ((file, (file, digest, policy, template, converted))
+             for (file, digest), converted in convert_ahead(todo, path=_first))
+    results = isolation.run(file_rows, tasks, workers, limits)
     group = _Group(engine, report, tick)
     for item in results:
         if isinstance(item, FileFailure):

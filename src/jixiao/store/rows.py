@@ -16,6 +16,7 @@ from ..checks import CheckResult, Finding
 from ..contract import department_list_json, evaluation_json
 from ..errors import FileFailure, JixiaoError
 from ..ingest.grid import Place
+from ..ingest.readers.convert import Converted
 from ..ingest.recognize import read_path
 from ..model import DepartmentList
 from ..outcome import list_department, outcome
@@ -131,14 +132,17 @@ def _list_rows(dl: DepartmentList, findings: list[Finding]) -> ListRows:
     return ListRows(row, items, [_finding(f) for f in findings])
 
 
-def file_rows(path: str, sha256: str, policy: str | None = None, template: str | None = None) -> FileRows | FileFailure:
+def file_rows(path: str, sha256: str, policy: str | None = None, template: str | None = None,
+              converted: Converted | None = None) -> FileRows | FileFailure:
     """Read, check and flatten one file; a failure comes back as a value, never raised.
 
     ``policy`` None scores each form by its template's policy; checks across files are left
     to the store (a form seen again becomes a version), so the batch is the file itself.
+    ``converted`` is the file's LibreOffice conversion when the importer did it ahead.
     """
     try:
-        item = read_path(path, template)
+        with converted or Converted():
+            item = read_path(path, template)
     except JixiaoError as exc:
         return FileFailure.of(exc)
     try:

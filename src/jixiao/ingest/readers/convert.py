@@ -53,6 +53,11 @@ def key(data: bytes, conversion: Conversion) -> Key:
     return hashlib.sha256(data).hexdigest(), conversion.target
 
 
+def is_ready(data: bytes, conversion: Conversion) -> bool:
+    """Whether these bytes' conversion is already done and in force."""
+    return key(data, conversion) in _READY
+
+
 @dataclass(slots=True)
 class Converted:
     """One file's conversion done ahead (picklable, for the process that reads the file): in force

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,7 +20,7 @@ from ...office import CHUNK, convert_each
 from ..grid import Grid
 from . import register
 from .containers import OLE_MAGIC, ZIP_MAGIC, Ole, PasswordProtected, open_zip, read_member, zip_names
-from .convert import Conversion, Converted, Failed, convert_bytes, key
+from .convert import Conversion, Converted, Failed, convert_bytes, is_ready, key
 from .html import read_html
 from .xls import read_xls
 from .xlsx import read_xlsx
@@ -103,12 +103,13 @@ def conversion_for(data: bytes) -> Conversion | None:
     return {_ODF_TEXT: ODT, _ODF_SHEET: ODS}.get(mimetype)
 
 
-def _ahead(item: object) -> tuple[bytes, Conversion] | None:
-    """The bytes and conversion of a file worth converting ahead; anything odd is left to its reader."""
-    if not isinstance(item, (str, os.PathLike)):
+def _ahead(path: object) -> tuple[bytes, Conversion] | None:
+    """The bytes and conversion of a file worth converting ahead (not done already); anything odd is
+    left to its reader."""
+    if not isinstance(path, (str, os.PathLike)):
         return None
     try:
-        with open(item, "rb", buffering=0) as fh:
+        with open(path, "rb", buffering=0) as fh:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode) or st.st_size > _AHEAD_BYTES:
                 return None
@@ -119,7 +120,7 @@ def _ahead(item: object) -> tuple[bytes, Conversion] | None:
     except OSError:
         return None
     conversion = conversion_for(data)
-    return (data, conversion) if conversion else None
+    return (data, conversion) if conversion and not is_ready(data, conversion) else None
 
 
 def _convert_window(found: list[tuple[int, bytes, Conversion]]) -> dict[int, Converted]:
@@ -140,9 +141,11 @@ def _convert_window(found: list[tuple[int, bytes, Conversion]]) -> dict[int, Con
     return out
 
 
-def convert_ahead(items: Iterable[T], *, window: int = CHUNK * JOBS) -> Iterator[tuple[T, Converted]]:
+def convert_ahead(items: Iterable[T], *, path: Callable[[T], object] = lambda item: item,
+                  window: int = CHUNK * JOBS) -> Iterator[tuple[T, Converted]]:
     """Each item with its conversion done ahead (empty when it needs none), in order: the files that
-    LibreOffice reads are converted ``window`` at a time, a few runs at once, each failing alone."""
+    LibreOffice reads (``path(item)``; items that are not paths pass through) are converted ``window``
+    at a time, a few runs at once, each failing alone."""
     source = iter(items)
     while True:
         batch: list[T] = []
@@ -150,7 +153,7 @@ def convert_ahead(items: Iterable[T], *, window: int = CHUNK * JOBS) -> Iterator
         held = 0
         for item in source:
             batch.append(item)
-            if (ahead := _ahead(item)) is not None:
+            if (ahead := _ahead(path(item))) is not None:
                 found.append((len(batch) - 1, *ahead))
                 held += len(ahead[0])
             if len(found) >= window or len(batch) >= _LOOKAHEAD or held >= _WINDOW_BYTES:
