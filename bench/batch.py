@@ -3,16 +3,19 @@
 The folder (in a temporary directory, removed afterwards) holds ``--files`` files spread evenly
 over the formats: text varied from the seeds (tests/corpus.py, each a different project) and
 copies of the seed fixtures for xlsx, xls, docx, doc, pdf and html (tests/fixtures/forms). Each
-format sits in its own subfolder. For each ``-j`` asked for (``-j`` only where `check` has it),
-prints forms/s of each format's subfolder (the first ``--sample`` files of it) and of the whole
-folder in one run, and the peak RSS of the largest process.
+format sits in its own subfolder. For each ``-j`` asked for (where `check` has it), prints
+forms/s of each format's subfolder (the first ``--sample`` files of it) and of the whole folder in
+one run, and the peak RSS of the run's largest process.
+With ``--baseline SRC`` (the src/ folder of another checkout, e.g. ``git worktree add /tmp/base
+main~5``) every measure is also run with that code, and printed beside.
 Usage: python bench/batch.py [--files 10000] [--formats text,xlsx,...] [--sample 200] [--jobs 1,2]
+                             [--baseline SRC]
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import shutil
 import subprocess
 import sys
@@ -29,7 +32,7 @@ from jixiao.ingest.recognize import read_path  # noqa: E402
 
 FORMS = ROOT / "tests" / "fixtures" / "forms"
 FORMATS = ["text", "xlsx", "xls", "docx", "doc", "pdf", "html"]
-JIXIAO = [str(Path(sys.executable).parent / "jixiao")]
+JIXIAO = [sys.executable, "-m", "jixiao.cli"]
 
 
 def make_folder(root: Path, files: int, formats: list[str]) -> dict[str, list[tuple[Path, int]]]:
@@ -56,26 +59,30 @@ def make_folder(root: Path, files: int, formats: list[str]) -> dict[str, list[tu
     return out
 
 
-def has_jobs() -> bool:
-    helptext = subprocess.run([*JIXIAO, "check", "--help"], capture_output=True, text=True).stdout
+def _env(src: str | None) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
+
+
+def has_jobs(src: str | None) -> bool:
+    helptext = subprocess.run([*JIXIAO, "check", "--help"], capture_output=True, text=True, env=_env(src)).stdout
     return "--jobs" in helptext or " -j" in helptext
 
 
-def check(paths: list[Path], jobs: int) -> float:
-    """Seconds for `jixiao check --json` over ``paths``."""
+def check(paths: list[Path], jobs: int, src: str | None) -> tuple[float, float]:
+    """(seconds, peak RSS in MB of its largest process) of `jixiao check --json` over ``paths``."""
     args = [*JIXIAO, "check", "--json", *map(str, paths)]
     if jobs > 1:
-        args[2:2] = ["-j", str(jobs)]
-    t0 = time.perf_counter()
-    proc = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    took = time.perf_counter() - t0
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"check failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    return took
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        args[3:3] = ["-j", str(jobs)]
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, env=_env(src))
+        _, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1, 2):  # 2: some files unreadable, reported; the rest checked
+            err.seek(0)
+            raise SystemExit(f"check failed ({proc.returncode}): {err.read()[-2000:].decode(errors='replace')}")
+    return took, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -85,12 +92,11 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=200, help="files per format for the per-format rate (0: all)")
     ap.add_argument("--jobs", default="1,2")
     ap.add_argument("--no-overall", action="store_true", help="per-format rates only")
+    ap.add_argument("--baseline", help="src/ folder of the code to compare with")
     args = ap.parse_args()
     formats = args.formats.split(",")
+    codes = {"after": None} if not args.baseline else {"before": args.baseline, "after": None}
     jobs = [int(j) for j in args.jobs.split(",")]
-    if not has_jobs():
-        print("note: `jixiao check` has no -j yet; measuring -j 1 only")
-        jobs = [1]
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-batch-") as tmp:
         root = Path(tmp)
         t0 = time.perf_counter()
@@ -98,18 +104,23 @@ def main() -> None:
         total_files = sum(len(f) for f in folder.values())
         total_forms = sum(n for f in folder.values() for _, n in f)
         print(f"folder: {total_files} files, {total_forms} forms, made in {time.perf_counter() - t0:.0f} s")
-        print(f"{'-j':>3} {'format':8} {'files':>6} {'forms':>6} {'seconds':>8} {'forms/s':>8} {'peak MB':>8}")
+        head = "".join(f" {c + ' s':>10} {c + ' forms/s':>15} {c + ' MB':>9}" for c in codes)
+        print(f"{'-j':>3} {'format':8} {'files':>6} {'forms':>6}{head}")
+        runs = [(fmt, folder[fmt][:args.sample] if args.sample else folder[fmt]) for fmt in formats]
+        if not args.no_overall:
+            runs.append(("all", [(root, total_forms)]))
         for j in jobs:
-            for fmt in formats:
-                sample = folder[fmt][:args.sample] if args.sample else folder[fmt]
-                sample_forms = sum(n for _, n in sample)
-                took = check([p for p, _ in sample], j)
-                print(f"{j:3d} {fmt:8} {len(sample):6d} {sample_forms:6d} {took:8.1f} {sample_forms / took:8.1f} "
-                      f"{peak_mb():8.0f}")
-            if not args.no_overall:
-                took = check([root], j)
-                print(f"{j:3d} {'all':8} {total_files:6d} {total_forms:6d} {took:8.1f} {total_forms / took:8.1f} "
-                      f"{peak_mb():8.0f}")
+            for fmt, sample in runs:
+                forms = sum(n for _, n in sample)
+                files = total_files if fmt == "all" else len(sample)
+                cols = ""
+                for src in codes.values():
+                    if j > 1 and not has_jobs(src):
+                        cols += f" {'(no -j)':>10} {'':>15} {'':>9}"
+                        continue
+                    took, peak = check([p for p, _ in sample], j, src)
+                    cols += f" {took:10.1f} {forms / took:15.1f} {peak:9.0f}"
+                print(f"{j:3d} {fmt:8} {files:6d} {forms:6d}{cols}", flush=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 For each format the fixtures of the seed forms (tests/fixtures/forms) are read repeatedly:
 - bare: the library alone (calamine sheet to rows, xlrd rows, python-docx table cells,
-  lxml td text, csv rows, pdfplumber extract_tables, LibreOffice conversion for doc);
+  lxml td text, csv rows, pdfplumber extract_tables, LibreOffice conversion for doc), and for
+  text (the seeds in examples/) reading and splitting: decode, lines, cells;
 - grid: jixiao's reader, bytes → Grid (cells with their places);
 - parse: jixiao's whole read, bytes → Document (grid + recognition + model).
 Prints forms/s for each and parse time as a multiple of the bare read. One core, one process.
@@ -29,9 +30,12 @@ from jixiao.ingest.readers.convert import convert_bytes
 from jixiao.ingest.readers.decode import decode_text, split_lines
 from jixiao.ingest.readers.html import decode_html
 from jixiao.ingest.readers.legacy import DOC
+from jixiao.ingest.readers.text import is_cell_per_line
 from jixiao.ingest.recognize import read_bytes
 
-FORMS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "forms"
+ROOT = Path(__file__).resolve().parent.parent
+FORMS = ROOT / "tests" / "fixtures" / "forms"
+EXAMPLES = ROOT / "examples"
 
 
 def bare_xlsx(data: bytes) -> int:
@@ -59,6 +63,15 @@ def bare_csv(data: bytes) -> int:
     return sum(len(r) for r in csv.reader(line + "\n" for line in split_lines(text)))
 
 
+def bare_text(data: bytes) -> int:
+    """Read and split: decode, lines, cells (tab-separated, or one a line for Word's cell-per-line text)."""
+    text, _ = decode_text(data, "bench")
+    lines = split_lines(text)
+    if is_cell_per_line(lines):
+        return sum(1 for line in lines if line.startswith("\t"))
+    return sum(len(line.split("\t")) for line in lines if line)
+
+
 def bare_pdf(data: bytes) -> int:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         return sum(len(t) for page in pdf.pages for t in page.extract_tables())
@@ -69,9 +82,11 @@ def bare_doc(data: bytes) -> int:
 
 
 BARE: dict[str, Callable[[bytes], int]] = {
-    "xlsx": bare_xlsx, "xls": bare_xls, "docx": bare_docx, "html": bare_html, "csv": bare_csv, "pdf": bare_pdf,
-    "doc": bare_doc,
+    "xlsx": bare_xlsx, "xls": bare_xls, "docx": bare_docx, "html": bare_html, "csv": bare_csv, "text": bare_text,
+    "pdf": bare_pdf, "doc": bare_doc,
 }
+# The seed texts themselves (Excel's tab-separated export and Word's cell-per-line text).
+SOURCES: dict[str, Callable[[], list[Path]]] = {"text": lambda: sorted(EXAMPLES.glob("*.txt"))}
 
 
 def timed(fn: Callable[[], object], seconds: float) -> tuple[float, int]:
@@ -92,7 +107,7 @@ def main() -> None:
     print(f"{'format':6} {'files':>5} {'forms':>5} {'bare forms/s':>13} {'grid forms/s':>13} {'parse forms/s':>14} "
           f"{'parse/bare':>10}")
     for fmt in args.formats.split(","):
-        files = sorted(FORMS.glob(f"*.{fmt}"))
+        files = SOURCES[fmt]() if fmt in SOURCES else sorted(FORMS.glob(f"*.{fmt}"))
         if not files:
             continue
         forms = 0

@@ -4,13 +4,17 @@ Prints files, forms, seconds, forms per second and the importing process's peak 
 (RSS high-water mark, which includes SQLAlchemy and the interpreter) for each database,
 plus the RSS at the end of each half of the batch to show it stays flat as the batch grows.
 Target (issue 6): 10 000 forms in under 60 s on SQLite with 2 workers.
-Usage: python bench/import.py [--forms N] [--workers N] [--skip-pg]
+With ``--baseline SRC`` (the src/ folder of another checkout) the same run is made first with
+that code, and both are printed.
+Usage: python bench/import.py [--forms N] [--workers N] [--skip-pg] [--baseline SRC]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -60,7 +64,15 @@ def main() -> None:
     ap.add_argument("--forms", type=int, default=10000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip-pg", action="store_true")
+    ap.add_argument("--baseline", help="src/ folder of the code to compare with")
     args = ap.parse_args()
+    if args.baseline:
+        argv = sys.argv[1:]
+        at = argv.index("--baseline")
+        print(f"before ({args.baseline}):", flush=True)
+        subprocess.run([sys.executable, __file__, *argv[:at], *argv[at + 2:]], check=True,
+                       env={**os.environ, "PYTHONPATH": args.baseline})
+        print("after:", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()

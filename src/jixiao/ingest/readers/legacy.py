@@ -109,7 +109,8 @@ def _ahead(path: object) -> tuple[bytes, Conversion] | None:
     if not isinstance(path, (str, os.PathLike)):
         return None
     try:
-        with open(path, "rb", buffering=0) as fh:
+        # Non-blocking: opening a named pipe must not wait for a writer.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb", buffering=0) as fh:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode) or st.st_size > _AHEAD_BYTES:
                 return None
@@ -126,15 +127,15 @@ def _ahead(path: object) -> tuple[bytes, Conversion] | None:
 def _convert_window(found: list[tuple[int, bytes, Conversion]]) -> dict[int, Converted]:
     out: dict[int, Converted] = {}
     with tempfile.TemporaryDirectory(prefix="jixiao-ahead-") as tmp:
-        for target in sorted({c.target for _, _, c in found}):
-            group = [(n, data, c) for n, data, c in found if c.target == target]
+        for conversion in dict.fromkeys(c for _, _, c in found):
+            group = [(n, data, c) for n, data, c in found if c == conversion]
             sources = []
             for n, data, c in group:
                 src = Path(tmp) / f"{n:05d}{c.suffix}"  # numbered: two files may share a name
                 src.write_bytes(data)
                 sources.append(src)
-            results = convert_each(sources, target, Path(tmp) / "out", names=[s.name for s in sources],
-                                   kind=f"读取{group[0][2].kind}文件", jobs=JOBS)
+            results = convert_each(sources, conversion.target, Path(tmp) / "out", names=[s.name for s in sources],
+                                   kind=f"读取{conversion.kind}文件", jobs=JOBS)
             for (n, data, c), result in zip(group, results):
                 ready = Failed.of(result) if isinstance(result, JixiaoError) else result.read_bytes()
                 out[n] = Converted({key(data, c): ready})
