@@ -71,6 +71,17 @@ class _Run:
     timed_out: bool = False
 
 
+def _kill(run: _Run) -> None:
+    """End the run with every process it started. Twice: a process being forked as the first kill
+    lands can escape it, and the group lives on while it does."""
+    for _ in range(2):
+        try:
+            os.killpg(run.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        run.proc.wait()
+
+
 class _Batch:
     def __init__(self, exe: str, files: list[Path], target: str, outdir: Path, recalc: bool, timeout: int,
                  error: type[JixiaoError], names: list[str], kind: str) -> None:
@@ -114,11 +125,7 @@ class _Batch:
             return True
         if now - run.last_progress > self.timeout:
             run.timed_out = True
-            try:
-                os.killpg(run.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            run.proc.wait()
+            _kill(run)
             return True
         return False
 
@@ -184,11 +191,7 @@ def convert_each(files: list[Path], target: str, outdir: Path, *, recalc: bool =
                 time.sleep(_POLL_SECONDS)
     finally:
         for run in running:  # interrupted: leave no LibreOffice behind
-            try:
-                os.killpg(run.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            run.proc.wait()
+            _kill(run)
             run.profile.cleanup()
     return [r if r is not None else error(n, "LibreOffice 未转换此文件") for r, n in zip(batch.results, names)]
 
