@@ -196,7 +196,9 @@ def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
     sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     dbapi_error = conn.dialect.loaded_dbapi.Error
     try:
-        with conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as copy:
+        raw = conn.connection.driver_connection
+        assert raw is not None  # inside the transaction: the connection is checked out
+        with raw.cursor() as cur, cur.copy(sql) as copy:
             for row in rows:
                 copy.write_row([p(row[c]) if p else row[c] for c, p in zip(columns, procs)])
     except dbapi_error as exc:

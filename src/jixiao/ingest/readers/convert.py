@@ -41,7 +41,7 @@ class Failed:
         return cls(type(exc), exc.detail, dict(exc.params))
 
     def raise_for(self, file: str) -> NoReturn:
-        raise self.error(file, self.detail, **self.params)
+        raise self.error(file, self.detail, None, **self.params)
 
 
 Key = tuple[str, str]
