@@ -50,6 +50,7 @@ def test_migrations_create_exactly_the_models(store) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
+    import jixiao.web.schema  # noqa: F401 - the web system's tables share the store's metadata
     from jixiao.store.schema import Base
 
     with store.connect() as conn:

@@ -334,10 +334,12 @@ def policies(fmt_: FormatOpt = None, as_json: JsonOpt = False, output: OutputOpt
 from .commands.export import register as register_export  # noqa: E402 - registers on this module's app
 from .commands.publish import register as register_publish  # noqa: E402
 from .commands.store import register as register_store  # noqa: E402
+from .web.serve import serve  # noqa: E402
 
 register_export(app)
 register_store(app)
 register_publish(app)
+app.command()(serve)
 
 
 def main() -> None:

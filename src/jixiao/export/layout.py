@@ -62,6 +62,7 @@ class LayoutCell:
     validation: str | None = None
     number_places: int | None = None
     wrap: bool = False
+    path: str | None = None  # the field it shows, as the checks name it ("funds.total.rate")
 
     @property
     def ref(self) -> str:
@@ -107,8 +108,9 @@ class _Builder:
 
     # ------------------------------------------------------------ primitives
     def put(self, col: int, value: Value, kind: Kind, *, cols: int = 1, rows: int = 1, formula: str | None = None,
-            validation: str | None = None, wrap: bool = False, row: int | None = None) -> LayoutCell:
-        cell = LayoutCell(row or self.row, col, value, kind, formula, rows, cols, validation, _places(value), wrap)
+            validation: str | None = None, wrap: bool = False, row: int | None = None, path: str | None = None
+            ) -> LayoutCell:
+        cell = LayoutCell(row or self.row, col, value, kind, formula, rows, cols, validation, _places(value), wrap, path)
         self.out.cells.append(cell)
         return cell
 
@@ -138,26 +140,28 @@ class _Builder:
 
     def header(self) -> None:
         p, h = self.ev.project, LABELS.header
-        pairs = (((h["year"], self.ev.year, "year"), (h["code"], p.code, None)),
-                 ((h["name"], p.name, None), None),
-                 ((h["department"], p.department, None), (h["implementing_unit"], p.implementing_unit, None)),
-                 ((h["manager"], p.manager, None), (h["phone"], p.phone, None)))
+        pairs = (((h["year"], self.ev.year, "year", "year"), (h["code"], p.code, None, "project.code")),
+                 ((h["name"], p.name, None, "project.name"), None),
+                 ((h["department"], p.department, None, "project.department"),
+                  (h["implementing_unit"], p.implementing_unit, None, "project.implementing_unit")),
+                 ((h["manager"], p.manager, None, "project.manager"), (h["phone"], p.phone, None, "project.phone")))
         for left, right in pairs:
             self.next_row()
-            label, value, validation = left
+            label, value, validation, path = left
             self.put(1, label, "label")
-            self.put(2, value, "input", cols=3 if right else NCOLS - 1, validation=validation)
+            self.put(2, value, "input", cols=3 if right else NCOLS - 1, validation=validation, path=path)
             if right:
-                label, value, validation = right
+                label, value, validation, path = right
                 self.put(5, label, "label")
-                self.put(6, value, "input", cols=4, validation=validation)
+                self.put(6, value, "input", cols=4, validation=validation, path=path)
 
     def funds(self) -> int | None:
         """The 资金使用情况 block; returns the row of 年度资金总额 (None when the form has none)."""
         kinds = FUNDS_ROWS if self.blank else [k for k, _ in self.ev.funds.rows()]
         first = self.next_row()
         unit = self.ev.money_unit or "万元"  # the unit of the 财预〔2020〕10号 template
-        self.put(1, LABELS.money.format(unit=unit), "label", rows=len(kinds) + 1, validation="money_unit")
+        self.put(1, LABELS.money.format(unit=unit), "label", rows=len(kinds) + 1, validation="money_unit",
+                 path="money_unit")
         self.put(2, None, "label")
         cols = LABELS.funds_columns
         for col, fld in enumerate(("initial", "full_year", "executed", "weight", "rate"), start=3):
@@ -174,7 +178,7 @@ class _Builder:
             for col, fld in enumerate(("initial", "full_year", "executed"), start=3):
                 money = getattr(fr, fld)
                 self.put(col, self.number(f"funds.{kind}.{fld}", money.amount if money else None), "input",
-                         validation="amount")
+                         validation="amount", path=f"funds.{kind}.{fld}")
             if kind == "total":
                 total_row = r
                 self.funds_total(r, fr)
@@ -183,7 +187,8 @@ class _Builder:
                     parts.append(r)
                 for col, fld in ((6, "weight"), (7, "rate"), (8, "score")):
                     value = self.number(f"funds.{kind}.{fld}", getattr(fr, fld))
-                    self.put(col, DASH if value is None else value, "fixed", cols=2 if col == 8 else 1)
+                    self.put(col, DASH if value is None else value, "fixed", cols=2 if col == 8 else 1,
+                             path=f"funds.{kind}.{fld}")
         if parts and total_row is not None:
             # rules.md §3: 当年财政拨款 + 上年结转资金 + 其他资金 = 年度资金总额, in each amount column.
             cells = ",".join(f"C${r}" for r in parts)
@@ -196,14 +201,14 @@ class _Builder:
 
     def funds_total(self, r: int, fr: FundsRow) -> None:
         weight = self.number("funds.total.weight", fr.weight)
-        self.put(6, self.policy.rate_weight if self.blank else weight, "fixed")
+        self.put(6, self.policy.rate_weight if self.blank else weight, "fixed", path="funds.total.weight")
         budget = col_letter(3 if self.policy.denominator == "initial" else 4)
         ok = f"OR(N({budget}{r})=0,NOT(ISNUMBER(E{r})))"
         self.put(7, self.number("funds.total.rate", fr.rate), "derived",
-                 formula=f'=IF({ok},"",ROUND(E{r}/{budget}{r}*100,2))')
+                 formula=f'=IF({ok},"",ROUND(E{r}/{budget}{r}*100,2))', path="funds.total.rate")
         w = self.rate_weight(r)
         self.put(8, self.number("funds.total.score", fr.score), "derived", cols=2,
-                 formula=f'=IF({ok},"",ROUND(MIN(E{r}/{budget}{r}*{w},{w}),2))')
+                 formula=f'=IF({ok},"",ROUND(MIN(E{r}/{budget}{r}*{w},{w}),2))', path="funds.total.score")
 
     def goals(self) -> None:
         g = self.ev.goals
@@ -212,8 +217,8 @@ class _Builder:
         self.put(2, LABELS.goal_columns["expected"], "label", cols=4)
         self.put(6, LABELS.goal_columns["achieved"], "label", cols=4)
         self.next_row()
-        self.put(2, g.expected, "input", cols=4, wrap=True)
-        self.put(6, g.achieved, "input", cols=4, wrap=True)
+        self.put(2, g.expected, "input", cols=4, wrap=True, path="goals.expected")
+        self.put(6, g.achieved, "input", cols=4, wrap=True, path="goals.achieved")
         self.text_lines((g.expected, 26), (g.achieved, 26), ("\n\n\n", 1))
 
     def indicator_rows(self) -> list[Indicator]:
@@ -235,12 +240,12 @@ class _Builder:
         for n, ind in enumerate(inds):
             self.next_row()
             p = f"indicators[{n}]"
-            self.put(4, ind.name, "input", wrap=True)
-            self.put(5, ind.target, "input", wrap=True)
-            self.put(6, ind.actual, "input", wrap=True, validation="completion")
-            self.put(7, self.number(f"{p}.weight", ind.weight), "input", validation="weight")
-            self.put(8, self.number(f"{p}.score", ind.score), "input", validation="score")
-            self.put(9, ind.note, "input", wrap=True)
+            self.put(4, ind.name, "input", wrap=True, path=f"{p}.name")
+            self.put(5, ind.target, "input", wrap=True, path=f"{p}.target")
+            self.put(6, ind.actual, "input", wrap=True, validation="completion", path=f"{p}.actual")
+            self.put(7, self.number(f"{p}.weight", ind.weight), "input", validation="weight", path=f"{p}.weight")
+            self.put(8, self.number(f"{p}.score", ind.score), "input", validation="score", path=f"{p}.score")
+            self.put(9, ind.note, "input", wrap=True, path=f"{p}.note")
             self.text_lines((ind.name, 7), (ind.target, 7), (ind.actual, 7), (ind.note, 7))
         self.out.alerts.append((f"H{first}:H{self.row}", f"AND(ISNUMBER(H{first}),ISNUMBER(G{first}),H{first}>G{first})"))
         return first, self.row
@@ -252,7 +257,8 @@ class _Builder:
         for n in range(1, len(inds) + 1):
             if n == len(inds) or key(inds[n]) != key(inds[start]):
                 text = inds[start].level1_text if col == 2 else inds[start].level2_text
-                self.put(col, text, "input", rows=n - start, row=first + start, validation=validation, wrap=True)
+                self.put(col, text, "input", rows=n - start, row=first + start, validation=validation, wrap=True,
+                         path=f"indicators[{start}].{validation}_text")
                 start = n
 
     def total(self, funds_row: int | None, first: int, last: int) -> None:
@@ -261,20 +267,22 @@ class _Builder:
         self.put(1, LABELS.total, "label", cols=6)
         # Without a 年度资金总额 row (a form that prints none) the total is the indicators' alone.
         rate_weight, rate_score = (f"{self.rate_weight(funds_row)}+", f"N(H{funds_row})") if funds_row else ("", "0")
-        self.put(7, t.weight if t else None, "derived", formula=f"={rate_weight}SUM(G{first}:G{last})")
+        self.put(7, t.weight if t else None, "derived", formula=f"={rate_weight}SUM(G{first}:G{last})",
+                 path="total.weight")
         scores, weights = f"H{first}:H{last}", f"G{first}:G{last}"
         # Each score counts at most its weight (rules.md §9); a score without a weight counts as printed.
         capped = f'SUMPRODUCT({scores}-({scores}>{weights})*({weights}<>"")*({scores}-{weights}))'
         # Blank until something is scored, so the empty template shows no 0.
         self.put(8, t.score if t else None, "derived",
-                 formula=f'=IF(AND({rate_score}=0,COUNT({scores})=0),"",ROUND({rate_score}+{capped},2))')
+                 formula=f'=IF(AND({rate_score}=0,COUNT({scores})=0),"",ROUND({rate_score}+{capped},2))',
+                 path="total.score")
         self.put(9, None, "fixed")
 
     def remarks(self) -> None:
         self.next_row()
         text = TEMPLATE_REMARK if self.blank else self.ev.remarks
         self.put(1, LABELS.remarks, "label")
-        self.put(2, text, "input", cols=NCOLS - 1, wrap=True)
+        self.put(2, text, "input", cols=NCOLS - 1, wrap=True, path="remarks")
         self.text_lines((text, 50))
 
     def extras(self) -> None:
