@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jixiao.store.db import open_store
-from jixiao.web.schema import AuditEntry, Form
+from jixiao.web.schema import AuditEntry
 
 from .conftest import SEEDS
 from .webkit import Client, app_for, make_site

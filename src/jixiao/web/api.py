@@ -24,7 +24,8 @@ router = APIRouter(prefix="/api")
 
 
 class Fields(BaseModel):
-    values: dict[str, str] = Field(default_factory=dict, description="字段路径 → 填写的文字，如 {\"funds.total.executed\": \"90\"}")
+    values: dict[str, str] = Field(default_factory=dict,
+                                   description="字段路径 → 填写的文字，如 {\"funds.total.executed\": \"90\"}")
     explanations: dict[str, str] = Field(default_factory=dict, description="“规则代码|字段” → 对错误的说明")
 
 

@@ -42,7 +42,8 @@ def create_app(db: str | None = None, *, run_jobs: bool = True) -> FastAPI:
         engine.dispose()
 
     app = FastAPI(title="jixiao 绩效自评系统", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="项目支出绩效自评表的填报、审核与公开。API 令牌在“账号”页面创建，以 `Authorization: Bearer …` 发送。")
+                  description="项目支出绩效自评表的填报、审核与公开。"
+                              "API 令牌在“账号”页面创建，以 `Authorization: Bearer …` 发送。")
     app.state.sessions = sessions
     app.state.engine = engine
     app.include_router(pages.router)

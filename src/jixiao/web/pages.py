@@ -22,8 +22,16 @@ from ..scoring import get_policy
 from . import editing, filing, jobs, service
 from .deps import LoginRequired, actor, get_db, optional_actor, templates
 from .schema import AuditEntry, Org, User
-from .security import SESSION_COOKIE, SESSION_DAYS, end_sessions, login_blocked, new_api_token, new_session, \
-    record_failure, verify_password
+from .security import (
+    SESSION_COOKIE,
+    SESSION_DAYS,
+    end_sessions,
+    login_blocked,
+    new_api_token,
+    new_session,
+    record_failure,
+    verify_password,
+)
 from .service import Actor, ListQuery, WebError
 
 router = APIRouter()

@@ -19,7 +19,7 @@ from .schema import ApiToken, LoginAttempt, Session, User
 SESSION_COOKIE = "jixiao_session"
 SESSION_DAYS = 7
 LOGIN_WINDOW = timedelta(minutes=15)
-LOGIN_MAX_FAILURES = 5  # per user name and per address within the window
+LOGIN_MAX_FAILURES = {"user": 5, "addr": 30}  # per user name, and per address (a whole office may share one)
 MIN_PASSWORD = 10
 
 _hasher = PasswordHasher()
@@ -113,7 +113,7 @@ def login_blocked(db: DbSession, keys: list[str]) -> bool:
     for key in keys:
         n = db.scalar(select(func.count()).select_from(LoginAttempt)
                       .where(LoginAttempt.key == key, LoginAttempt.at >= since))
-        if n >= LOGIN_MAX_FAILURES:
+        if n >= LOGIN_MAX_FAILURES[key.split(":", 1)[0]]:
             return True
     return False
 

@@ -33,7 +33,8 @@ def first_admin(db: DbSession) -> str | None:
 
 
 def serve(
-    db: Annotated[str | None, typer.Option("--db", help="数据库：SQLite 文件路径或 postgresql:// 地址（默认同 jixiao import）")] = None,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="数据库：SQLite 文件路径或 postgresql:// 地址（默认同 jixiao import）")] = None,
     host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
     workers: Annotated[int, typer.Option("--workers", help="工作进程数（PostgreSQL 上可多个）")] = 1,

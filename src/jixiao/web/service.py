@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import aliased
 
 from ..pipeline import policy_of
-from ..store.schema import EvaluationRow, Exact
 from ..store.rebuild import evaluation_from_json
+from ..store.schema import EvaluationRow, Exact
 from ..text import label_key
 from . import editing, sheet
 from .schema import AuditEntry, Comment, Form, FormFinding, Org, Task, User, Version
@@ -508,7 +508,7 @@ def new_draft(db: DbSession, actor: Actor, year: int, from_form: int | None = No
         src = get_form(db, actor, from_form)
         ev = editing.load(src.document)
         ev.year = year
-        for kind, row in ev.funds.rows():
+        for _kind, row in ev.funds.rows():
             row.executed, row.rate, row.score = None, None, None
         for ind in ev.indicators:
             ind.actual, ind.score, ind.note = None, None, None
