@@ -219,3 +219,15 @@ def test_batch_upload_job_reports_each_file(app, site, tmp_path: Path) -> None:
     assert "批量上传的项目" in names
     page = admin.get(f"/jobs/{job_id}")
     assert "已完成" in page.text and "坏表.pdf" in page.text
+
+
+def test_review_report_page_of_the_forms_one_sees(app, site) -> None:
+    dept = Client(app).login("dept_a")
+    r = dept.get("/report", params={"year": "", "department": ""})
+    assert r.status_code == 200
+    assert "style-src 'unsafe-inline'" in r.headers["content-security-policy"] and "script" not in r.headers[
+        "content-security-policy"]
+    own = {f["project_name"] for f in dept.get("/api/forms").json()["forms"]}
+    other = Client(app).login("admin", site.admin_password).get(f"/api/forms/{site.form_b}").json()["project_name"]
+    assert any(name and name in r.text for name in own)
+    assert other not in own and other not in r.text

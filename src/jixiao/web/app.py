@@ -86,7 +86,7 @@ def create_app(db: str | None = None, *, run_jobs: bool = True) -> FastAPI:
     @app.middleware("http")
     async def headers(request: Request, call_next):  # noqa: ANN001, ANN202 - Starlette's middleware signature
         resp = await call_next(request)
-        if not request.url.path.startswith("/docs"):
+        if not request.url.path.startswith("/docs") and "content-security-policy" not in resp.headers:
             resp.headers["Content-Security-Policy"] = CSP
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["X-Frame-Options"] = "DENY"

@@ -146,6 +146,25 @@ def public_form(db: DbSession, form_id: int) -> dict[str, Any]:
     return {"form": form, "grid": grid, "dept": db.get(Org, form.department_id)}
 
 
+REPORT_MAX = 500
+
+
+def report_html(db: DbSession, who: Actor, department: int | None, year: int | None) -> str:
+    """The review report (export/report.py: by department, errors first, charts and findings) of the forms the
+    actor sees, filtered; bounded, since each department's chart is drawn."""
+    from ..export.report import build_report, render_html
+
+    stmt = select(Form.document)
+    if department:
+        stmt = stmt.where(Form.department_id == department)
+    if year:
+        stmt = stmt.where(Form.year == year)
+    docs = list(db.scalars(service.scoped(stmt, who).order_by(Form.id).limit(REPORT_MAX + 1)))
+    if len(docs) > REPORT_MAX:
+        raise WebError(413, f"超过 {REPORT_MAX} 张表，请按主管部门或年度筛选后再生成审核报告")
+    return render_html(build_report(stored=[editing.load(d) for d in docs]))
+
+
 def user_name(db: DbSession, user_id: int | None) -> str:
     user = db.get(User, user_id) if user_id else None
     return user.display_name if user else "（系统）"

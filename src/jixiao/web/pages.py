@@ -305,6 +305,28 @@ def diff_page(request: Request, form_id: int, a: int, b: int | None = None, who:
     return page(request, "diff.j2", who, form=form, a=a, b=b, changes=service.diff(db, form, a, b))
 
 
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"
+
+
+@router.get("/report", include_in_schema=False)
+def report(department: str = "", year: str = "", pdf: str = "", who: Actor = Depends(actor),
+           db: DbSession = Depends(get_db)) -> Response:
+    """The review report (department summaries and every form's findings) as a page or a PDF download."""
+    html = filing.report_html(db, who, int(department) if department.isdigit() else None,
+                              int(year) if year.isdigit() else None)
+    if not pdf:
+        # The report is one self-contained page with inline styles and no script at all.
+        return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
+    from ..export.report import html_to_pdf
+
+    with TemporaryDirectory(prefix="jixiao-web-") as tmp:
+        path = Path(tmp) / "report.pdf"
+        html_to_pdf(html, path)
+        data = path.read_bytes()
+    return Response(data, media_type=DOWNLOADS["pdf"],
+                    headers={"Content-Disposition": "attachment; filename*=UTF-8''%E5%AE%A1%E6%A0%B8%E6%8A%A5%E5%91%8A.pdf"})
+
+
 # ------------------------------------------------------------------ administration
 
 @router.get("/admin", response_class=HTMLResponse, include_in_schema=False)
