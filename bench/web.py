@@ -28,14 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
-
 from tests.conftest import SEEDS  # noqa: E402
 from tests.pgcluster import ClusterUnavailable, free_port, start  # noqa: E402
 
 from jixiao.pipeline import load  # noqa: E402
 from jixiao.store.db import open_store  # noqa: E402
 from jixiao.web import editing, service  # noqa: E402
-from jixiao.web.schema import Form, FormFinding, Org  # noqa: E402
+from jixiao.web.schema import Form, FormFinding  # noqa: E402
 from jixiao.web.security import now  # noqa: E402
 from jixiao.web.serve import DB_ENV, first_admin  # noqa: E402
 

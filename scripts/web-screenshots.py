@@ -18,7 +18,6 @@ sys.path.insert(0, str(ROOT))
 
 import uvicorn  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
 from tests.conftest import SEEDS  # noqa: E402
 from tests.pgcluster import free_port  # noqa: E402
 from tests.test_web_browser import ARGS, CHROMIUM  # noqa: E402
