@@ -121,7 +121,8 @@ def form(form_id: int, who: Actor = Depends(actor), db: DbSession = Depends(get_
 
 @router.post("/forms/{form_id}/recompute", summary="按填写内容重算（不保存）")
 def recompute(form_id: int, body: Fields, who: Actor = Depends(actor), db: DbSession = Depends(get_db)) -> dict[str, Any]:
-    return _evaluated(service.recompute(who, service.get_form(db, who, form_id), body.values))
+    ev = service.preview(who, service.get_form(db, who, form_id), body.values)
+    return _evaluated(editing.evaluate(service.placed(ev)))
 
 
 @router.put("/forms/{form_id}", summary="保存填写内容")

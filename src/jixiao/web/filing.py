@@ -67,8 +67,7 @@ def edit_view(db: DbSession, form: Form, ev: Evaluation) -> dict[str, Any]:
 
 def live(form: Form, values: dict[str, str], explanations: dict[str, str], who: Actor) -> dict[str, Any]:
     """The live recompute: the grey cells and every cell's findings, as out-of-band fragments."""
-    evaluated = service.recompute(who, form, values)
-    grid, evaluated = _edit_grid(evaluated.ev, {})
+    grid, evaluated = _edit_grid(service.preview(who, form, values), {})
     return {"form": form, "grid": grid, "evaluated": evaluated, "explanations": {**form.explanations, **explanations}}
 
 

@@ -98,6 +98,7 @@ class Form(Base):
         Index("ix_web_forms_dept_year", "department_id", "year"),
         Index("ix_web_forms_unit_year", "unit_id", "year"),
         Index("ix_web_forms_status_year", "status", "year"),
+        Index("ix_web_forms_year", "year"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

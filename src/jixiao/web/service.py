@@ -261,7 +261,8 @@ def list_forms(db: DbSession, actor: Actor, q: ListQuery) -> tuple[list[ListRow]
     if q.grade:
         conds.append(Form.grade == q.grade)
     if q.code:
-        conds.append(exists().where(FormFinding.form_id == Form.id, FormFinding.code == q.code))
+        # By the (code, form) index: the forms with that finding, not a probe per form.
+        conds.append(Form.id.in_(select(FormFinding.form_id).where(FormFinding.code == q.code)))
     if q.q:
         conds.append(Form.project_name.contains(q.q.strip()[:100], autoescape=True))
     where = and_(*conds) if conds else None
@@ -377,14 +378,14 @@ def store_evaluation(db: DbSession, actor: Actor, form: Form, ev: Any, explanati
     return evaluated
 
 
-def recompute(actor: Actor, form: Form, values: dict[str, str]) -> editing.Evaluated:
-    """What the form would be with ``values``, nothing stored (the live recompute as the filer types)."""
+def preview(actor: Actor, form: Form, values: dict[str, str]) -> Any:
+    """The form as it would be with ``values``, derived cells filled, nothing stored (the live recompute)."""
     if not may_edit(actor, form):
         raise WebError(409, f"这张表当前为“{STATUS[form.status]}”，不能修改")
     ev = editing.load(form.document)
     editing.apply(ev, values)
     editing.derive(ev, policy_of(ev))
-    return editing.evaluate(placed(ev))
+    return ev
 
 
 def submit(db: DbSession, actor: Actor, form: Form) -> None:

@@ -100,6 +100,7 @@ def upgrade() -> None:
     op.create_index("ix_web_forms_dept_year", "web_forms", ["department_id", "year"])
     op.create_index("ix_web_forms_unit_year", "web_forms", ["unit_id", "year"])
     op.create_index("ix_web_forms_status_year", "web_forms", ["status", "year"])
+    op.create_index("ix_web_forms_year", "web_forms", ["year"])
     op.create_table(
         "web_form_findings", _id(),
         _fk("form_id", "web_forms.id", "CASCADE", nullable=False, index=True),
