@@ -16,10 +16,10 @@ from typing import Any
 from ..checks import CheckResult, Finding, run_checks
 from ..export.json import evaluation_json
 from ..export.layout import SKELETON
-from ..ingest.grid import Place
-from ..ingest.layouts.national import label_kind
+from ..ingest.vocab import label_kind
 from ..model import FUNDS_ROWS, Evaluation, FundsRow, Indicator, InvalidValue, Source, Total
 from ..pipeline import policy_of
+from ..place import Place
 from ..scoring import ScoringPolicy
 from ..scoring.rounding import round_half_up
 from ..store.rebuild import evaluation_from_json

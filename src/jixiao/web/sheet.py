@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from ..checks import Finding
 from ..export.layout import FormLayout, LayoutCell, form_layout
-from ..ingest.grid import Place
 from ..model import FUNDS_ROWS, Evaluation, FundsRow
+from ..place import Place
 from ..values import fmt
 from .editing import SHEET
 
