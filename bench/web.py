@@ -33,8 +33,8 @@ from tests.pgcluster import ClusterUnavailable, free_port, start  # noqa: E402
 
 from jixiao.pipeline import load  # noqa: E402
 from jixiao.store.db import open_store  # noqa: E402
-from jixiao.web import editing, service  # noqa: E402
-from jixiao.web.schema import Form, FormFinding  # noqa: E402
+from jixiao.web import access, editing, formdb, people, workflow  # noqa: E402
+from jixiao.web.schema import Form, FormFinding, User  # noqa: E402
 from jixiao.web.security import now  # noqa: E402
 from jixiao.web.serve import DB_ENV, first_admin  # noqa: E402
 
@@ -49,14 +49,14 @@ def populate(url: str, n: int) -> tuple[str, int]:
     seeds = [ev for doc in load(SEEDS) if not isinstance(doc, Exception) for ev in getattr(doc, "evaluations", [])]
     checked = [(editing.dump(ev), editing.evaluate(ev)) for ev in seeds]
     with Session(engine) as db:
-        bureau = service.bureau(db)
+        bureau = people.bureau(db)
         units: list[tuple[int, int]] = []
         for d in range(DEPARTMENTS):
-            dept = service.ensure_org(db, "department", f"第{d + 1}局", bureau)
-            units += [(dept.id, service.ensure_org(db, "unit", f"第{d + 1}局第{u + 1}所", dept).id)
+            dept = people.ensure_org(db, "department", f"第{d + 1}局", bureau)
+            units += [(dept.id, people.ensure_org(db, "unit", f"第{d + 1}局第{u + 1}所", dept).id)
                       for u in range(UNITS_PER_DEPT)]
         password = first_admin(db)
-        service.create_user(db, None, "filer", PASSWORD, "filer", units[0][1])
+        people.create_user(db, None, "filer", PASSWORD, "filer", units[0][1])
         db.commit()
         rng = random.Random(12)
         t = now()
@@ -69,7 +69,7 @@ def populate(url: str, n: int) -> tuple[str, int]:
                 form = Form(id=next_id + i, unit_id=unit_id, department_id=dept_id, year=2019 + i % 7,
                             status=STATUSES[i % len(STATUSES)], version=1, document=doc, explanations={},
                             updated_at=t, errors=0, warnings=0)
-                service.summarize(form, ev)
+                formdb.summarize(form, ev)
                 form.project_name = f"{ev.ev.project.name or '项目'}{i}"
                 forms.append({c.key: getattr(form, c.key) for c in Form.__table__.columns})
                 findings += [{"form_id": next_id + i, "code": f.code, "severity": f.severity, "field": f.field}
@@ -77,7 +77,7 @@ def populate(url: str, n: int) -> tuple[str, int]:
             db.execute(insert(Form), forms)
             db.execute(insert(FormFinding), findings)
             db.commit()
-        draft = service.new_draft(db, service.Actor(db.scalar(select(service.User).where(service.User.username == "filer")),
+        draft = workflow.new_draft(db, access.Actor(db.scalar(select(User).where(User.username == "filer")),
                                                     "unit"), 2025)
         db.commit()
         draft_id = draft.id

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from jixiao.store.db import open_store
 from jixiao.store.importer import import_paths
 from jixiao.web.app import create_app
+from jixiao.web.formdb import sync_store
+from jixiao.web.people import bureau, create_user
 from jixiao.web.schema import Form, Org
 from jixiao.web.serve import first_admin
-from jixiao.web.service import bureau, create_user, sync_store
 
 PASSWORD = "correct-horse-battery"
 _CSRF = re.compile(r'"X-CSRF-Token": "([0-9a-f]+)"')

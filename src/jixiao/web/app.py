@@ -17,10 +17,10 @@ from starlette.exceptions import HTTPException
 
 from ..store.db import open_store
 from . import api, pages
+from .access import WebError
 from .deps import LoginRequired, templates
 from .jobs import Runner
 from .serve import DB_ENV
-from .service import WebError
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session as DbSession
 from starlette.templating import Jinja2Templates
 
 from ..checks import SEVERITY_ZH
+from .access import ORG_KINDS, ROLES, STATUS, Actor, WebError
 from .schema import Org
 from .security import SESSION_COOKIE, csrf_ok, session_user, token_user
-from .service import ORG_KINDS, ROLES, STATUS, Actor, WebError
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -14,15 +14,15 @@ from ..errors import JixiaoError
 from ..ingest.recognize import read_path
 from ..model import Evaluation
 from ..pipeline import policy_of
-from . import editing, service, sheet
+from . import access, editing, formdb, sheet, workflow
+from .access import Actor, WebError
 from .schema import ApiToken, Form, Org, Task, User
-from .service import Actor, WebError
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def _comments_by_field(db: DbSession, form: Form) -> tuple[dict[str, list[str]], list[tuple[Any, str]]]:
-    all_comments = service.comments(db, form)
+    all_comments = workflow.comments(db, form)
     by_field: dict[str, list[str]] = {}
     for c, author in all_comments:
         if c.field:
@@ -39,8 +39,8 @@ def view(db: DbSession, who: Actor, form: Form) -> dict[str, Any]:
     grid.attach(evaluated.findings)
     dept, unit = db.get(Org, form.department_id), db.get(Org, form.unit_id)
     return {"form": form, "grid": grid, "evaluated": evaluated, "comments": all_comments, "dept": dept, "unit": unit,
-            "versions": service.versions(db, form), "stage": service.review_stage(who, form),
-            "can_edit": service.may_edit(who, form), "fields": _field_choices(grid)}
+            "versions": workflow.versions(db, form), "stage": access.review_stage(who, form),
+            "can_edit": access.may_edit(who, form), "fields": _field_choices(grid)}
 
 
 def _field_choices(grid: sheet.HtmlSheet) -> list[tuple[str, str]]:
@@ -67,13 +67,13 @@ def edit_view(db: DbSession, form: Form, ev: Evaluation) -> dict[str, Any]:
 
 def live(form: Form, values: dict[str, str], explanations: dict[str, str], who: Actor) -> dict[str, Any]:
     """The live recompute: the grey cells and every cell's findings, as out-of-band fragments."""
-    grid, evaluated = _edit_grid(service.preview(who, form, values), {})
+    grid, evaluated = _edit_grid(formdb.preview(who, form, values), {})
     return {"form": form, "grid": grid, "evaluated": evaluated, "explanations": {**form.explanations, **explanations}}
 
 
 def upload_into(db: DbSession, who: Actor, form: Form, filename: str, data: bytes) -> None:
     """A filled xlsx template (or any file jixiao reads) becomes the draft's content; its first form is taken."""
-    if not service.may_edit(who, form):
+    if not access.may_edit(who, form):
         raise WebError(409, "这张表当前不能修改")
     if len(data) > MAX_UPLOAD:
         raise WebError(413, f"文件超过 {MAX_UPLOAD // 1024 // 1024} MB")
@@ -93,7 +93,7 @@ def upload_into(db: DbSession, who: Actor, form: Form, filename: str, data: byte
     ev.project.department, ev.project.implementing_unit = old.project.department, old.project.implementing_unit
     ev.source = editing.web_source(name)
     ev.locators = {}
-    service.store_evaluation(db, who, form, ev, action="form.upload")
+    formdb.store_evaluation(db, who, form, ev, action="form.upload")
 
 
 def tokens(db: DbSession, who: Actor) -> list[ApiToken]:
@@ -129,17 +129,17 @@ def public_groups(db: DbSession) -> list[tuple[int, str, int, int]]:
 
 def public_list(db: DbSession, department_id: int, year: int) -> dict[str, Any]:
     dept = db.get(Org, department_id)
-    forms = list(db.scalars(service.public_forms(db, department_id, year).order_by(Form.id)))
+    forms = list(db.scalars(formdb.public_forms(db, department_id, year).order_by(Form.id)))
     if dept is None or dept.kind != "department" or not forms:
         raise WebError(404, "没有公开的自评结果")
     return {"dept": dept, "year": year, "forms": forms}
 
 
 def public_form(db: DbSession, form_id: int) -> dict[str, Any]:
-    form = db.scalar(service.public_forms(db).where(Form.id == form_id))
+    form = db.scalar(formdb.public_forms(db).where(Form.id == form_id))
     if form is None:
         raise WebError(404, "没有这张公开的自评表")
-    ev = editing.load(service.public_document(form))
+    ev = editing.load(formdb.public_document(form))
     ev.project.manager = ev.project.phone = ev.project.finance_manager = None
     grid = sheet.build(ev)
     return {"form": form, "grid": grid, "dept": db.get(Org, form.department_id)}
@@ -158,7 +158,7 @@ def report_html(db: DbSession, who: Actor, department: int | None, year: int | N
         stmt = stmt.where(Form.department_id == department)
     if year:
         stmt = stmt.where(Form.year == year)
-    docs = list(db.scalars(service.scoped(stmt, who).order_by(Form.id).limit(REPORT_MAX + 1)))
+    docs = list(db.scalars(access.scoped(stmt, who).order_by(Form.id).limit(REPORT_MAX + 1)))
     if len(docs) > REPORT_MAX:
         raise WebError(413, f"超过 {REPORT_MAX} 张表，请按主管部门或年度筛选后再生成审核报告")
     return render_html(build_report(stored=[editing.load(d) for d in docs]))

@@ -26,10 +26,10 @@ from sqlalchemy.orm import sessionmaker
 
 from ..pipeline import SUPPORTED_SUFFIXES
 from ..store.importer import import_paths
-from . import service
+from . import access, formdb
+from .access import Actor, WebError
 from .schema import Job, JobFile
 from .security import aware, now
-from .service import Actor, WebError
 
 MAX_FILE = 50 * 1024 * 1024
 MAX_FILES = 2000
@@ -73,7 +73,7 @@ def create(db: DbSession, who: Actor, uploads: list[tuple[str, bytes]]) -> Job:
     db.add(job)
     db.flush()
     db.execute(insert(JobFile), [{"job_id": job.id, "name": n, "data": d, "done": False} for n, d in files])
-    service.audit(db, who, "job.create", field=f"批量上传 #{job.id}", after=f"{len(files)} 个文件")
+    access.audit(db, who, "job.create", field=f"批量上传 #{job.id}", after=f"{len(files)} 个文件")
     return job
 
 
@@ -122,7 +122,7 @@ def run(sessions: sessionmaker[DbSession], job_id: int) -> None:
         # Outside the session's transaction: on SQLite a reader's old snapshot could not write after the import.
         result = _import_one(engine, item.name, item.data)
         with sessions() as db:
-            result["added"] = service.sync_store(db)
+            result["added"] = formdb.sync_store(db)
             job = db.get(Job, job_id)
             job.results = [*job.results, result]
             job.done += 1

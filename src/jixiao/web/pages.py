@@ -19,8 +19,10 @@ from ..checks import iter_catalogue
 from ..export import get_exporter
 from ..export.xlsx import template_xlsx
 from ..scoring import get_policy
-from . import editing, filing, jobs, service
+from . import access, editing, filing, formdb, jobs, people, workflow
+from .access import Actor, WebError
 from .deps import LoginRequired, actor, get_db, optional_actor, templates
+from .formdb import ListQuery
 from .schema import AuditEntry, Org, User
 from .security import (
     SESSION_COOKIE,
@@ -32,7 +34,6 @@ from .security import (
     record_failure,
     verify_password,
 )
-from .service import Actor, ListQuery, WebError
 
 router = APIRouter()
 PRELOGIN_COOKIE = "jixiao_prelogin"
@@ -80,7 +81,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
         db.commit()
         return login_page(request, error="用户名或密码不正确")
     token, _csrf = new_session(db, user.id)
-    service.audit(db, Actor(user, None), "user.login", field=user.username)
+    access.audit(db, Actor(user, None), "user.login", field=user.username)
     db.commit()
     resp = back("/forms")
     resp.set_cookie(SESSION_COOKIE, token, max_age=SESSION_DAYS * 86400, httponly=True, samesite="lax",
@@ -114,7 +115,7 @@ def change_password(request: Request, old: str = Form(...), new: str = Form(...)
         raise WebError(422, "原密码不正确")
     if new != repeat:
         raise WebError(422, "两次输入的新密码不一致")
-    service.set_password(db, who, who.user, new)
+    people.set_password(db, who, who.user, new)
     end_sessions(db, who.id, keep=who.session_id)
     db.commit()
     return page(request, "account.j2", who, tokens=filing.tokens(db, who), message="密码已修改，其他设备上的登录已退出")
@@ -124,7 +125,7 @@ def change_password(request: Request, old: str = Form(...), new: str = Form(...)
 def create_token(request: Request, name: str = Form("脚本"), who: Actor = Depends(actor),
                  db: DbSession = Depends(get_db)) -> HTMLResponse:
     token = new_api_token(db, who.id, name.strip()[:100] or "脚本")
-    service.audit(db, who, "token.create", field=name.strip()[:100])
+    access.audit(db, who, "token.create", field=name.strip()[:100])
     db.commit()
     return page(request, "account.j2", who, tokens=filing.tokens(db, who), new_token=token)
 
@@ -146,9 +147,9 @@ def list_query(request: Request) -> ListQuery:
 @router.get("/forms", response_class=HTMLResponse, include_in_schema=False)
 def forms_page(request: Request, who: Actor = Depends(actor), db: DbSession = Depends(get_db)) -> HTMLResponse:
     q = list_query(request)
-    rows, total = service.list_forms(db, who, q)
+    rows, total = formdb.list_forms(db, who, q)
     params = {k: v for k, v in request.query_params.items() if k != "page" and v}
-    pages = max(1, -(-total // service.PAGE_SIZE))
+    pages = max(1, -(-total // formdb.PAGE_SIZE))
     return page(request, "forms.j2", who, rows=rows, total=total, q=q, pages=pages,
                 page_url=lambda n: "/forms?" + urlencode({**params, "page": n}),
                 departments=filing.departments_for(db, who), codes=[c.code for c in iter_catalogue()],
@@ -157,14 +158,14 @@ def forms_page(request: Request, who: Actor = Depends(actor), db: DbSession = De
 
 @router.get("/forms/{form_id}", response_class=HTMLResponse, include_in_schema=False)
 def form_page(request: Request, form_id: int, who: Actor = Depends(actor), db: DbSession = Depends(get_db)) -> HTMLResponse:
-    form = service.get_form(db, who, form_id)
+    form = access.get_form(db, who, form_id)
     return page(request, "form.j2", who, **filing.view(db, who, form))
 
 
 @router.get("/forms/{form_id}/edit", response_class=HTMLResponse, include_in_schema=False)
 def edit_page(request: Request, form_id: int, who: Actor = Depends(actor), db: DbSession = Depends(get_db)) -> HTMLResponse:
-    form = service.get_form(db, who, form_id)
-    if not service.may_edit(who, form):
+    form = access.get_form(db, who, form_id)
+    if not access.may_edit(who, form):
         return back(f"/forms/{form_id}")
     return page(request, "edit.j2", who, **filing.edit_view(db, form, editing.load(form.document)))
 
@@ -189,7 +190,7 @@ async def recompute(request: Request, form_id: int, who: Actor = Depends(actor),
     values, explanations = _fields(await request.form())
 
     def run() -> dict[str, Any]:
-        form = service.get_form(db, who, form_id)
+        form = access.get_form(db, who, form_id)
         return filing.live(form, values, explanations, who)
 
     return page(request, "_live.j2", who, **await run_in_threadpool(run))
@@ -202,23 +203,23 @@ async def save(request: Request, form_id: int, who: Actor = Depends(actor), db: 
     action = values.pop("action", "save")
 
     def run() -> Response:
-        form = service.get_form(db, who, form_id)
+        form = access.get_form(db, who, form_id)
         row = values.pop("row", "")
-        service.save_fields(db, who, form, values, explanations)
+        formdb.save_fields(db, who, form, values, explanations)
         if action in ("add_row", "del_row"):
             ev = editing.load(form.document)
             if action == "add_row":
                 editing.add_indicator(ev, int(row) if row.isdigit() else None)
             else:
                 editing.remove_indicator(ev, int(row) if row.isdigit() else -1)
-            service.store_evaluation(db, who, form, ev, action="form.rows")
+            formdb.store_evaluation(db, who, form, ev, action="form.rows")
         db.commit()
         if action == "submit":
             try:
-                service.submit(db, who, form)
+                workflow.submit(db, who, form)
             except WebError as exc:
                 db.rollback()
-                form = service.get_form(db, who, form_id)
+                form = access.get_form(db, who, form_id)
                 return page(request, "edit.j2", who, status_code=exc.status, error=exc.message, error_details=exc.details,
                             **filing.edit_view(db, form, editing.load(form.document)))
             db.commit()
@@ -234,7 +235,7 @@ async def upload_into(request: Request, form_id: int, file: UploadFile, who: Act
     data = await file.read(filing.MAX_UPLOAD + 1)
 
     def run() -> Response:
-        form = service.get_form(db, who, form_id)
+        form = access.get_form(db, who, form_id)
         filing.upload_into(db, who, form, file.filename or "上传文件", data)
         db.commit()
         return back(f"/forms/{form_id}/edit")
@@ -245,7 +246,7 @@ async def upload_into(request: Request, form_id: int, file: UploadFile, who: Act
 @router.get("/forms/{form_id}/download.{fmt}", include_in_schema=False)
 def download(form_id: int, fmt: str, public: bool = False, who: Actor = Depends(actor),
              db: DbSession = Depends(get_db)) -> Response:
-    form = service.get_form(db, who, form_id)
+    form = access.get_form(db, who, form_id)
     return _download(editing.load(form.document), fmt, f"自评表-{form.id}")
 
 
@@ -267,7 +268,7 @@ def template(year: int | None = None, who: Actor = Depends(actor)) -> Response:
 @router.post("/forms/new", include_in_schema=False)
 def new_form(year: int = Form(...), from_form: str = Form(""), who: Actor = Depends(actor),
              db: DbSession = Depends(get_db)) -> Response:
-    form = service.new_draft(db, who, year, int(from_form) if from_form.isdigit() else None)
+    form = workflow.new_draft(db, who, year, int(from_form) if from_form.isdigit() else None)
     db.commit()
     return back(f"/forms/{form.id}/edit")
 
@@ -275,8 +276,8 @@ def new_form(year: int = Form(...), from_form: str = Form(""), who: Actor = Depe
 @router.post("/forms/{form_id}/comments", include_in_schema=False)
 def comment(form_id: int, field: str = Form(""), body: str = Form(...), who: Actor = Depends(actor),
             db: DbSession = Depends(get_db)) -> Response:
-    form = service.get_form(db, who, form_id)
-    service.add_comment(db, who, form, field, body)
+    form = access.get_form(db, who, form_id)
+    workflow.add_comment(db, who, form, field, body)
     db.commit()
     return back(f"/forms/{form_id}#comments")
 
@@ -284,16 +285,16 @@ def comment(form_id: int, field: str = Form(""), body: str = Form(...), who: Act
 @router.post("/forms/{form_id}/review", include_in_schema=False)
 def review(form_id: int, decision: str = Form(...), comment: str = Form(""), who: Actor = Depends(actor),
            db: DbSession = Depends(get_db)) -> Response:
-    form = service.get_form(db, who, form_id)
-    service.review(db, who, form, decision, comment)
+    form = access.get_form(db, who, form_id)
+    workflow.review(db, who, form, decision, comment)
     db.commit()
     return back(f"/forms/{form_id}")
 
 
 @router.post("/forms/{form_id}/publish", include_in_schema=False)
 def publish(form_id: int, who: Actor = Depends(actor), db: DbSession = Depends(get_db)) -> Response:
-    form = service.get_form(db, who, form_id)
-    service.publish(db, who, form)
+    form = access.get_form(db, who, form_id)
+    workflow.publish(db, who, form)
     db.commit()
     return back(f"/forms/{form_id}")
 
@@ -301,8 +302,8 @@ def publish(form_id: int, who: Actor = Depends(actor), db: DbSession = Depends(g
 @router.get("/forms/{form_id}/diff", response_class=HTMLResponse, include_in_schema=False)
 def diff_page(request: Request, form_id: int, a: int, b: int | None = None, who: Actor = Depends(actor),
               db: DbSession = Depends(get_db)) -> HTMLResponse:
-    form = service.get_form(db, who, form_id)
-    return page(request, "diff.j2", who, form=form, a=a, b=b, changes=service.diff(db, form, a, b))
+    form = access.get_form(db, who, form_id)
+    return page(request, "diff.j2", who, form=form, a=a, b=b, changes=workflow.diff(db, form, a, b))
 
 
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"
@@ -331,15 +332,15 @@ def report(department: str = "", year: str = "", pdf: str = "", who: Actor = Dep
 
 @router.get("/admin", response_class=HTMLResponse, include_in_schema=False)
 def admin_page(request: Request, who: Actor = Depends(actor), db: DbSession = Depends(get_db)) -> HTMLResponse:
-    service.require_admin(who)
+    access.require_admin(who)
     users = db.execute(select(User, Org.name).join(Org, Org.id == User.org_id, isouter=True).order_by(User.id)).all()
-    return page(request, "admin.j2", who, tree=service.org_tree(db), users=users, bureau=service.bureau(db))
+    return page(request, "admin.j2", who, tree=people.org_tree(db), users=users, bureau=people.bureau(db))
 
 
 @router.post("/admin/orgs", include_in_schema=False)
 def add_org(kind: str = Form(...), name: str = Form(...), parent_id: str = Form(""), who: Actor = Depends(actor),
             db: DbSession = Depends(get_db)) -> Response:
-    service.create_org(db, who, kind, name, int(parent_id) if parent_id.isdigit() else None)
+    people.create_org(db, who, kind, name, int(parent_id) if parent_id.isdigit() else None)
     db.commit()
     return back("/admin")
 
@@ -347,7 +348,7 @@ def add_org(kind: str = Form(...), name: str = Form(...), parent_id: str = Form(
 @router.post("/admin/users", include_in_schema=False)
 def add_user(username: str = Form(...), password: str = Form(...), role: str = Form(...), org_id: str = Form(""),
              display_name: str = Form(""), who: Actor = Depends(actor), db: DbSession = Depends(get_db)) -> Response:
-    service.create_user(db, who, username, password, role, int(org_id) if org_id.isdigit() else None,
+    people.create_user(db, who, username, password, role, int(org_id) if org_id.isdigit() else None,
                         display_name or None)
     db.commit()
     return back("/admin")
@@ -356,7 +357,7 @@ def add_user(username: str = Form(...), password: str = Form(...), role: str = F
 @router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
 def audit_page(request: Request, page_no: int = 1, form: int | None = None, who: Actor = Depends(actor),
                db: DbSession = Depends(get_db)) -> HTMLResponse:
-    service.require_admin(who)
+    access.require_admin(who)
     stmt = select(AuditEntry, User.username).join(User, User.id == AuditEntry.user_id, isouter=True)
     if form:
         stmt = stmt.where(AuditEntry.form_id == form)
@@ -369,14 +370,14 @@ def audit_page(request: Request, page_no: int = 1, form: int | None = None, who:
 def tasks_page(request: Request, who: Actor = Depends(actor), db: DbSession = Depends(get_db)) -> HTMLResponse:
     if not who.is_bureau:
         raise WebError(403, "只有财政局可以下发任务")
-    return page(request, "tasks.j2", who, tasks=filing.task_list(db), tree=service.org_tree(db))
+    return page(request, "tasks.j2", who, tasks=filing.task_list(db), tree=people.org_tree(db))
 
 
 @router.post("/tasks", include_in_schema=False)
 def issue(request: Request, year: int = Form(...), title: str = Form(""), who: Actor = Depends(actor),
           db: DbSession = Depends(get_db)) -> Response:
     units = [int(v) for v in request.query_params.getlist("unit") if v.isdigit()]
-    service.issue_task(db, who, year, title, units)
+    workflow.issue_task(db, who, year, title, units)
     db.commit()
     return back("/tasks")
 

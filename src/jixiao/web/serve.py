@@ -21,9 +21,9 @@ def first_admin(db: DbSession) -> str | None:
     """The password of a new ``admin`` account when the system has no user yet, else None."""
     from sqlalchemy import func, select
 
+    from .people import bureau, create_user
     from .schema import User
     from .security import random_password
-    from .service import bureau, create_user
 
     if db.scalar(select(func.count()).select_from(User)):
         return None
@@ -48,7 +48,7 @@ def serve(
     from ..options import err, out
     from ..store.db import StoreError, describe, open_store, resolve_url
     from ..store.importer import import_paths
-    from .service import sync_store
+    from .formdb import sync_store
 
     url = resolve_url(db)
     try:
