@@ -170,6 +170,10 @@ def test_upload_a_filled_template_into_a_draft_and_download_it(app, site, tmp_pa
         assert "attachment" in r.headers["content-disposition"]
     back = openpyxl.load_workbook(io.BytesIO(filer.get(f"/forms/{form_id}/download.xlsx").content))["自评表"]
     assert "上传的项目" in {c.value for row in back.iter_rows() for c in row}
+    for name in ("..", "../../etc/表.txt", "C:\\Users\\表.txt"):  # a file name is never a path
+        r = filer.post(f"/forms/{form_id}/upload", files={"file": (name, SEEDS[0].read_bytes())})
+        assert r.status_code == 303, (name, r.text[:300])
+    assert filer.get(f"/api/forms/{form_id}").json()["project_name"] == "人大宣传"
 
 
 def test_review_list_filters_sorts_and_pages(app, site) -> None:

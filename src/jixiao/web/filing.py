@@ -71,13 +71,19 @@ def live(form: Form, values: dict[str, str], explanations: dict[str, str], who: 
     return {"form": form, "grid": grid, "evaluated": evaluated, "explanations": {**form.explanations, **explanations}}
 
 
+def safe_name(filename: str) -> str:
+    """An uploaded file's name without any directory part, usable inside a temporary directory."""
+    name = Path(filename.replace("\\", "/")).name
+    return name if name not in ("", ".", "..") else "upload"
+
+
 def upload_into(db: DbSession, who: Actor, form: Form, filename: str, data: bytes) -> None:
     """A filled xlsx template (or any file jixiao reads) becomes the draft's content; its first form is taken."""
     if not access.may_edit(who, form):
         raise WebError(409, "这张表当前不能修改")
     if len(data) > MAX_UPLOAD:
         raise WebError(413, f"文件超过 {MAX_UPLOAD // 1024 // 1024} MB")
-    name = Path(filename).name or "upload"
+    name = safe_name(filename)
     with TemporaryDirectory(prefix="jixiao-upload-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)

@@ -28,6 +28,7 @@ from ..pipeline import SUPPORTED_SUFFIXES
 from ..store.importer import import_paths
 from . import access, formdb
 from .access import Actor, WebError
+from .filing import safe_name
 from .schema import Job, JobFile
 from .security import aware, now
 
@@ -64,7 +65,7 @@ def create(db: DbSession, who: Actor, uploads: list[tuple[str, bytes]]) -> Job:
     for name, data in uploads:
         if len(data) > MAX_FILE:
             raise WebError(413, f"{name}：文件超过 {MAX_FILE // 1024 // 1024} MB")
-        files += _unpack(Path(name).name, data)
+        files += _unpack(safe_name(name), data)
     if not files:
         raise WebError(422, "没有可读取的文件")
     if len(files) > MAX_FILES:
@@ -133,7 +134,7 @@ def run(sessions: sessionmaker[DbSession], job_id: int) -> None:
 
 def _import_one(engine: Engine | Any, name: str, data: bytes) -> dict[str, Any]:
     with TemporaryDirectory(prefix="jixiao-job-") as tmp:
-        path = Path(tmp) / Path(name).name
+        path = Path(tmp) / safe_name(name)
         path.write_bytes(data)
         report = import_paths([path], engine)
     if report.failed:

@@ -244,7 +244,7 @@ async def upload_into(request: Request, form_id: int, file: UploadFile, who: Act
 
 
 @router.get("/forms/{form_id}/download.{fmt}", include_in_schema=False)
-def download(form_id: int, fmt: str, public: bool = False, who: Actor = Depends(actor),
+def download(form_id: int, fmt: str, who: Actor = Depends(actor),
              db: DbSession = Depends(get_db)) -> Response:
     form = access.get_form(db, who, form_id)
     return _download(editing.load(form.document), fmt, f"自评表-{form.id}")
