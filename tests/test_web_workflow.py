@@ -191,6 +191,10 @@ def test_review_list_filters_sorts_and_pages(app, site) -> None:
     assert [float(t) for t in by_total] == sorted((float(t) for t in by_total), reverse=True)
     year = admin.get("/api/forms", params={"year": 2022}).json()
     assert year["total"] and all(f["year"] == 2022 for f in year["forms"])
+    unit = admin.get("/api/forms", params={"unit": site.unit_a}).json()
+    assert unit["total"] >= 1 and all(f["unit"] == unit["forms"][0]["unit"] for f in unit["forms"])
+    filtered = admin.get("/forms", params={"department": site.dept_a, "unit": site.unit_a})
+    assert f'<option value="{site.unit_a}" selected>' in filtered.text
     page = admin.get("/forms", params={"code": code, "sort": "total"})
     assert page.status_code == 200 and "共 " in page.text
 

@@ -117,6 +117,13 @@ def departments_for(db: DbSession, who: Actor) -> list[Org]:
     return list(db.scalars(stmt))
 
 
+def units_of(db: DbSession, who: Actor, department: int | None) -> list[Org]:
+    """The units of the department chosen in the list's filter (among the departments the actor sees)."""
+    if not department or department not in {d.id for d in departments_for(db, who)}:
+        return []
+    return list(db.scalars(select(Org).where(Org.kind == "unit", Org.parent_id == department).order_by(Org.name)))
+
+
 def years(db: DbSession) -> list[int]:
     return list(db.scalars(select(Form.year).distinct().where(Form.year.is_not(None)).order_by(Form.year.desc())))
 

@@ -152,7 +152,8 @@ def forms_page(request: Request, who: Actor = Depends(actor), db: DbSession = De
     pages = max(1, -(-total // formdb.PAGE_SIZE))
     return page(request, "forms.j2", who, rows=rows, total=total, q=q, pages=pages,
                 page_url=lambda n: "/forms?" + urlencode({**params, "page": n}),
-                departments=filing.departments_for(db, who), codes=[c.code for c in iter_catalogue()],
+                departments=filing.departments_for(db, who), units=filing.units_of(db, who, q.department),
+                codes=[c.code for c in iter_catalogue()],
                 years=filing.years(db))
 
 
