@@ -33,6 +33,7 @@ from tests.pgcluster import ClusterUnavailable, free_port, start  # noqa: E402
 
 from jixiao.pipeline import load  # noqa: E402
 from jixiao.store.db import open_store  # noqa: E402
+from jixiao.store.schema import Encoded, dumps  # noqa: E402
 from jixiao.web import access, editing, formdb, people, workflow  # noqa: E402
 from jixiao.web.schema import Form, FormFinding, User  # noqa: E402
 from jixiao.web.security import now  # noqa: E402
@@ -47,7 +48,8 @@ def populate(url: str, n: int) -> tuple[str, int]:
     """n forms over 1 000 units; returns (admin password, a draft of unit 1's filer)."""
     engine = open_store(url)
     seeds = [ev for doc in load(SEEDS) if not isinstance(doc, Exception) for ev in getattr(doc, "evaluations", [])]
-    checked = [(editing.dump(ev), editing.evaluate(ev)) for ev in seeds]
+    # Serialized once per seed: the store's JSON serializer passes Encoded text through.
+    checked = [(Encoded(dumps(editing.dump(ev))), editing.evaluate(ev)) for ev in seeds]
     with Session(engine) as db:
         bureau = people.bureau(db)
         units: list[tuple[int, int]] = []
