@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, func, insert, select
+from sqlalchemy import Numeric, Select, and_, cast, delete, exists, func, insert, select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import aliased
 
@@ -22,11 +22,12 @@ from .schema import Form, FormFinding, Org, Version
 from .security import now
 
 PAGE_SIZE = 50
+# Exact keeps decimals as text on SQLite: ordered as numbers, not as strings ("100" after "98").
 SORTS = {
     "severity": lambda: (Form.errors.desc(), Form.warnings.desc(), Form.id.desc()),
-    "total": lambda: (Form.total.asc(), Form.id.asc()),
-    "total_desc": lambda: (Form.total.desc(), Form.id.desc()),
-    "rate": lambda: (Form.rate.asc(), Form.id.asc()),
+    "total": lambda: (cast(Form.total, Numeric).asc(), Form.id.asc()),
+    "total_desc": lambda: (cast(Form.total, Numeric).desc(), Form.id.desc()),
+    "rate": lambda: (cast(Form.rate, Numeric).asc(), Form.id.asc()),
     "updated": lambda: (Form.updated_at.desc(), Form.id.desc()),
     "id": lambda: (Form.id.asc(),),
 }

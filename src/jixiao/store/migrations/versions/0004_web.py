@@ -1,8 +1,8 @@
 """The web system: organisations, users, sessions, API tokens, login attempts, tasks, forms in their
 workflow with findings, versions and comments, the audit log, background jobs and their files.
 
-Revision ID: 0003_web
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 from jixiao.store.schema import Document, Exact
 
-revision = "0003_web"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
