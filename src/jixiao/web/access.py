@@ -7,13 +7,15 @@ A form another user may not see is "not found" (404), never "forbidden", so ids 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, false, insert, select
 from sqlalchemy.orm import Session as DbSession
 
 from .schema import AuditEntry, Form, User
 from .security import now
+
+S = TypeVar("S", bound="Select[*tuple[Any, ...]]")  # any select over forms, its columns kept
 
 ROLES = {"admin": "管理员", "filer": "填报人", "reviewer": "审核人"}
 ORG_KINDS = {"bureau": "财政局", "department": "主管部门", "unit": "预算单位"}
@@ -70,7 +72,7 @@ def audit(db: DbSession, actor: Actor | None, action: str, form_id: int | None =
                                          form_id=form_id, field=field, before=before, after=after))
 
 
-def scoped(stmt: Select[Any], actor: Actor) -> Select[Any]:
+def scoped(stmt: S, actor: Actor) -> S:
     if actor.is_bureau:
         return stmt
     if actor.user.role == "reviewer":

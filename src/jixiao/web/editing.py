@@ -17,7 +17,7 @@ from ..checks import CheckResult, Finding, run_checks
 from ..export.json import evaluation_json
 from ..export.layout import SKELETON
 from ..ingest.vocab import label_kind
-from ..model import FUNDS_ROWS, Evaluation, FundsRow, Indicator, InvalidValue, Source, Total
+from ..model import FUNDS_ROWS, PARTS, Evaluation, FundsRow, How, Indicator, InvalidValue, Source, Total
 from ..pipeline import policy_of
 from ..place import Place
 from ..scoring import ScoringPolicy
@@ -69,6 +69,8 @@ def finding_key(f: Finding) -> str:
 
 def load(document: dict[str, Any]) -> Evaluation:
     ev = evaluation_from_json(document)
+    if ev.source.format == WEB_FORMAT:
+        ev.parts_found = web_parts()
     ev.invalid = [InvalidValue(path, text, Place(sheet=SHEET)) for path, text in document.get(INVALID_KEY, {}).items()]
     return ev
 
@@ -82,7 +84,7 @@ def dump(ev: Evaluation) -> dict[str, Any]:
 
 def blank(year: int | None, department: str | None, unit: str | None, policy: ScoringPolicy) -> Evaluation:
     """A new draft: the national form's rows, the skeleton of indicator levels, nothing filled."""
-    ev = Evaluation(web_source("网页填报"), year=year, money_unit="万元")
+    ev = Evaluation(web_source("网页填报"), year=year, money_unit="万元", parts_found=web_parts())
     ev.project.department, ev.project.implementing_unit = department, unit
     ev.funds.total = FundsRow()
     ev.funds.total.weight = policy.rate_weight
@@ -90,6 +92,11 @@ def blank(year: int | None, department: str | None, unit: str | None, policy: Sc
                      for l1, groups in SKELETON for l2, n in groups for _ in range(n)]
     ev.total = Total()
     return ev
+
+
+def web_parts() -> dict[str, How]:
+    """Every part of a web form is there, in its labelled cells, filled or not: every check runs."""
+    return dict.fromkeys(PARTS, "label-matched")
 
 
 def web_source(name: str) -> Source:

@@ -98,6 +98,7 @@ def upload_into(db: DbSession, who: Actor, form: Form, filename: str, data: byte
     # The draft stays this unit's form: its 主管部门/实施单位 are kept whatever the file says.
     ev.project.department, ev.project.implementing_unit = old.project.department, old.project.implementing_unit
     ev.source = editing.web_source(name)
+    ev.parts_found = editing.web_parts()
     ev.locators = {}
     formdb.store_evaluation(db, who, form, ev, action="form.upload")
 

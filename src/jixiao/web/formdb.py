@@ -96,11 +96,12 @@ def list_forms(db: DbSession, actor: Actor, q: ListQuery) -> tuple[list[ListRow]
     page = max(1, q.page)
     order = SORTS.get(q.sort, SORTS["severity"])()
     ids = base.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).subquery()
-    stmt = (select(Form.id, Form.project_name, Form.project_code, dept.name, unit.name, Form.year, Form.status,
+    stmt = (select(Form.id, Form.project_name, Form.project_code, dept.name.label("department"),
+                   unit.name.label("unit"), Form.year, Form.status,
                    Form.money_unit, Form.budget, Form.rate, Form.total, Form.grade, Form.errors, Form.warnings)
             .join(ids, ids.c.id == Form.id).join(dept, dept.id == Form.department_id).join(unit, unit.id == Form.unit_id)
             .order_by(*order))
-    return [ListRow(*r) for r in db.execute(stmt)], total
+    return [ListRow(**r._asdict()) for r in db.execute(stmt)], total
 
 
 def summarize(form: Form, evaluated: editing.Evaluated) -> None:
@@ -238,7 +239,8 @@ def stats(db: DbSession, actor: Actor) -> dict[str, Any]:
                                .join(dept, dept.id == Form.department_id).where(Form.year.is_not(None))
                                .group_by(dept.name, Form.year).order_by(dept.name, Form.year), actor)).all()
     return {
-        "scatter": [[float(r), float(t), n or ""] for r, t, n in points],  # chart coordinates only, never stored
+        # Chart coordinates only, never stored.
+        "scatter": [[float(r), float(t), n or ""] for r, t, n in points if r is not None and t is not None],
         "grades": {g or "未评": n for g, n in grades},
         "codes": [[c, n] for c, n in codes],
         "yearly": [[d, y, round(float(a), 2) if a is not None else None, n] for d, y, a, n in yearly],

@@ -18,9 +18,9 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from tempfile import TemporaryDirectory
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, insert, or_, select, update
+from sqlalchemy import CursorResult, Engine, insert, or_, select, update
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
@@ -33,6 +33,7 @@ from .schema import Job, JobFile
 from .security import aware, now
 
 MAX_FILE = 50 * 1024 * 1024
+DOCUMENT_SUFFIXES = SUPPORTED_SUFFIXES - {".zip"}
 MAX_FILES = 2000
 MAX_ZIP_TOTAL = 500 * 1024 * 1024  # unpacked bytes of one zip: a zip bomb stops here
 STALE = timedelta(seconds=60)
@@ -42,7 +43,8 @@ log = logging.getLogger(__name__)
 
 def _unpack(name: str, data: bytes) -> list[tuple[str, bytes]]:
     """A zip's supported members (each named zip/member), or the file itself."""
-    if not zipfile.is_zipfile(io.BytesIO(data)) or Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
+    # A zip is opened here so that each member gets its own result; xlsx and docx are zips too but not archives.
+    if not zipfile.is_zipfile(io.BytesIO(data)) or Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
         return [(name, data)]
     out: list[tuple[str, bytes]] = []
     total = 0
@@ -103,8 +105,8 @@ def claim(db: DbSession, worker: str) -> int | None:
     if job_id is None:
         return None
     # The guarded update is the claim on SQLite (one writer at a time); on PostgreSQL the row lock is.
-    claimed = db.execute(update(Job).where(Job.id == job_id, Job.status.in_(("queued", "running")))
-                         .values(status="running", worker=worker, heartbeat_at=now())).rowcount
+    claimed = cast("CursorResult[Any]", db.execute(update(Job).where(Job.id == job_id, Job.status.in_(("queued", "running")))
+                         .values(status="running", worker=worker, heartbeat_at=now()))).rowcount
     db.commit()
     return job_id if claimed else None
 
@@ -124,7 +126,7 @@ def run(sessions: sessionmaker[DbSession], job_id: int) -> None:
         result = _import_one(engine, item.name, item.data)
         with sessions() as db:
             result["added"] = formdb.sync_store(db)
-            job = db.get(Job, job_id)
+            job = db.get_one(Job, job_id)
             job.results = [*job.results, result]
             job.done += 1
             job.heartbeat_at = now()

@@ -164,7 +164,7 @@ def form_page(request: Request, form_id: int, who: Actor = Depends(actor), db: D
 
 
 @router.get("/forms/{form_id}/edit", response_class=HTMLResponse, include_in_schema=False)
-def edit_page(request: Request, form_id: int, who: Actor = Depends(actor), db: DbSession = Depends(get_db)) -> HTMLResponse:
+def edit_page(request: Request, form_id: int, who: Actor = Depends(actor), db: DbSession = Depends(get_db)) -> Response:
     form = access.get_form(db, who, form_id)
     if not access.may_edit(who, form):
         return back(f"/forms/{form_id}")

@@ -113,7 +113,7 @@ def login_blocked(db: DbSession, keys: list[str]) -> bool:
     for key in keys:
         n = db.scalar(select(func.count()).select_from(LoginAttempt)
                       .where(LoginAttempt.key == key, LoginAttempt.at >= since))
-        if n >= LOGIN_MAX_FAILURES[key.split(":", 1)[0]]:
+        if (n or 0) >= LOGIN_MAX_FAILURES[key.split(":", 1)[0]]:
             return True
     return False
 

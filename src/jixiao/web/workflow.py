@@ -110,8 +110,10 @@ def issue_task(db: DbSession, actor: Actor, year: int, title: str, unit_ids: Ite
     for unit, parent_id in units:
         if wanted and unit.id not in wanted:
             continue
-        dept = db.get(Org, parent_id)
-        ev = editing.blank(year, dept.name if dept else None, unit.name, get_policy("national"))
+        dept = db.get(Org, parent_id) if parent_id else None
+        if dept is None:  # a unit always has its department; skip rather than file a form under none
+            continue
+        ev = editing.blank(year, dept.name, unit.name, get_policy("national"))
         new_form(db, ev, dept, unit, "draft", task_id=task.id)
         made += 1
     audit(db, actor, "task.issue", field=task.title, after=f"{made} 个单位")
