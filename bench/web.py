@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from tests.conftest import SEEDS  # noqa: E402
 from tests.pgcluster import ClusterUnavailable, free_port, start  # noqa: E402
@@ -79,6 +79,8 @@ def populate(url: str, n: int) -> tuple[str, int]:
             db.execute(insert(Form), forms)
             db.execute(insert(FormFinding), findings)
             db.commit()
+        if db.get_bind().dialect.name == "postgresql":  # ids were given explicitly: move the sequence past them
+            db.execute(text("SELECT setval(pg_get_serial_sequence('web_forms', 'id'), (SELECT max(id) FROM web_forms))"))
         draft = workflow.new_draft(db, access.Actor(db.scalar(select(User).where(User.username == "filer")),
                                                     "unit"), 2025)
         db.commit()
