@@ -20,8 +20,10 @@ import uvicorn  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from tests.conftest import SEEDS  # noqa: E402
 from tests.pgcluster import free_port  # noqa: E402
-from tests.test_web_browser import ARGS, CHROMIUM  # noqa: E402
-from tests.webkit import PASSWORD, app_for, make_site  # noqa: E402
+from tests.test_web_browser import ARGS, CHROMIUM, login  # noqa: E402
+from tests.webkit import app_for, make_site  # noqa: E402
+
+SHOT = (1360, 900)  # the README's picture size
 
 
 def main() -> None:
@@ -36,16 +38,7 @@ def main() -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
-        def login(user: str, password: str = PASSWORD):  # noqa: ANN202
-            page = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN").new_page()
-            page.goto(f"{base}/login")
-            page.fill("input[name=username]", user)
-            page.fill("input[name=password]", password)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{base}/forms")
-            return page
-
-        admin = login("admin", site.admin_password)
+        admin = login(browser, base, "admin", site.admin_password, viewport=SHOT)
         admin.screenshot(path=docs / "web-list.png")
         admin.locator("table.list tbody a").first.click()
         admin.locator("td.has-error").first.scroll_into_view_if_needed()
@@ -54,7 +47,7 @@ def main() -> None:
         admin.wait_for_timeout(1500)
         admin.screenshot(path=docs / "web-dashboard.png")
 
-        filer = login("filer_a")
+        filer = login(browser, base, "filer_a", viewport=SHOT)
         filer.goto(f"{base}/forms")
         filer.click("form[action='/forms/new'] button")
         for name, value in (("project.name", "社区养老服务补助"), ("funds.total.initial", "120"),

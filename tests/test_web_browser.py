@@ -49,8 +49,9 @@ def server(tmp_path_factory):
     thread.join(timeout=10)
 
 
-def _login(browser, base: str, user: str, password: str = PASSWORD):  # noqa: ANN202 - a Playwright page
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN").new_page()
+def login(browser, base: str, user: str, password: str = PASSWORD,  # noqa: ANN202 - a Playwright page
+          viewport: tuple[int, int] = (1400, 1000)):
+    page = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN").new_page()
     page.goto(f"{base}/login")
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", password)
@@ -63,13 +64,13 @@ def test_a_form_from_issue_to_publication_in_the_browser(browser, server) -> Non
     from playwright.sync_api import expect
 
     base, site = server
-    bureau = _login(browser, base, "bureau")
+    bureau = login(browser, base, "bureau")
     bureau.goto(f"{base}/tasks")
     bureau.fill("input[name=year]", "2026")
     bureau.click("form[action='/tasks'] button")
     assert bureau.locator("table.list tbody tr").first.inner_text().startswith("1")
 
-    filer = _login(browser, base, "filer_a")
+    filer = login(browser, base, "filer_a")
     filer.goto(f"{base}/forms?status=draft&year=2026")
     filer.locator("table.list tbody a").first.click()
     filer.click("text=填写 / 修改")
@@ -96,7 +97,7 @@ def test_a_form_from_issue_to_publication_in_the_browser(browser, server) -> Non
     assert "待主管部门审核" in filer.locator(".form-head").inner_text()
     form_id = filer.url.rsplit("/", 1)[1]
 
-    dept = _login(browser, base, "dept_a")
+    dept = login(browser, base, "dept_a")
     dept.goto(f"{base}/forms/{form_id}")
     dept.select_option("select[name=field]", "funds.total.executed")
     dept.fill("textarea[name=body]", "请附执行数的支付凭证")
