@@ -60,6 +60,19 @@ def login(browser, base: str, user: str, password: str = PASSWORD,  # noqa: ANN2
     return page
 
 
+def send_for_review(page) -> None:  # noqa: ANN001 - a Playwright page
+    """送审 once the edited cell's own recompute has answered, so no swap moves the page under the click;
+    a refusal fails with the page's own message rather than a bare navigation timeout."""
+    button = page.locator("button[value=submit]")
+    with page.expect_response(lambda r: r.url.endswith("/recompute")):
+        button.focus()  # the edited cell loses focus: its change event recomputes now, not during the click
+    with page.expect_navigation():
+        button.click()
+    if not re.search(r"/forms/\d+$", page.url):
+        alerts = " / ".join(page.locator(".alert").all_inner_texts())
+        pytest.fail(f"送审没有通过：停在 {page.url}；页面提示：{alerts or '（无）'}")
+
+
 def test_a_form_from_issue_to_publication_in_the_browser(browser, server) -> None:
     from playwright.sync_api import expect
 
@@ -92,8 +105,7 @@ def test_a_form_from_issue_to_publication_in_the_browser(browser, server) -> Non
         filer.fill(f"input[name='funds.appropriation.{col}']", value)
     filer.fill("input[name='funds.total.initial']", "200")
     expect(filer.locator("#f-c-funds-total-executed")).not_to_contain_text("当年财政拨款")
-    filer.locator("button[value=submit]").click()
-    filer.wait_for_url(re.compile(r"/forms/\d+$"))
+    send_for_review(filer)
     assert "待主管部门审核" in filer.locator(".form-head").inner_text()
     form_id = filer.url.rsplit("/", 1)[1]
 
@@ -110,8 +122,7 @@ def test_a_form_from_issue_to_publication_in_the_browser(browser, server) -> Non
     filer.fill("input[name='funds.total.executed']", "160")
     filer.fill("input[name='funds.appropriation.executed']", "160")
     expect(filer.locator("#v-c-funds-total-rate")).to_have_text("80.00")
-    filer.locator("button[value=submit]").click()
-    filer.wait_for_url(re.compile(r"/forms/\d+$"))
+    send_for_review(filer)
     assert "第 2 版" in filer.locator(".form-head").inner_text()
 
     dept.goto(f"{base}/forms/{form_id}")
