@@ -13,6 +13,7 @@ from jixiao.ingest.recognize import read_path
 from jixiao.office import soffice
 
 from .conftest import ROOT, SEEDS
+from .zoo.measure import squeeze as _squeeze
 
 EXTS = ["xlsx", "docx", "html", "csv"]
 LEGACY = ["xls", "doc", "pdf"]
@@ -20,17 +21,6 @@ FORMS = ROOT / "tests" / "fixtures" / "forms"
 # scripts/setup-system.sh (run by make test) installs LibreOffice; only where it cannot do so is this skipped.
 needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice（soffice）未安装，scripts/setup-system.sh 也未能安装")
 _PLACE = re.compile(r"工作表“[^”]*”|第\d+页|第\d+个表格|单元格[A-Z]+\d+|第\d+行|第\d+段|第\d+列")
-
-
-def _squeeze(value: object) -> object:
-    """White space out of every string: a PDF cannot tell a wrapped line from a line break."""
-    if isinstance(value, str):
-        return "".join(value.split())
-    if isinstance(value, dict):
-        return {k: _squeeze(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_squeeze(v) for v in value]
-    return value
 
 
 def comparable(path: Path) -> list[dict]:

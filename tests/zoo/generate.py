@@ -369,14 +369,21 @@ FORMATS = ("xlsx", "docx", "html", "csv", "pdf")
 
 
 def make_files(seed: int, count: int) -> list[list[Form]]:
-    """``count`` files of one to three forms each; about one form in three has a planted error."""
+    """``count`` files of one to three forms each, national or (one in four) Sichuan; about one form in three has a
+    planted error."""
+    from . import sichuan
+
     rng = random.Random(seed)
     files: list[list[Form]] = []
     n = 0
     for _ in range(count):
         forms = []
+        provincial = rng.random() < 0.25  # a Sichuan file; several forms of one template per file
         for _ in range(rng.choice((1, 1, 2, 3))):
             n += 1
+            if provincial:
+                forms.append(sichuan.make_form(rng, n, sichuan.choose(rng), "total-mismatch" if rng.random() < 0.3 else None))
+                continue
             plant = rng.choice(PLANTS) if rng.random() < 0.35 else None
             forms.append(make_form(rng, n, choose_variant(rng), plant))
         files.append(forms)

@@ -406,6 +406,8 @@ class FormReader(FlatReading, FormParser):
         filled = [(j, c) for j in range(index + 1, len(cells)) if (c := cells[j]).text.strip()]
         offsets = dict.fromkeys((0, self.funds_label_col - index, spans.starts[0] - index - 1))
         best = max(offsets, key=lambda off: _fit(spans, filled, off))
+        if best:
+            self.ev.parts_found["funds"] = "re-aligned"
         placed: dict[str, Cell] = {}
         for j, c in filled:
             fld = spans.field_at(j + best)
