@@ -11,6 +11,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from .. import limits
 from ..errors import JixiaoError, NoFormFound, NotASelfEvaluation, UnreadableFile, UnsupportedFormat, os_reason
@@ -47,7 +48,7 @@ def read_path(path: str | Path, template: str | None = None) -> Document:
                 # A device (/dev/zero) reads forever, a named pipe waits forever for a writer.
                 raise UnreadableFile(file, "不是普通文件（设备、命名管道或套接字），不能读取")
             cap = limits.active().bytes * 1024 * 1024
-            data = fh.read(cap + 1) if st.st_size <= cap else b""
+            data = _read_capped(fh, st.st_size, cap) if st.st_size <= cap else b""
             if st.st_size > cap or len(data) > cap:
                 raise limits.LimitExceeded(file, "bytes", f"文件有 {max(st.st_size, len(data)) / 1024 / 1024:.0f} MB")
     except JixiaoError:
@@ -55,6 +56,23 @@ def read_path(path: str | Path, template: str | None = None) -> Document:
     except OSError as exc:
         raise UnreadableFile(file, os_reason(exc)) from None
     return read_bytes(data, file, template)
+
+
+_CHUNK = 1024 * 1024
+
+
+def _read_capped(fh: BinaryIO, size: int, cap: int) -> bytes:
+    """The file's bytes, at most ``cap + 1`` of them. One read of the size the file reports (a read asks
+    the memory for all it may return: ``read(cap + 1)`` costs the cap for every small file), then chunks
+    while the file turns out longer than it said (still being written, or /proc's size 0)."""
+    first = fh.read(min(size, cap) + 1)
+    if len(first) <= size:
+        return first
+    parts, got = [first], len(first)
+    while got <= cap and (chunk := fh.read(min(_CHUNK, cap + 1 - got))):
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
 
 
 def read_bytes(data: bytes, file: str, template: str | None = None) -> Document:
