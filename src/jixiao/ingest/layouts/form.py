@@ -58,11 +58,69 @@ def header_columns(keys: list[str], needles: tuple[tuple[str, str], ...]) -> dic
 
 
 @dataclass(frozen=True, slots=True)
+class _Label:
+    """What a spec makes of one cell's label key, as :meth:`FormReader.row` asks it of every cell."""
+
+    section: str  # section_key
+    total: bool  # 总分/合计
+    funds_column: str | None  # the funds column its words name (header_columns' first needle)
+    indicator_words: int  # which of the indicator header's words it holds, one bit each
+    goal: bool
+    funds_kind: str | None
+    header: bool
+
+
+def _label(spec: FormSpec, key: str) -> _Label:
+    section = section_key(key)
+    return _Label(
+        section=section,
+        total=bool(key) and section in spec.total_labels,
+        funds_column=next((fld for needle, fld in spec.funds_columns if needle in key), None) if key else None,
+        indicator_words=sum(1 << n for n, word in enumerate(spec.indicator_header) if word in key),
+        goal=key in spec.goal_columns,
+        funds_kind=spec.funds_kind(key) if key else None,
+        header=key in spec.header_fields,
+    )
+
+
+# Per spec (held, so its id stays its own), each key's label: a form repeats its labels, a batch its forms.
+# Emptied when it grows past _LABELS_KEPT keys, so a batch of forms with different values stays bounded.
+_LABELS: dict[int, tuple[FormSpec, dict[str, _Label]]] = {}
+_LABELS_KEPT = 20_000
+
+
+def _labels_of(spec: FormSpec, keys: list[str]) -> list[_Label]:
+    held = _LABELS.get(id(spec))
+    if held is None or held[0] is not spec:
+        if len(_LABELS) > 64:
+            _LABELS.clear()
+        held = _LABELS[id(spec)] = (spec, {})
+    known = held[1]
+    if len(known) > _LABELS_KEPT:
+        known.clear()
+    out = []
+    for k in keys:
+        lab = known.get(k)
+        if lab is None:
+            lab = known[k] = _label(spec, k)
+        out.append(lab)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
 class Spans:
     """Header columns and how far each label reaches: to the column before the next label."""
 
     starts: tuple[int, ...]
     fields: tuple[str, ...]
+    # (field, start, end) of each value column (not the level labels): what every indicator row reads by.
+    values: tuple[tuple[str, int, int], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Each field once (header_columns): its start and end are its neighbours in the two tuples.
+        ends = self.starts[1:] + self.starts[-1:] and self.starts[1:] + (self.starts[-1] + 1,)
+        object.__setattr__(self, "values", tuple(v for v in zip(self.fields, self.starts, ends)
+                                                 if v[0] not in ("level1", "level2")))
 
     @classmethod
     def of(cls, cols: dict[int, str]) -> Spans:
@@ -121,33 +179,40 @@ class FormReader(FlatReading, FormParser):
             return
         if self.report_code(row, keys, first):
             return
-        total_at = next((i for i, k in enumerate(keys) if k and section_key(k) in spec.total_labels), None)
+        labels = _labels_of(spec, keys)
+        total_at = next((i for i, lab in enumerate(labels) if lab.total), None)
         if total_at is not None:
             self.total_row(row, total_at)
             self.phase = "after_total"
             return
         if self.phase in ("header", "funds"):
             self.money_unit(row, keys)
-        funds = header_columns(keys, spec.funds_columns)
+        funds: dict[int, str] = {}
+        for i, lab in enumerate(labels):
+            if lab.funds_column is not None and lab.funds_column not in funds.values():
+                funds[i] = lab.funds_column
         if "executed" in funds.values() and len(funds) >= 3:
             self.funds_header(row, keys, funds)
             return
-        if all(any(n in k for k in keys) for n in spec.indicator_header):
+        found = 0
+        for lab in labels:
+            found |= lab.indicator_words
+        if found == (1 << len(spec.indicator_header)) - 1:  # every word of the indicator header
             self.indicator_header(row, keys)
             return
-        if sum(1 for k in keys if k in spec.goal_columns) >= 2:
+        if sum(lab.goal for lab in labels) >= 2:
             self.goals_header(row, keys)
             return
-        lead = section_key(keys[first])
+        lead = labels[first].section
         if lead in spec.texts:
             self.text_row(row, first, spec.texts[lead])
             return
-        if self.phase in ("header", "funds"):
-            for i, k in enumerate(keys):
-                if k and (kind := spec.funds_kind(k)) is not None and (self.funds or spec.default_funds_order):
-                    self.funds_row(row, i, kind)
+        if self.phase in ("header", "funds") and (self.funds or spec.default_funds_order):
+            for i, lab in enumerate(labels):
+                if lab.funds_kind is not None:
+                    self.funds_row(row, i, lab.funds_kind)
                     return
-        if self.phase not in ("goals", "indicators") and any(k in spec.header_fields for k in keys):
+        if self.phase not in ("goals", "indicators") and any(lab.header for lab in labels):
             self.header_row(row, keys)
             return
         if self.pending_text is not None:
@@ -461,30 +526,30 @@ class FormReader(FlatReading, FormParser):
         assert spans is not None and align is not None
         shift = shift_of([c.text for c in cells], keys, align, _is_level_label)
         name_col = align.name + shift
-        cols = {f: i for i, f in self.ind_cols.items()}
         # Label zone: level 1 / level 2 by their words, wherever merged cells put them.
+        level1, level2 = spans.start("level1"), spans.start("level2")
         for i in range(min(name_col, len(cells))):
             k = keys[i]
             if not k:
                 continue
             c = cells[i]
-            if label_kind(k) is not None:
-                self.level(c, k, "level1" if label_kind(k)[0] <= 1 else "level2")  # type: ignore[index]
-            elif i in (cols.get("level1", -1) + shift, cols.get("level1")):
+            if (kind := label_kind(k)) is not None:
+                self.level(c, k, "level1" if kind[0] <= 1 else "level2")
+            elif i in ((-1 if level1 is None else level1) + shift, level1):
                 self.level(c, k, "level1")
-            elif i in (cols.get("level2", -1) + shift, cols.get("level2")):
+            elif i in ((-1 if level2 is None else level2) + shift, level2):
                 self.level(c, k, "level2")
             elif section_key(k) in self.spec.sections:
                 self.use(c)
         n = len(cells)
         values: dict[str, Cell] = {}
-        for fld in spans.fields:
-            if fld in ("level1", "level2"):
-                continue
-            start = spans.start(fld)
-            assert start is not None
-            lo, hi = start + shift, spans.end(fld) + shift
-            cell = next((cells[i] for i in range(max(lo, 0), min(hi, n)) if cells[i].text.strip()), None)
+        for fld, start, end in spans.values:
+            lo, hi = start + shift, end + shift
+            cell = None
+            for i in range(max(lo, 0), min(hi, n)):
+                if cells[i].text.strip():
+                    cell = cells[i]
+                    break
             if cell is None and 0 <= lo < n:
                 cell = cells[lo]
             if cell is not None:

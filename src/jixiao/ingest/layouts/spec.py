@@ -20,9 +20,17 @@ _ENUM = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.、．]
 _POINTS = re.compile(r"[(（](?:\d+(?:\.\d+)?分|万元|元)[)）]$")
 
 
+_ENUM_FIRST = frozenset("(（一二三四五六七八九十")
+
+
 def section_key(key: str) -> str:
     """A part label without its numbering and points: "2.项目实施内容及过程概述" → "项目实施内容及过程概述"."""
-    return _POINTS.sub("", _ENUM.sub("", key))
+    # Every cell's key comes here, and most have neither: the patterns run only where they can match.
+    if key[:1] in _ENUM_FIRST or key[:1].isdecimal():
+        key = _ENUM.sub("", key)
+    if key.endswith((")", "）")):
+        key = _POINTS.sub("", key)
+    return key
 
 
 def header_fields(extra: Mapping[str, str]) -> dict[str, str]:
