@@ -199,6 +199,42 @@ def test_review_list_filters_sorts_and_pages(app, site) -> None:
     assert page.status_code == 200 and "共 " in page.text
 
 
+def _every(client: Client, **params: object) -> tuple[int, list[dict]]:
+    """(the count the list gives, every form over all its pages)."""
+    first = client.get("/api/forms", params={**params, "page": 1}).json()
+    forms, page = list(first["forms"]), 1
+    while len(forms) < first["total"]:
+        page += 1
+        more = client.get("/api/forms", params={**params, "page": page}).json()["forms"]
+        assert more, (params, page)
+        forms += more
+    return first["total"], forms
+
+
+def test_review_list_counts_match_the_forms_listed(app, site) -> None:
+    admin = Client(app).login("admin", site.admin_password)
+    code = "rate-score-mismatch"
+    total, forms = _every(admin)
+    with_code = {f["id"] for f in forms if code in {x["code"] for x in admin.get(f"/api/forms/{f['id']}").json()["findings"]}}
+    assert with_code
+    n, hits = _every(admin, code=code)  # the code alone: counted in the findings index
+    assert n == len(with_code) and {f["id"] for f in hits} == with_code
+    status = forms[0]["status"]
+    n, hits = _every(admin, code=code, status=status)  # with a form filter: counted over the forms
+    assert n == len(hits) == len({f["id"] for f in forms if f["id"] in with_code and f["status"] == status})
+    n, hits = _every(Client(app).login("dept_a"), code=code)  # a reviewer counts their department's forms only
+    assert n == len(hits) < len(with_code) and len({f["department"] for f in hits}) <= 1
+    past = admin.get("/api/forms", params={"page": total // 50 + 5}).json()
+    assert past["forms"] == [] and past["total"] == total  # a page past the end still says how many there are
+
+
+def test_form_without_a_printed_department_is_under_its_list_title(app, site) -> None:
+    # Seed 004 prints no 主管部门; its file's 部门绩效自评结果 list names 相山区人大办公室 (outcome.py).
+    admin = Client(app).login("admin", site.admin_password)
+    departments = {f["department"] for f in _every(admin)[1]}
+    assert "相山区人大办公室" in departments and "（未注明主管部门）" not in departments
+
+
 def test_batch_upload_job_reports_each_file(app, site, tmp_path: Path) -> None:
     from jixiao.web import jobs
 

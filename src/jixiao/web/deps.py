@@ -13,7 +13,6 @@ from starlette.templating import Jinja2Templates
 
 from ..checks import SEVERITY_ZH
 from .access import ORG_KINDS, ROLES, STATUS, Actor, WebError
-from .schema import Org
 from .security import SESSION_COOKIE, csrf_ok, session_user, token_user
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -62,25 +61,20 @@ def optional_actor(request: Request, db: DbSession = Depends(get_db),
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         # A token is never sent by a browser on its own, so it needs no CSRF token.
-        user = token_user(db, auth[7:].strip())
-        if user is None:
+        by_token = token_user(db, auth[7:].strip())
+        if by_token is None:
             raise LoginRequired()
-        return Actor(user, _org_kind(db, user.org_id))
+        return Actor(*by_token)
     found = session_user(db, request.cookies.get(SESSION_COOKIE))
     if found is None:
         return None
-    user, sess = found
+    user, sess, org_kind = found
     if request.method not in SAFE_METHODS and not csrf_ok(sess.csrf, given):
         raise WebError(403, "请求缺少有效的 CSRF 令牌，请刷新页面后重试")
-    return Actor(user, _org_kind(db, user.org_id), sess.csrf, sess.id)
+    return Actor(user, org_kind, sess.csrf, sess.id)
 
 
 def actor(who: Actor | None = Depends(optional_actor)) -> Actor:
     if who is None:
         raise LoginRequired()
     return who
-
-
-def _org_kind(db: DbSession, org_id: int | None) -> str | None:
-    org = db.get(Org, org_id) if org_id else None
-    return org.kind if org else None

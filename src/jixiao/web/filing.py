@@ -118,9 +118,10 @@ def departments_for(db: DbSession, who: Actor) -> list[Org]:
     return list(db.scalars(stmt))
 
 
-def units_of(db: DbSession, who: Actor, department: int | None) -> list[Org]:
-    """The units of the department chosen in the list's filter (among the departments the actor sees)."""
-    if not department or department not in {d.id for d in departments_for(db, who)}:
+def units_of(db: DbSession, departments: list[Org], department: int | None) -> list[Org]:
+    """The units of the department chosen in the list's filter, when it is one of ``departments`` (those the
+    actor sees: :func:`departments_for`)."""
+    if not department or department not in {d.id for d in departments}:
         return []
     return list(db.scalars(select(Org).where(Org.kind == "unit", Org.parent_id == department).order_by(Org.name)))
 

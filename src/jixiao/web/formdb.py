@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Numeric, Select, and_, cast, delete, exists, func, insert, select
+from sqlalchemy import Numeric, Select, cast, delete, distinct, exists, func, insert, select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import aliased
 
@@ -69,7 +69,8 @@ class ListRow:
 
 
 def list_forms(db: DbSession, actor: Actor, q: ListQuery) -> tuple[list[ListRow], int]:
-    """One page of the forms the actor sees, filtered and sorted (most severe first by default), and the count."""
+    """One page of the forms the actor sees, filtered and sorted (most severe first by default), and the count:
+    one query (the count a scalar subquery beside the page), a second only for a page past the end."""
     dept, unit = aliased(Org), aliased(Org)
     conds = []
     if q.department:
@@ -82,26 +83,32 @@ def list_forms(db: DbSession, actor: Actor, q: ListQuery) -> tuple[list[ListRow]
         conds.append(Form.status == q.status)
     if q.grade:
         conds.append(Form.grade == q.grade)
-    if q.code:
-        # By the (code, form) index: the forms with that finding, not a probe per form.
-        conds.append(Form.id.in_(select(FormFinding.form_id).where(FormFinding.code == q.code)))
     if q.q:
         conds.append(Form.project_name.contains(q.q.strip()[:100], autoescape=True))
-    where = and_(*conds) if conds else None
-    base = scoped(select(Form.id), actor)
-    count_stmt = scoped(select(func.count()).select_from(Form), actor)
-    if where is not None:
-        base, count_stmt = base.where(where), count_stmt.where(where)
-    total = db.scalar(count_stmt) or 0
+    only_code = bool(q.code) and actor.is_bureau and not conds
+    if q.code:
+        # Probed form by form in the list's order through the (code, form) index: a page stops at its fifty.
+        conds.append(exists().where(FormFinding.code == q.code, FormFinding.form_id == Form.id))
+    if only_code:
+        # Counted in the findings index alone (a finding's form always exists: ON DELETE CASCADE).
+        count_stmt = select(func.count(distinct(FormFinding.form_id))).where(FormFinding.code == q.code)
+    else:
+        count_stmt = scoped(select(func.count()).select_from(Form), actor).where(*conds)
     page = max(1, q.page)
     order = SORTS.get(q.sort, SORTS["severity"])()
-    ids = base.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).subquery()
+    ids = (scoped(select(Form.id), actor).where(*conds).order_by(*order)
+           .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).subquery())
     stmt = (select(Form.id, Form.project_name, Form.project_code, dept.name.label("department"),
                    unit.name.label("unit"), Form.year, Form.status,
-                   Form.money_unit, Form.budget, Form.rate, Form.total, Form.grade, Form.errors, Form.warnings)
+                   Form.money_unit, Form.budget, Form.rate, Form.total, Form.grade, Form.errors, Form.warnings,
+                   count_stmt.scalar_subquery().label("count"))
             .join(ids, ids.c.id == Form.id).join(dept, dept.id == Form.department_id).join(unit, unit.id == Form.unit_id)
             .order_by(*order))
-    return [ListRow(**r._asdict()) for r in db.execute(stmt)], total
+    found = db.execute(stmt).all()
+    rows = [ListRow(**{k: v for k, v in r._asdict().items() if k != "count"}) for r in found]
+    if found:
+        return rows, found[0].count
+    return rows, 0 if page == 1 else db.scalar(count_stmt) or 0
 
 
 def summarize(form: Form, evaluated: editing.Evaluated) -> None:
@@ -156,13 +163,15 @@ def add_version(db: DbSession, actor: Actor | None, form: Form) -> None:
 
 def sync_store(db: DbSession) -> int:
     """Bring the store's current imported forms into the workflow (待主管部门审核), their 主管部门 and
-    实施单位 becoming organisations. Returns how many were added."""
+    实施单位 becoming organisations. Returns how many were added.
+
+    The 主管部门 is the store's, decided by :mod:`jixiao.outcome` (as printed, else the file's own list)."""
     linked = select(Form.id).where(Form.evaluation_id == EvaluationRow.id)
-    rows = db.execute(select(EvaluationRow.id, EvaluationRow.document, EvaluationRow.places)
+    rows = db.execute(select(EvaluationRow.id, EvaluationRow.document, EvaluationRow.places, EvaluationRow.department)
                       .where(EvaluationRow.is_current, ~exists(linked)).order_by(EvaluationRow.id)).all()
-    for eid, document, places in rows:
+    for eid, document, places, department in rows:
         ev = evaluation_from_json(document, places)
-        dept, unit = units_for(db, ev.project.department, ev.project.implementing_unit)
+        dept, unit = units_for(db, department, ev.project.implementing_unit)
         form = new_form(db, ev, dept, unit, "submitted", evaluation_id=eid)
         add_version(db, None, form)
     return len(rows)

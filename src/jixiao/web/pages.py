@@ -150,9 +150,10 @@ def forms_page(request: Request, who: Actor = Depends(actor), db: DbSession = De
     rows, total = formdb.list_forms(db, who, q)
     params = {k: v for k, v in request.query_params.items() if k != "page" and v}
     pages = max(1, -(-total // formdb.PAGE_SIZE))
+    departments = filing.departments_for(db, who)
     return page(request, "forms.j2", who, rows=rows, total=total, q=q, pages=pages,
                 page_url=lambda n: "/forms?" + urlencode({**params, "page": n}),
-                departments=filing.departments_for(db, who), units=filing.units_of(db, who, q.department),
+                departments=departments, units=filing.units_of(db, departments, q.department),
                 codes=[c.code for c in iter_catalogue()],
                 years=filing.years(db))
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from ..outcome import NO_DEPARTMENT
 from ..text import label_key
 from .access import ORG_KINDS, ROLES, Actor, WebError, audit, require_admin
 from .schema import Org, User
 from .security import hash_password, now, password_problem
 
 BUREAU_NAME = "财政局"
-NO_DEPARTMENT = "（未注明主管部门）"
 
 
 def bureau(db: DbSession) -> Org:

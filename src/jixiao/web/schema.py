@@ -2,8 +2,8 @@
 comments, the audit log and background jobs.
 
 They live in the store's database and metadata (one schema, one Alembic history): a web form
-may point at the stored evaluation it was imported from. Created by the migration
-``0003_web``; a test checks the models and the migrations agree.
+may point at the stored evaluation it was imported from. Created by the migrations
+``0004_web`` and ``0005_web_list_indexes``; a test checks the models and the migrations agree.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..store.schema import Base, Document, Exact
@@ -99,6 +99,11 @@ class Form(Base):
         Index("ix_web_forms_unit_year", "unit_id", "year"),
         Index("ix_web_forms_status_year", "status", "year"),
         Index("ix_web_forms_year", "year"),
+        # The review list's sorts and its commonest filter pair (migration 0005).
+        Index("ix_web_forms_status_grade", "status", "grade", "errors", "warnings", "id"),
+        Index("ix_web_forms_total", text("CAST(total AS NUMERIC)"), "id"),
+        Index("ix_web_forms_rate", text("CAST(rate AS NUMERIC)"), "id"),
+        Index("ix_web_forms_updated", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
