@@ -101,13 +101,13 @@ def list_forms(db: DbSession, actor: Actor, q: ListQuery) -> tuple[list[ListRow]
     stmt = (select(Form.id, Form.project_name, Form.project_code, dept.name.label("department"),
                    unit.name.label("unit"), Form.year, Form.status,
                    Form.money_unit, Form.budget, Form.rate, Form.total, Form.grade, Form.errors, Form.warnings,
-                   count_stmt.scalar_subquery().label("count"))
+                   count_stmt.scalar_subquery().label("matching"))
             .join(ids, ids.c.id == Form.id).join(dept, dept.id == Form.department_id).join(unit, unit.id == Form.unit_id)
             .order_by(*order))
     found = db.execute(stmt).all()
-    rows = [ListRow(**{k: v for k, v in r._asdict().items() if k != "count"}) for r in found]
+    rows = [ListRow(**{k: v for k, v in r._asdict().items() if k != "matching"}) for r in found]
     if found:
-        return rows, found[0].count
+        return rows, int(found[0].matching)
     return rows, 0 if page == 1 else db.scalar(count_stmt) or 0
 
 

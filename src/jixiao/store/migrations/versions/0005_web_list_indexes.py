@@ -19,7 +19,7 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-INDEXES = {
+INDEXES: dict[str, list[str | sa.TextClause]] = {
     "ix_web_forms_status_grade": ["status", "grade", "errors", "warnings", "id"],
     "ix_web_forms_total": [sa.text("CAST(total AS NUMERIC)"), "id"],
     "ix_web_forms_rate": [sa.text("CAST(rate AS NUMERIC)"), "id"],
