@@ -5,6 +5,7 @@ Averages are computed by hand in the comments; the blank form is the one ``jixia
 
 from __future__ import annotations
 
+import json
 import subprocess
 from dataclasses import replace
 from decimal import Decimal
@@ -39,6 +40,10 @@ def test_blank_template_gets_one_error_and_exit_code_1(tmp_path: Path) -> None:
     assert "没有项目名称" in result.findings[0].message
     proc = subprocess.run([*jixiao_cmd(), "check", str(blank)], capture_output=True, text=True)
     assert proc.returncode == 1, proc.stdout
+    # A unit checking the draft it is filling: the same finding, as a reminder.
+    draft = subprocess.run([*jixiao_cmd(), "check", str(blank), "--draft", "--json"], capture_output=True, text=True)
+    assert draft.returncode == 0, draft.stdout
+    assert [(f["code"], f["severity"]) for f in json.loads(draft.stdout)[0]["findings"]] == [("form-unfilled", "warning")]
 
 
 def test_unfilled_form_is_one_finding_and_a_draft_only_a_warning() -> None:

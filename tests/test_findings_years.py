@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from jixiao.pipeline import CheckedDocument, check_document, load
 
+from .conftest import jixiao_cmd
 from .forms import Form
 
 LAST = replace(Form(year="2022"), achieved_goal="全年举办培训3期，培训90人。").with_indicator(
@@ -69,3 +75,33 @@ def test_the_same_name_in_another_unit_is_another_project(tmp_path: Path) -> Non
 
 def test_one_year_alone_says_nothing(tmp_path: Path) -> None:
     assert _year_findings(tmp_path, THIS) == []
+
+
+def _check_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*jixiao_cmd(), "check", *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "COLUMNS": "200"})
+
+
+@pytest.mark.parametrize("order", [("last", "this"), ("this", "last")])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_check_compares_the_years_of_separate_files_in_either_order(tmp_path: Path, order, jobs: str) -> None:
+    # `check a.txt b.txt`: each file is read in its own worker, yet the 2023 form is compared with
+    # 2022's, whether 2022's file comes first or after it (then the findings come at the end).
+    forms = {"last": LAST, "this": THIS}
+    paths = []
+    for n, name in enumerate(order):
+        paths.append(tmp_path / f"{n}-{name}.txt")
+        paths[-1].write_text(forms[name].text(), encoding="utf-8")
+    proc = _check_cli(*map(str, paths), "--json", "-j", jobs)
+    assert proc.returncode in (0, 1), proc.stderr
+    by_year = {}
+    for obj in json.loads(proc.stdout):
+        year = "2022" if obj["source"]["file"].endswith("last.txt") else "2023"
+        by_year[year] = [(f["code"], f["field"]) for f in obj["findings"] if f["code"].startswith("year-")]
+    assert by_year["2022"] == []
+    assert sorted(by_year["2023"]) == [("year-indicator-changed", "indicators[0].target"),
+                                       ("year-target-lowered", "indicators[0].target")]
+    table = _check_cli(*map(str, paths), "-j", jobs)
+    assert ("跨年度比对" in table.stdout) == (order == ("this", "last"))
+    assert table.stdout.count("year-target-lowered") == 1
+

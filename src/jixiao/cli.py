@@ -20,6 +20,7 @@ from .model import Document
 from .options import (
     DEFAULT_JOBS,
     DbOpt,
+    DraftOpt,
     FormatOpt,
     JobsOpt,
     JsonOpt,
@@ -42,7 +43,7 @@ from .options import (
     with_progress,
     write,
 )
-from .pipeline import CheckedDocument, FileFailure, batch_exit, check_paths, load
+from .pipeline import CheckedDocument, FileFailure, LateFindings, batch_exit, check_paths, load
 from .render import Column, Section, Value, number, place_zh
 from .scoring import POLICIES
 from .scoring.rounding import round_half_up
@@ -191,6 +192,32 @@ def _print_checked(checked: CheckedDocument, shown: dict[int, list[Finding]], wa
             out.print(_finding_line(f), highlight=False)
 
 
+def _add_late(late: LateFindings, fs: list[Finding], objects: list[dict[str, Any]], forms: Section,
+              found: Section) -> None:
+    """Findings across years that came after their form was given out, added where the form stands."""
+    for obj in objects:
+        src = obj.get("source") or {}
+        if src.get("file") == late.file and src.get("form_index") == late.form_index and "findings" in obj:
+            obj["findings"] += [f.to_json() for f in fs]
+    counts = {"error": -3, "warning": -2, "info": -1}
+    for row in forms.rows:
+        if row[0] == late.file and row[1] == late.form_index + 1:
+            for f in fs:
+                row[counts[f.severity]] = int(row[counts[f.severity]] or 0) + 1
+    found.rows += [[late.file, late.form_index + 1, late.project, SEVERITY_ZH[f.severity], f.code, f.message,
+                    place_zh(f.locator), f.expected, f.found] for f in fs]
+
+
+def _print_late(late: LateFindings, fs: list[Finding], shown_before: bool) -> bool:
+    if not shown_before:
+        out.print("[bold]跨年度比对（上年的表在本年之后读入，补充如下）[/]", highlight=False)
+    out.print(f"[bold]{inert.console(late.file)} 第{late.form_index + 1}张表 {inert.console(late.project)}[/]",
+              highlight=False)
+    for f in fs:
+        out.print(_finding_line(f), highlight=False)
+    return True
+
+
 @command(app)
 def check(
     files: Files,
@@ -202,10 +229,14 @@ def check(
     only: OnlyOpt = None,
     skip: SkipOpt = None,
     template: TemplateOpt = None,
+    draft: DraftOpt = False,
     jobs: JobsOpt = DEFAULT_JOBS,
     limit: LimitOpt = None,
 ) -> None:
-    """审核自评表：重算执行率、得分、总分，列出全部问题。"""
+    """审核自评表：重算执行率、得分、总分，列出全部问题。
+
+    同一项目不同年度的表在不同文件中时也相互比对（项目编码相同，或名称及单位相同）；上年的表在本年之后读入时，
+    比对结果在最后补充列出。"""
     chosen = output_format(fmt_, as_json)
     known(policy, POLICIES, "评分规则")
     known(template, TEMPLATES, "表格模板")
@@ -215,8 +246,18 @@ def check(
     found = Section.of("findings", "审核问题", _FINDING_COLUMNS, [])
     failures: list[FileFailure] = []
     any_error = False
-    checking = check_paths(files, policy, template, workers=jobs, limits=limits_of(limit))
+    checking = check_paths(files, policy, template, workers=jobs, limits=limits_of(limit), final=not draft)
+    late_shown = False
     for checked in with_progress(checking, files, "读取并审核"):
+        if isinstance(checked, LateFindings):
+            fs = [f for f in checked.findings if keep(f.code, f.severity, codes, None)]
+            any_error = any_error or any(f.severity == "error" for f in fs)
+            fs = [f for f in fs if keep(f.code, f.severity, None, levels)]
+            if fs:
+                _add_late(checked, fs, objects, forms, found)
+                if chosen == "table" and output is None:
+                    late_shown = _print_late(checked, fs, late_shown)
+            continue
         if isinstance(checked, FileFailure):
             failures.append(checked)
             fail(checked)
@@ -253,6 +294,7 @@ def _file_form(spec: str, policy: str | None, template: str | None) -> tuple[dic
     if not path or not index.isdigit() or Path(spec).exists():
         path, index = spec, "1"
     checked = next(check_paths([path], policy, template))
+    assert not isinstance(checked, LateFindings)  # one file: the first item is the file itself
     if isinstance(checked, FileFailure):
         fail(checked)
         raise typer.Exit(batch_exit([checked], False))

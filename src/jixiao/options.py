@@ -51,6 +51,8 @@ SkipOpt = Annotated[Optional[list[str]], typer.Option(
 FormatOpt = Annotated[Optional[str], typer.Option(
     "--format", "-f", help="输出格式：table（表格）、json、csv（带 BOM，Excel/WPS 直接打开）或 xlsx", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="等同 --format json")]
+DraftOpt = Annotated[bool, typer.Option(
+    "--draft", help="这些表是填报中的草稿：未填写完整只作提醒（警告），不作为错误")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="同时读取的文件数（每个文件在独立进程中读取，输出顺序不变）")]
 LimitOpt = Annotated[Optional[list[str]], typer.Option(
     "--limit", metavar="名称=数值",

@@ -14,6 +14,7 @@ from typing import Iterable, Iterator
 
 from . import isolation
 from .checks import CheckResult, Finding, run_checks, run_list_checks
+from .checks.years import AcrossFiles
 from .errors import FileFailure, JixiaoError, UnreadableFile, os_reason
 from .exitcodes import Exit
 from .ingest import archive
@@ -147,10 +148,11 @@ def policy_of(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> Scor
 
 
 def check_document(doc: Document, policy: ScoringPolicy | str | None = None,
-                   batch: list[Evaluation] | None = None) -> CheckedDocument:
-    """Check every form of ``doc``; ``batch`` is every form loaded with it, for checks across files."""
+                   batch: list[Evaluation] | None = None, final: bool = True) -> CheckedDocument:
+    """Check every form of ``doc``; ``batch`` is every form loaded with it, for checks across files;
+    ``final`` False when the forms are drafts being filled, not forms submitted as final."""
     out = CheckedDocument(doc)
-    out.results = [run_checks(ev, policy_of(ev, policy), doc, batch=batch) for ev in doc.evaluations]
+    out.results = [run_checks(ev, policy_of(ev, policy), doc, batch=batch, final=final) for ev in doc.evaluations]
     out.list_findings = [(dl, run_list_checks(dl, doc)) for dl in doc.lists]
     return out
 
@@ -161,10 +163,19 @@ def _slim(ev: Evaluation) -> Evaluation:
                    implementation=None, conclusion=None, problems=None, improvements=None)
 
 
-def check_file(path: Path, template: str | None, policy: ScoringPolicy | str | None,
+def check_file(path: Path, template: str | None, policy: ScoringPolicy | str | None, final: bool = True,
                converted: Converted | None = None) -> CheckedDocument:
     """One file read and checked in this process (a worker's task), its forms checked against each other."""
-    return check_document(read_file(path, template, converted), policy)
+    return check_document(read_file(path, template, converted), policy, final=final)
+
+
+@dataclass(slots=True)
+class LateFindings:
+    """Findings across years for a form already given out: an earlier year of its project was read after it."""
+    file: str
+    form_index: int
+    project: str
+    findings: list[Finding]
 
 
 def _department_wide(doc: Document) -> bool:
@@ -172,17 +183,23 @@ def _department_wide(doc: Document) -> bool:
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy | str | None = None,
-                template: str | None = None, *, workers: int = 1, limits: Limits | None = None
-                ) -> Iterator[CheckedDocument | FileFailure]:
+                template: str | None = None, *, workers: int = 1, limits: Limits | None = None,
+                final: bool = True) -> Iterator[CheckedDocument | FileFailure | LateFindings]:
     """Each file read and checked in a worker, in input order, with memory flat in the number of files.
+
+    One project's years in separate files are checked against each other (:class:`AcrossFiles`, which
+    keeps every form in outline): a form whose earlier year was read after it gets those findings
+    as :class:`LateFindings` at the end.
 
     Only a department-wide form (部门整体支出) is checked against the other files' project forms: from
     the first file holding one on, the results wait for the end of the run, when every project form
     is known. The other forms are kept for that only in outline (:func:`_slim`)."""
     batch: list[Evaluation] = []
     held: list[CheckedDocument | FileFailure] = []
-    for item in isolation.run(check_file, _tasks(paths, template, policy), workers, limits):
+    years = AcrossFiles()
+    for serial, item in enumerate(isolation.run(check_file, _tasks(paths, template, policy, final), workers, limits)):
         if isinstance(item, CheckedDocument):
+            years.take(serial, item.results)
             batch += [_slim(ev) for ev in item.doc.evaluations]
             if held or _department_wide(item.doc):
                 held.append(item)
@@ -193,6 +210,8 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy |
         yield item
     for item in held:
         if isinstance(item, CheckedDocument) and _department_wide(item.doc):
-            item.results = [run_checks(r.ev, r.policy, item.doc, batch=batch) if get_template(r.ev.template).department_wide
-                            else r for r in item.results]
+            item.results = [run_checks(r.ev, r.policy, item.doc, batch=batch, final=final)
+                            if get_template(r.ev.template).department_wide else r for r in item.results]
         yield item
+    for ev, findings in years.late():
+        yield LateFindings(ev.source.file, ev.source.form_index, ev.label(), findings)

@@ -7,15 +7,18 @@ rose (an easier target bought the points), goals or 实际完成情况 copied fr
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Iterator
 
 from ..model import Evaluation, Indicator
+from ..scoring import ScoringPolicy
 from ..scoring.direction import sense
 from ..scoring.rounding import round_half_up
 from ..text import label_key, name_key, same_normalized
 from ..values import fmt
-from . import CheckContext, Finding, check
+from . import CHECKS, SEVERITY_ORDER, CheckContext, CheckResult, Finding, check, run_checks
 from .indicators import indicator_name
 
 
@@ -109,3 +112,85 @@ def year_copied(chk, ctx: CheckContext) -> Iterator[Finding]:
             and any(ind.actual_measure is not None and ind.actual_measure.quantitative for ind, _ in pairs):
         yield chk.finding(ctx, "indicators", None, f"{len(pairs)}项指标", what=f"全部{len(pairs)}项指标的实际完成值",
                           prev_year=prev.year)
+
+
+def codes() -> frozenset[str]:
+    """The checks of this module: the ones that compare a form with its project's other years."""
+    return frozenset(code for code, chk in CHECKS.items() if chk.fn.__module__ == __name__)
+
+
+def outline(ev: Evaluation) -> Evaluation:
+    """What the checks across years read of a form: who and when, its goals and indicators, their places."""
+    kept = {k: v for k, v in ev.locators.items() if k.startswith(("indicators", "goals"))}
+    return replace(ev, notes=[], invalid=[], strays=[], locators=kept, remarks=None, implementation=None,
+                   conclusion=None, problems=None, improvements=None)
+
+
+@dataclass(slots=True, eq=False)
+class _Kept:
+    ev: Evaluation  # the form in outline
+    serial: int  # which file of the run it came from
+    policy: ScoringPolicy  # the policy it was checked by
+    given: set[tuple[str, str]] = field(default_factory=set)  # its findings across years already given out
+
+
+class AcrossFiles:
+    """The forms of a run kept in outline, so that one project's years read from separate files are
+    checked against each other. A form gets its findings across years when its file is read, against
+    the earlier years read before it; a form given out before an earlier year of its project was read
+    gets the rest at the end (:meth:`late`)."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, list[_Kept]] = defaultdict(list)
+        self._late: dict[int, _Kept] = {}
+
+    @staticmethod
+    def _keys(ev: Evaluation) -> list[str]:
+        return [k for k in (ev.project.code and "c:" + label_key(ev.project.code),
+                            ev.project.name and "n:" + name_key(ev.project.name)) if k]
+
+    def _same(self, ev: Evaluation) -> list[_Kept]:
+        seen: dict[int, _Kept] = {}
+        for key in self._keys(ev):
+            for k in self._by_key.get(key, []):
+                if k.ev is not ev and _same_project(ev, k.ev):
+                    seen[id(k)] = k
+        return list(seen.values())
+
+    def take(self, serial: int, results: list[CheckResult]) -> None:
+        """One file's checked forms: their findings across years are redone, in place, against every
+        year read so far."""
+        fresh = []
+        for r in results:
+            if r.ev.year is not None and self._keys(r.ev):
+                kept = _Kept(outline(r.ev), serial, r.policy)
+                fresh.append((r, kept))
+                for key in self._keys(r.ev):
+                    self._by_key[key].append(kept)
+        for r, kept in fresh:
+            same = self._same(kept.ev)
+            year = kept.ev.year or 0
+            if any(o.serial != serial and (o.ev.year or 0) < year for o in same):
+                _redo(r, self._recheck(r.ev, kept.policy, same))
+            kept.given = {(f.code, f.field) for f in r.findings if f.code in codes()}
+            for o in same:
+                if o.serial != serial and (o.ev.year or 0) > year:
+                    self._late[id(o)] = o
+
+    @staticmethod
+    def _recheck(ev: Evaluation, policy: ScoringPolicy, same: list[_Kept]) -> list[Finding]:
+        return run_checks(ev, policy, only=codes(), batch=[o.ev for o in same]).findings
+
+    def late(self) -> Iterator[tuple[Evaluation, list[Finding]]]:
+        """The forms given out before an earlier year of theirs was read (in outline: source and
+        project), each with the findings across years it did not get then."""
+        for kept in self._late.values():
+            found = self._recheck(kept.ev, kept.policy, self._same(kept.ev))
+            if new := [f for f in found if (f.code, f.field) not in kept.given]:
+                yield kept.ev, new
+
+
+def _redo(result: CheckResult, found: list[Finding]) -> None:
+    mine = codes()
+    result.findings[:] = sorted([f for f in result.findings if f.code not in mine] + found,
+                                key=lambda f: SEVERITY_ORDER[f.severity])
