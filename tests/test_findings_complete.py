@@ -20,6 +20,7 @@ from jixiao.pipeline import check_document
 from jixiao.scoring import get_policy
 from jixiao.store.db import open_store
 from jixiao.store.importer import import_paths
+from jixiao.store.query import load_decided
 from jixiao.store.summary import summarize
 
 from .conftest import EXAMPLES, jixiao_cmd
@@ -119,7 +120,15 @@ def test_seed_004_department_is_the_list_department_in_report_and_store(tmp_path
     engine = open_store(f"sqlite:///{tmp_path / 's.db'}")
     import_paths([seed], engine)
     assert [g.name for g in summarize(engine, "department").groups] == ["相山区人大办公室"]
+    # The report from the store and the published lists (from the file or the store) say the same.
+    assert [u.name for u in build_report(stored=load_decided(engine), charts=False).units] == ["相山区人大办公室"]
     engine.dispose()
+    for source in ([str(seed)], ["--db", str(tmp_path / "s.db")]):
+        out = tmp_path / f"pub{len(source)}"
+        proc = subprocess.run([*jixiao_cmd(), "publish", *source, "-o", str(out), "--list-format", "csv",
+                               "--forms-format", "none", "--no-charts"], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        assert [p.name for p in out.glob("*.csv")] == ["相山区人大办公室2023_项目支出绩效自评结果.csv"]
 
 
 def test_seed_002_average_is_the_same_in_report_and_summary(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Literal
 
 from .checks import CheckResult
-from .model import Document
+from .model import Document, Evaluation
 
 Status = Literal["scored", "unscored", "unfilled"]
 UNFILLED_CODE = "form-unfilled"
@@ -50,11 +50,17 @@ def list_department(doc: Document | None) -> str | None:
     return names.pop() if len(names) == 1 else None
 
 
+def department_of(ev: Evaluation, list_dept: str | None = None) -> tuple[str | None, Literal["form", "list"] | None]:
+    """The form's 主管部门 and where it comes from: as printed, else its file's list's (``list_dept``)."""
+    if ev.project.department:
+        return ev.project.department, "form"
+    return (list_dept, "list") if list_dept else (None, None)
+
+
 def outcome(result: CheckResult, list_dept: str | None = None) -> Outcome:
     """The form's outcome; ``list_dept`` is :func:`list_department` of the file it came from."""
     ev = result.ev
-    department, dept_from = (ev.project.department, "form") if ev.project.department else (
-        (list_dept, "list") if list_dept else (None, None))
+    department, dept_from = department_of(ev, list_dept)
     if any(f.code == UNFILLED_CODE for f in result.findings):
         return Outcome(department, dept_from, ev.project.implementing_unit, None, None, None, "unfilled")
     printed = ev.total.score if ev.total is not None else None

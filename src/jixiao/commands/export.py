@@ -40,14 +40,16 @@ FromDb = Annotated[bool, typer.Option(
     "--from-db", help="也从数据库读取（默认数据库；--db 指定其他），可按 --year、--department 筛选")]
 
 
-def _stored(from_db: bool, db: str | None, year: int | None, department: str | None) -> list[Evaluation]:
-    """Forms from the store when asked for (``--from-db`` or ``--db``), the current version of each."""
+def _stored(from_db: bool, db: str | None, year: int | None, department: str | None
+            ) -> list[tuple[Evaluation, str | None]]:
+    """Forms from the store when asked for (``--from-db`` or ``--db``), the current version of each, with
+    the 主管部门 the store decided for it."""
     if not from_db and db is None:
         return []
-    from ..store.query import Filters, load_evaluations
+    from ..store.query import Filters, load_decided
     from .store import open_db
 
-    found = load_evaluations(open_db(db), Filters(year=year, department=department))
+    found = load_decided(open_db(db), Filters(year=year, department=department))
     if not found:
         wanted = "".join(f"，{k}“{v}”" for k, v in (("年度", year), ("主管部门", department)) if v is not None)
         err.print(f"数据库中没有符合条件的自评表{wanted}（先用 jixiao import 导入）", highlight=False)
@@ -118,7 +120,7 @@ def export(
     stored = _stored(from_db, db, year, department)
     with writing(output):
         output.mkdir(parents=True, exist_ok=True)
-    items: list[tuple[Evaluation, Path]] = [(ev, output / output_name(ev, exporter.suffix)) for ev in stored]
+    items: list[tuple[Evaluation, Path]] = [(ev, output / output_name(ev, exporter.suffix)) for ev, _ in stored]
     unreadable = False
     for item in read_all(files or [], workers=jobs, limits=limits_of(limit)):
         if isinstance(item, FileFailure):

@@ -38,6 +38,7 @@ from ..options import (
     usage,
     writing,
 )
+from ..outcome import NO_DEPARTMENT, department_of, list_department
 from ..pipeline import FileFailure, policy_of
 from ..render import Column, Section, Value, emit, money, number
 from ..scoring import POLICIES
@@ -48,7 +49,6 @@ from ..zhcli import command
 
 LIST_FORMATS = ("csv", "xlsx", "docx", "pdf")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
-NO_DEPARTMENT = "（未填主管部门）"
 
 
 @dataclass(slots=True)
@@ -175,28 +175,32 @@ def publish(
         known(forms_format, registry, "导出格式")
     if not files and db is None:
         usage("请给出要公开的文件或目录，或用 --db 从数据库读取")
-    evaluations: list[Evaluation] = []
+    # Each form with its 主管部门 as outcome.py decides it: as printed, else the one its file's list names.
+    evaluations: list[tuple[Evaluation, str | None]] = []
     if db is not None:
-        from ..store.query import Filters, load_evaluations
+        from ..store.query import Filters, load_decided
         from .store import open_db
 
-        evaluations += load_evaluations(open_db(db), Filters(year=year, department=department))
+        evaluations += load_decided(open_db(db), Filters(year=year, department=department))
     failures: list[FileFailure] = []
     for item in read_all(files or [], workers=jobs, limits=limits_of(limit)):
         if isinstance(item, FileFailure):
             failures.append(item)
             fail(item)
-        else:
-            evaluations += [ev for ev in item.evaluations if (year is None or ev.year == year) and
-                            (not department or label_key(department) in label_key(ev.project.department or ""))]
+            continue
+        listed = list_department(item)
+        for ev in item.evaluations:
+            dept = department_of(ev, listed)[0]
+            if (year is None or ev.year == year) and (not department or label_key(department) in label_key(dept or "")):
+                evaluations.append((ev, dept))
     if not evaluations:
         err.print("没有符合条件的自评表可以公开", highlight=False)
         raise typer.Exit(Exit.UNREADABLE if failures else Exit.OK)
     groups: dict[str, list[Line]] = {}
     names: dict[str, str] = {}
-    for ev in evaluations:
-        key = label_key(ev.project.department or NO_DEPARTMENT)
-        names.setdefault(key, ev.project.department or NO_DEPARTMENT)
+    for ev, dept in evaluations:
+        key = label_key(dept or NO_DEPARTMENT)
+        names.setdefault(key, dept or NO_DEPARTMENT)
         groups.setdefault(key, []).append(line_of(ev, policy))
     written: list[Path] = []
     with writing(output):

@@ -170,9 +170,10 @@ class Report:
 
 
 def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPolicy | str | None = None, *,
-                 stored: Iterable[Evaluation] = (), charts: bool = True, workers: int = 1,
+                 stored: Iterable[tuple[Evaluation, str | None]] = (), charts: bool = True, workers: int = 1,
                  limits: Limits | None = None, loaded: list[Document | FileFailure] | None = None) -> Report:
-    """Read and check every form under ``paths`` (and the ``stored`` ones, from the store) for the report;
+    """Read and check every form under ``paths`` (and the ``stored`` ones, from the store, each with the
+    主管部门 the store decided for it) for the report;
     ``loaded`` when the caller has read ``paths`` already (the CLI, with its progress bar)."""
     inputs = [str(p) for p in paths]
     chosen = get_policy(policy) if isinstance(policy, str) else policy
@@ -180,8 +181,10 @@ def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPo
     items = list(load(inputs, workers=workers, limits=limits)) if loaded is None else loaded
     stored = list(stored)
     # Checks across files (a department's totals against its projects) see every form of the report.
-    batch = [ev for item in items if not isinstance(item, FileFailure) for ev in item.evaluations] + stored
-    entries = [FormEntry(r, outcome(r)) for r in (run_checks(ev, policy_of(ev, policy), batch=batch) for ev in stored)]
+    batch = [ev for item in items if not isinstance(item, FileFailure) for ev in item.evaluations] + [
+        ev for ev, _ in stored]
+    entries = [FormEntry(r, outcome(r, dept)) for r, dept in
+               ((run_checks(ev, policy_of(ev, policy), batch=batch), dept) for ev, dept in stored)]
     for item in items:
         if isinstance(item, FileFailure):
             report.failures.append(item)

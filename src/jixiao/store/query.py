@@ -126,6 +126,16 @@ def load_stored(db: Db = None, filters: Filters = Filters(), ids: Iterable[int] 
     return out
 
 
+def load_decided(db: Db = None, filters: Filters = Filters()) -> list[tuple[Evaluation, str | None]]:
+    """Stored forms as :func:`load_evaluations` gives them, each with the 主管部门 decided when it was
+    imported (as printed, else the one its file's list names: :mod:`jixiao.outcome`), which the form
+    itself may not print."""
+    with engine_of(db).connect() as conn:
+        rows = conn.execute(_ordered(filters, EvaluationRow.document, EvaluationRow.places,
+                                     EvaluationRow.department)).all()
+    return [(evaluation_from_json(document, places), department) for document, places, department in rows]
+
+
 def load_evaluations(db: Db = None, filters: Filters = Filters()) -> list[Evaluation]:
     """Stored forms as :class:`~jixiao.model.Evaluation` objects, as the parser made them (their stored
     findings are not read: whoever wants findings checks the forms again or uses :func:`load_stored`)."""

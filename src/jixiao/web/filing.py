@@ -176,7 +176,7 @@ def report_html(db: DbSession, who: Actor, department: int | None, year: int | N
     docs = list(db.scalars(access.scoped(stmt, who).order_by(Form.id).limit(REPORT_MAX + 1)))
     if len(docs) > REPORT_MAX:
         raise WebError(413, f"超过 {REPORT_MAX} 张表，请按主管部门或年度筛选后再生成审核报告")
-    return render_html(build_report(stored=[editing.load(d) for d in docs]))
+    return render_html(build_report(stored=[(editing.load(d), None) for d in docs]))
 
 
 def user_name(db: DbSession, user_id: int | None) -> str:
