@@ -174,10 +174,15 @@ def test_usage_errors_exit_64_in_chinese(args: tuple[str, ...], message: str) ->
 
 
 def test_help_is_chinese() -> None:
-    for args in ((), ("check",), ("summary",)):
-        text = _jx(*args, "--help").stdout
+    for args in ((), ("check",), ("summary",), ("report",)):
+        text = _jx(*args, "--help", columns=160).stdout
         assert "用法：" in text and "选项" in text and "显示本帮助并退出" in text
         assert "Show this message" not in text and "Usage:" not in text and "Options" not in text
+        # The type column names what a value is in Chinese; a flag shows none.
+        assert not re.search(r"<(?:str|int|bool|path|list\[)", text), text
+    report = _jx("report", "--help", columns=160).stdout
+    assert re.search(r"--out\s+-o\s+路径", report) and re.search(r"--year\s+整数", report)
+    assert re.search(r"\[FILE\]\.\.\.\s+文本…", report)
 
 
 def test_readme_lists_every_exit_code_from_the_enum() -> None:

@@ -62,6 +62,23 @@ def _value_error(message: str) -> str:
     return message
 
 
+# The type column of the help (Typer prints <str>, <list[str]>, <int range>): what a value is, in Chinese;
+# a flag takes no value, so it shows none. Choices (a|b|c) are the values themselves and stay.
+_TYPES_ZH = {"str": "文本", "int": "整数", "int range": "整数", "float": "数字", "float range": "数字",
+             "path": "路径", "file": "文件", "directory": "目录", "bool": ""}
+
+
+def type_zh(label: str | None) -> str | None:
+    """Typer's type label for help (``<list[str]>``) in Chinese (``文本…``); an unknown one as it is."""
+    if label is None:
+        return None
+    inner = label[1:-1] if label.startswith("<") and label.endswith(">") else label
+    if inner.startswith("list[") and inner.endswith("]"):
+        element = type_zh(inner[5:-1])
+        return f"{element}…" if element else element
+    return _TYPES_ZH.get(inner, label)
+
+
 def _hint(param: Any) -> str:
     if param is None:
         return ""
@@ -104,6 +121,9 @@ class _Chinese:
         for p in params:
             if p.name in _HELP:
                 p.help = _HELP[p.name]
+            # An option's metavar is shown as it is; an argument's type label always comes from its type.
+            if hasattr(p, "display_type_rich") and (p.param_type_name == "argument" or p.metavar is None):
+                p.display_type_rich = lambda ctx, p=p, shown=type(p).display_type_rich: type_zh(shown(p, ctx))
         return params
 
 
