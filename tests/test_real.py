@@ -73,9 +73,126 @@ def not_a_form(name: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------- 四川 pipes
 
+
+def test_012_zitong_pipe_cells_broken_over_lines() -> None:
+    [r] = checked("012_zitong_rd_2023.txt")
+    ev = r.ev
+    assert (ev.project.name, ev.year) == ("人大代表之家建设", 2023)
+    assert ev.project.department == "梓潼县人大常委会办公室"
+    assert ev.project.implementing_unit == "梓潼县人大常委会办公室"
+    assert amounts(ev.funds.total)[:3] == (None, 40, 40) and ev.funds.total.rate == 100
+    assert warned(ev, "未注明金额单位")  # the table does not say 万元; only the narrative does
+    assert not errors(r)
+
+
+def test_p013_tianjiaan_transfer_payment_form() -> None:
+    [r] = checked("p013_tianjiaan_jybz_zyzf_2024.txt")
+    ev = r.ev
+    assert (ev.project.name, ev.year) == ("就业补助资金", 2024)
+    assert ev.project.implementing_unit == "淮南市田家庵区人力资源和社会保障局"
+    assert ev.money_unit == "万元"
+    # 692.98 / 808.1 = 85.75 %, printed as 86 %: right to the printed precision.
+    assert amounts(ev.funds.total)[1:3] == (D("808.1"), D("692.98")) and ev.funds.total.rate == 86
+    assert not errors(r)
+
+
+def test_p008_jinzhai_over_execution_with_empty_score() -> None:
+    [r] = checked("p008_jinzhai_cgmlxc_dept_2023.txt")
+    ev = r.ev
+    assert ev.year == 2023
+    assert "金寨县茶谷和美丽乡村建设服务中心" in (ev.project.department or ev.project.name or "")
+    assert amounts(ev.funds.total) == (D("329.77"), D("329.77"), D("338.31"), 10, D("102.59"), None)
+    assert amounts(ev.funds.appropriation)[:3] == (D("329.77"), D("329.77"), D("338.31"))
+    first = named(ev, "开展精品示范村建设数量")
+    assert (first.target, first.actual, first.weight, first.score) == ("≤4", "4", 10, 10)
+    assert len([i for i in ev.indicators if i.weight is not None]) == 8
+    assert "over-execution" in codes(r)
+    assert not errors(r)
+
+
+def test_003_daying_sichuan_tail_and_head() -> None:
+    tail, head = checked("003_daying_sfj_2023.txt")
+    ind = named(tail.ev, "成本控制数")
+    assert (ind.level1, ind.target, ind.actual, ind.weight, ind.score) == ("产出", "≤30万元", "完成", 90, 90)
+    # 合计 | 100 is the weight total (10 + 90); it is not a printed score of 100.
+    assert tail.ev.total is None or tail.ev.total.score is None
+    assert tail.ev.project.name is None
+    assert not errors(tail)
+    ev = head.ev
+    assert (ev.project.code, ev.project.name) == ("51092324T000010263357", "2023年全县安可替代补助资金项目")
+    assert (ev.project.department, ev.project.implementing_unit, ev.year) == ("大英县司法局部门", "大英县司法局", 2023)
+    assert ev.money_unit == "万元"
+    assert amounts(ev.funds.total) == (0, D("3.36"), D("3.36"), 10, 100, 10)
+    assert amounts(ev.funds.appropriation)[:5] == (0, D("3.36"), D("3.36"), None, 100)
+    assert amounts(ev.funds.special_account)[:5] == (0, 0, 0, None, 0)
+    assert named(ev, "完成安可产品购买").target == "=100"
+    assert "placeholder-text" in codes(head)  # the 原因 cell still holds the template's instructions
+    assert not errors(head)
+
+
+
+
+
 # ---------------------------------------------------------------------------------------------------- 繁体, pinyin
 
+
+def test_009_lijiang_traditional_with_pinyin_junk() -> None:
+    [r] = checked("009_lijiang_gucheng_zrzy_2020_trad.txt")
+    ev = r.ev
+    assert ev.project.name == "2020年省级自然资源卫片执法补助经费支出绩效自评表"
+    assert (ev.project.department, ev.project.implementing_unit) == ("丽江市自然资源和规划局", "丽江市古城区自然资源局")
+    assert ev.year == 2020 and ev.money_unit == "万元"
+    assert amounts(ev.funds.total) == (D("7.29"), D("7.29"), D("7.29"), 10, 100, 10)
+    assert amounts(ev.funds.appropriation)[:3] == (D("7.29"), D("7.29"), D("7.29"))
+    got = [(i.level1, i.actual, i.weight, i.score) for i in ev.indicators]
+    assert got == [("产出", "72890", 10, 9), ("产出", "100", 20, 19), ("产出", "100", 20, 19),
+                   ("效益", "95", 30, 27), ("满意度", "95", 10, None)]
+    assert named(ev, "违法行为责停率").target == "≥95%"
+    # every met target still lost points, and no 偏差原因 says why
+    assert "missing-deviation-note" in codes(r)
+    assert not errors(r)
+
+
 # ---------------------------------------------------------------------------------------------------- flattened national
+
+
+def test_015_chizhou_flattened_with_docx_metadata() -> None:
+    [r] = checked("015_chizhou_tangxi_cunji_2022.txt")
+    ev = r.ev
+    assert (ev.project.name, ev.year) == ("村级补助及运转经费", 2022)
+    assert ev.project.department == "219-池州市贵池区棠溪镇人民政府"
+    assert ev.project.implementing_unit == "219001-池州市贵池区棠溪镇人民政府"
+    assert amounts(ev.funds.total) == (0, 0, 0, 10, 0, 0)
+    assert amounts(ev.funds.appropriation)[:3] == (D("202.64"), D("132.912"), D("132.912"))
+    count = named(ev, "补助村(社区)数量")
+    assert (count.level1, count.target, count.actual, count.weight, count.score) == ("产出", "=8个", "8", 8, 8)
+    cost = named(ev, "项目总成本")
+    assert (cost.target, cost.actual, cost.weight, cost.score) == ("≤202.6万元", "132.9", 10, 10)
+    assert named(ev, "补助资格合规性").actual == "达成预期指标"
+    assert len(ev.indicators) >= 8
+    # the metadata line's numbers (15.00, 9300, 22370 ...) are no field of the form
+    assert not {D("9300"), D("22370"), D("15.00")} & set(numbers(ev))
+    assert errors(r) == {"funds-breakdown-mismatch"}  # total 0/0/0 over a funded 本年财政拨款 row
+
+
+def test_014_jishan_scrambled_xlsx_dump() -> None:
+    [r] = checked("014_jishan_zhaidian_wsy_2021.txt")
+    ev = r.ev
+    assert (ev.project.name, ev.year) == ("国家基本公共卫生服务", 2021)
+    assert (ev.project.department, ev.project.implementing_unit) == ("稷山县卫生健康和体育局", "稷山县翟店镇卫生院")
+    total = amounts(ev.funds.total)
+    assert (total[0], total[3], total[4], total[5]) == (0, 10, 100, 10)
+    # 207.4538 is 全年预算数 or 全年执行数; in the scrambled order nothing says which
+    assert total[1] in (None, D("207.4538")) and total[2] in (None, D("207.4538"))
+    if None in total[1:3]:
+        assert warned(ev, "207.4538")
+    vacc = named(ev, "适龄儿童疫苗接种率")
+    assert (vacc.target, vacc.actual, vacc.weight, vacc.score) == ("100.00%", "97.30%", 2, D("1.9"))
+    bp = named(ev, "高血压规范管理数")
+    assert (bp.target, bp.actual, bp.weight, bp.score) == ("3807人", "3224人", 2, D("1.9"))
+    assert not errors(r)
+
+
 
 # ---------------------------------------------------------------------------------------------------- glued numbers
 

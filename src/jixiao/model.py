@@ -19,11 +19,13 @@ from .text import label_key
 from .values import Measure, Money, MoneyUnit
 
 FUNDS_ROWS = ("total", "appropriation", "carryover", "other")
-# Rows only some templates print (Sichuan's fund sources, a department's 基本支出/项目支出).
-EXTRA_FUNDS_ROWS = ("special_account", "unit_funds", "basic", "project")
+# Rows only some templates print (Sichuan's fund sources, a department's 基本支出/项目支出, a transfer
+# payment's sources by level of government).
+EXTRA_FUNDS_ROWS = ("special_account", "unit_funds", "basic", "project", "central", "local", "city", "county")
 _ALL_FUNDS_ROWS = FUNDS_ROWS + EXTRA_FUNDS_ROWS
 FUNDS_ROW_ZH = {"total": "年度资金总额", "appropriation": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金",
-                "special_account": "财政专户管理资金", "unit_funds": "单位资金", "basic": "基本支出", "project": "项目支出"}
+                "special_account": "财政专户管理资金", "unit_funds": "单位资金", "basic": "基本支出", "project": "项目支出",
+                "central": "中央财政资金", "local": "地方财政资金", "city": "市级财政资金", "county": "县级财政资金"}
 # Template residue: "指标1：", "指标2", "……", "..." (label_key drops the colon).
 PLACEHOLDER_NAME = re.compile(r"指标\d*|…+|\.{3,}|。{3,}")
 AMOUNT_COLUMNS = ("initial", "full_year", "executed")
@@ -104,6 +106,10 @@ class Funds:
     unit_funds: FundsRow | None = None
     basic: FundsRow | None = None
     project: FundsRow | None = None
+    central: FundsRow | None = None
+    local: FundsRow | None = None
+    city: FundsRow | None = None
+    county: FundsRow | None = None
 
     def rows(self) -> list[tuple[str, FundsRow]]:
         return [(k, r) for k in _ALL_FUNDS_ROWS if (r := getattr(self, k)) is not None]

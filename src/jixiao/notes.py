@@ -23,6 +23,7 @@ NOTES: dict[str, str] = {
     "values-unplaced": "{why}：“{text}”未读取",
     "row-values-unplaced": "{row}行的数值“{text}”缺少空白单元格，无法确定各自对应的列，未读取",
     "row-repeated": "重复的{row}行，保留第一行",
+    "value-realigned": "{row}行的“{text}”位于{column}列，该列不填百分数，按{to}读取",
     "row-shifted": "指标行“{name}”的单元格错位{shift:+d}列，已按内容对齐",
     "core-not-yes-no": "是否核心指标应为“是”或“否”，却是“{text}”",
     # the total row

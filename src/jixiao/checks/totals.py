@@ -84,9 +84,11 @@ def missing_total(chk, ctx: CheckContext) -> Iterator[Finding]:
     yield chk.finding(ctx, "total", fmt(expected), None, what=what, hint=hint)
 
 
+# Weights add up only over the whole table: a table cut before its 总分 row (an excerpt, a lost page)
+# may have lost indicators, so both weight checks need the total row read.
 @check("weights-not-100", "error", "分值合计不等于100",
        "「{project}」执行率分值{rate_weight}+指标分值合计{indicators}={found}，应为{expected}",
-       clause="rules.md §4", needs=("indicators",))
+       clause="rules.md §4", needs=("indicators", "total"))
 def weights_not_100(chk, ctx: CheckContext) -> Iterator[Finding]:
     weights = [i.weight for i in ctx.ev.indicators if i.weight is not None]
     if not weights:
@@ -101,7 +103,8 @@ def weights_not_100(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("level1-weight-mismatch", "warning", "一级指标标注的分值与其下指标分值合计不符",
-       "「{project}」一级指标“{level1}”标注{expected}分，其下指标分值合计{found}分", clause="rules.md §4", needs=("indicators",))
+       "「{project}」一级指标“{level1}”标注{expected}分，其下指标分值合计{found}分", clause="rules.md §4",
+       needs=("indicators", "total"))
 def level1_weight_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
     for level1, declared in ctx.ev.level1_weights.items():
         weights = [i.weight for i in ctx.ev.indicators if i.level1 == level1 and i.weight is not None]

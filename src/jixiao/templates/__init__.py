@@ -85,8 +85,12 @@ def get_template(name: str) -> FormTemplate:
 
 
 def probe(rows: list[Row]) -> str:
-    """The distinct label keys of a form's first rows, joined: what the templates' labels are looked for in."""
-    return "|".join({k for row in rows[:PROBE_ROWS] for k in row.keys()})
+    """The distinct label keys of a form's first rows, joined: what the templates' labels are looked for in.
+    The rows count from the first that holds a template's label: a report's narrative above its 附件 form
+    (numbered paragraphs, one per row) is no part of the form's head."""
+    pattern = _labels_pattern()
+    start = next((n for n, row in enumerate(rows) if any(pattern.search(k) for k in row.keys() if k)), 0)
+    return "|".join({k for row in rows[start:start + PROBE_ROWS] for k in row.keys()})
 
 
 # Scores closer than this leave the choice in doubt: the form says so and names --template.
@@ -126,7 +130,9 @@ def explain(segment: Segment, title_key: str = "") -> list[Match]:
     titles = title_matches(title_key)
     matches = [(Match(t, sum(p for _, p in m), tuple(m)), n)
                for n, t in enumerate(TEMPLATES.values()) for m in [t.matched(titles, text, found)]]
-    return [m for m, _ in sorted(matches, key=lambda mn: (-mn[0].score, mn[1]))]
+    # On a tie the template the form's title names wins: column labels are shared, a title is not.
+    return [m for m, _ in sorted(matches, key=lambda mn: (-mn[0].score, not set(mn[0].template.titles) & titles,
+                                                          mn[1]))]
 
 
 def title_matches(title_key: str) -> set[str]:

@@ -8,7 +8,7 @@ from . import FormTemplate, register_template
 
 SPEC = FormSpec(
     header_fields=header_fields({"部门(单位)名称": "department_name", "部门名称": "department_name",
-                                 "单位名称": "department_name"}),
+                                 "单位名称": "department_name", "部门": "department_name"}),
     funds_columns=(("年初预算", "initial"), ("全年预算", "full_year"), ("调整后预算", "full_year"),
                    ("全年执行", "executed"), ("执行数", "executed"), ("分值", "weight"), ("权重", "weight"),
                    ("执行率", "rate"), ("得分", "score")),

@@ -16,6 +16,7 @@ SPEC = FormSpec(
     default_funds_order=("initial", "full_year", "executed", "weight", "rate", "score"),
     indicator_columns=INDICATOR_COLUMNS,
     indicator_header=("一级指标", "三级指标"),
+    optional_columns=(("指标性质", "nature"), ("度量单位", "unit")),
     goal_columns={"预期目标": "expected", "实际完成情况": "achieved"},
     sections=SECTION_LABELS | {"年度总体目标完成情况"},
     total_labels=frozenset({"总分"}),

@@ -25,6 +25,8 @@ class Columns:
     name: int  # the first value column: before it only labels
     last: int
     first_numeric: int  # from here on a row has values worth aligning
+    nature: int = -1  # the 指标性质 column (=, ≥, 定性…), where the header has one
+    natures: frozenset[str] = frozenset()
 
 
 def plausibility(texts: Sequence[str], keys: Sequence[str], cols: Columns, shift: int,
@@ -36,6 +38,9 @@ def plausibility(texts: Sequence[str], keys: Sequence[str], cols: Columns, shift
         i = col + shift
         if 0 <= i < n and (t := texts[i].strip()):
             score += 2 if is_number(t) or t in EXCEL_ERRORS else -3
+    if cols.nature >= 0 and 0 <= (i := cols.nature + shift) < n and (t := texts[i].strip()):
+        # An operator is the one thing 指标性质 holds: a row missing only its last score keeps it in place.
+        score += 2 if t in cols.natures else -2
     tail = keys[cols.last + shift + 1:]
     if tail:
         score -= 2 * (len(tail) - list(tail).count(""))
@@ -51,6 +56,9 @@ def shift_of(texts: Sequence[str], keys: Sequence[str], cols: Columns, is_label:
         return 0
     if len(texts) <= cols.last + 1 and plausibility(texts, keys, cols, 0, is_label) >= 4:
         return 0
-    if not any(keys[max(cols.first_numeric, 0):]):
-        return 0  # nothing from the value columns on: an unfilled row, nothing to align
-    return max(SHIFTS, key=lambda s: plausibility(texts, keys, cols, s, is_label))
+    if not any(keys[max(cols.first_numeric, 0):]) and all(not k or is_label(k) for k in keys[:max(cols.name, 0)]):
+        return 0  # nothing from the value columns on and only labels before the name: nothing to align
+    # A row whose level cells were all lost (the 一级/二级 rowspans of a pipe dump) starts at its name:
+    # as far left as the name column, whatever the number of label columns before it.
+    shifts = SHIFTS + tuple(-k for k in range(3, cols.name + 1))
+    return max(shifts, key=lambda s: plausibility(texts, keys, cols, s, is_label))

@@ -147,11 +147,12 @@ class FormParser:
             self._total_with_errors(numbers, errors)
             return
         total = Total()
-        if len(numbers) == 1 and not self.ev.indicators and not self.ev.funds.rows() and \
-                not getattr(self, "funds_raw", None):
-            # Nothing above it was read (a form's tail): whether it is a score or the weights' sum is unknown.
+        if len(numbers) == 1 and not self.ev.funds.rows() and not getattr(self, "funds_raw", None) \
+                and not self.unscored():
+            # No funds row above it (a form's tail): without the 执行率 row's points no sum tells whether the
+            # lone number is the weights' 100 or a score of that much.
             self.note("values-unplaced", numbers[0][1].place, text=clean(numbers[0][1].text),
-                      why="总分行只有一个数值，本表其余部分未读到，无法确定是分值合计还是得分")
+                      why="总分行只有一个数值，本表资金部分未读到，无法确定是分值合计还是得分")
             self.ev.locators["total"] = row.place
             self.ev.total = total
             return
@@ -226,7 +227,9 @@ class FormParser:
                  "funds": bool(ev.funds.rows()),
                  "goals": bool(ev.goals.expected or ev.goals.achieved),
                  "indicators": bool(ev.indicators),
-                 "total": ev.total is not None and ev.total.score is not None}
+                 # The 总分/合计 row read, with its score or only its weight (an unfilled form's 100):
+                 # the row that closes the indicator table, so every indicator above it was seen.
+                 "total": ev.total is not None and (ev.total.score is not None or ev.total.weight is not None)}
         for part, ok in found.items():
             if ok and ev.parts_found[part] == "missing":
                 ev.parts_found[part] = how

@@ -32,6 +32,8 @@ from .spec import FormSpec, section_key
 from .tokens import read_tokens, uses_tokens
 
 FLAT = "text-flat"
+_BRACKETS = re.compile(r"\([^)]*\)")
+_GLUED_VALUES = re.compile(r"\d[\d.,]*%?$")
 _CODE_NAME = re.compile(r"^([0-9A-Za-z]{10,})\s*[-－—_]\s*(.+)$")
 _LEVEL_POINTS = re.compile(r"(.+?)\((\d+(?:\.\d+)?)分\)")
 _YES = {"是": True, "否": False}
@@ -158,6 +160,7 @@ class FormReader(FlatReading, FormParser):
     goal_cols: dict[int, str] = field(default_factory=dict)
     goals_seen: bool = False
     pending_text: str | None = None
+    upper_header: dict[int, str] = field(default_factory=dict)  # the first row of a two-row indicator header
     _values: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (funds row, column) → number
     _row_place: Place = Place()
 
@@ -199,6 +202,8 @@ class FormReader(FlatReading, FormParser):
             found |= lab.indicator_words
         if found == (1 << len(spec.indicator_header)) - 1:  # every word of the indicator header
             self.indicator_header(row, keys)
+            return
+        if self.phase != "indicators" and self.upper_indicator_header(row, keys):
             return
         if sum(lab.goal for lab in labels) >= 2:
             self.goals_header(row, keys)
@@ -440,10 +445,16 @@ class FormReader(FlatReading, FormParser):
         self.phase = "funds"
         cells = row.cells
         self.use(cells[index])
+        label = self.spec.row_label(kind)
+        if not self.flat and _GLUED_VALUES.search(_BRACKETS.sub("", label_key(cells[index].text))):
+            # The row's numbers typed into its label cell (text copied with spaces for columns): which
+            # column each is cannot be told, and an empty row would pass for an unfilled one.
+            self.note("values-unplaced", cells[index].place, why=f"{label}行的数值与行名在同一格，对应的列无法确定",
+                      text=clean(cells[index].text)[:60])
+            return
         for c in cells[:index]:
             if (k := label_key(c.text)).startswith("项目资金") or section_key(k) in self.spec.sections:
                 self.use(c)
-        label = self.spec.row_label(kind)
         values = cells[index + 1:]
         if self.flat:
             placed = self.flat_funds([c for c in values if c.text.strip()], kind)
@@ -480,7 +491,24 @@ class FormReader(FlatReading, FormParser):
                 self.extra_cell(c, label)
             else:
                 placed[fld] = c
+        self.percent_to_rate(placed, filled, label)
         return placed
+
+    def percent_to_rate(self, placed: dict[str, Cell], filled: list[tuple[int, Cell]], label: str) -> None:
+        """A dump that moved a row's empty cells to its end ("7.29 | 7.29 | 7.29 | 100% | | |") leaves the
+        执行率 under 分值: a percentage, the last value of its row, under a column that prints none, is the
+        row's 执行率 when that column is free."""
+        if "rate" in placed or not filled:
+            return
+        last = filled[-1][1]
+        fld = next((f for f, c in placed.items() if c is last), None)
+        if fld is None or fld == "rate" or not last.text.strip().endswith("%"):
+            return
+        del placed[fld]
+        placed["rate"] = last
+        self.note("value-realigned", last.place, row=label, text=clean(last.text), column=_ZH_COLUMNS[fld],
+                  to=_ZH_COLUMNS["rate"])
+        self.ev.parts_found["funds"] = "re-aligned"
 
     def place_funds(self, kind: str) -> None:
         """Parse a funds row's numbers as soon as it is read (notes follow the form's order)."""
@@ -497,11 +525,35 @@ class FormReader(FlatReading, FormParser):
         self.funds_raw[kind] = parsed
 
     # ------------------------------------------------------------ indicators
+    def upper_indicator_header(self, row: Row, keys: list[str]) -> bool:
+        """The first row of an indicator header printed in two ("绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |
+        偏差原因…" over "一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位"): its columns come after the
+        second row's, whose labels subdivide the first's 年度指标值."""
+        cols = header_columns(keys, self.spec.header_needles())
+        if not {"actual", "weight", "score"} <= set(cols.values()) or {"level1", "name"} & set(cols.values()):
+            return False
+        self.upper_header = cols
+        for i in cols:
+            self.use(row.cells[i])
+        self.sections(row.cells, keys)
+        for c, k in zip(row.cells, keys):
+            if k in INDICATOR_SECTION:
+                self.use(c)
+        return True
+
     def indicator_header(self, row: Row, keys: list[str]) -> None:
         self.phase = "indicators"
-        self.ind_cols = header_columns(keys, self.spec.indicator_columns)
+        self.ind_cols = header_columns(keys, self.spec.header_needles())
+        if self.upper_header:
+            below = set(self.ind_cols.values())
+            extra = [fld for _, fld in sorted(self.upper_header.items()) if fld not in below]
+            start = max((i for i, k in enumerate(keys) if k), default=-1) + 1
+            self.ind_cols |= {start + n: fld for n, fld in enumerate(extra)}
+            self.upper_header = {}
         self.ind = Spans.of(self.ind_cols)
         for i, fld in self.ind_cols.items():
+            if i >= len(row.cells):
+                continue  # a column the header's first row named
             self.use(row.cells[i])
             if fld == "coefficient":
                 self.coefficient_percent = "%" in keys[i]
@@ -512,7 +564,7 @@ class FormReader(FlatReading, FormParser):
         numeric = tuple(cols[f] for f in ("weight", "score") if f in cols)
         weight = cols.get("weight")
         self.align = Columns(numeric if weight is not None else (), cols.get("name", 3), max(cols.values(), default=-1),
-                             (weight if weight is not None else 0) - 2)
+                             (weight if weight is not None else 0) - 2, cols.get("nature", -1), NATURES)
         last = max(self.ind_cols)
         trailing = [c for c in row.cells[last + 1:] if c.text.strip()]
         if trailing and self.flat:

@@ -65,6 +65,9 @@ class FormSpec:
     funds_rows: Mapping[str, str]  # row label without "其中:" → funds row kind
     indicator_columns: tuple[tuple[str, str], ...]
     indicator_header: tuple[str, ...]  # every one of these in a row marks the indicator header
+    # Indicator columns some printings of the template add (Yunnan splits 年度指标值 into 指标性质 | 指标值 |
+    # 度量单位): read where a header prints them, never a reason to read a form from its tokens.
+    optional_columns: tuple[tuple[str, str], ...] = ()
     goal_columns: Mapping[str, str] = field(default_factory=dict)  # label → initial / expected / achieved
     texts: Mapping[str, str] = field(default_factory=dict)  # label → Evaluation attribute
     sections: frozenset[str] = frozenset()  # labels that only open a part (numbering and scores stripped)
@@ -85,6 +88,10 @@ class FormSpec:
     def replace(self, **changes: object) -> FormSpec:
         """This spec with some fields changed: "national but…"."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    def header_needles(self) -> tuple[tuple[str, str], ...]:
+        """What an indicator header's labels are matched against: the optional columns first (指标性质 before 指标值)."""
+        return self.optional_columns + self.indicator_columns
 
     def funds_kind(self, key: str) -> str | None:
         """Which funds row a row label names, if any."""

@@ -1,0 +1,197 @@
+"""The shapes the real corpus showed, generated: each test writes a form in the shape one real document
+has (a table cut before 总分, a 转移支付 form with funds by level of government, a pipe dump that moved
+empty cells to the row's end, values typed into a row's label cell, a title that names the template)
+with numbers chosen here, so the goldens come from the generator, not from jixiao.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from jixiao.ingest.recognize import read_bytes
+from jixiao.pipeline import check_document
+
+from .forms import BASE_INDICATORS, Form, findings
+
+D = Decimal
+CLEAN = Form()
+
+
+def codes(text: str) -> set[str]:
+    return {f.code for f in findings(text)}
+
+
+def read(text: str, name: str = "t.txt"):  # noqa: ANN201
+    return read_bytes(text.encode("utf-8"), name)
+
+
+# ---------------------------------------------------------------- a table cut before its 总分 row
+
+def test_a_table_cut_before_its_total_makes_no_weight_sum() -> None:
+    # 014, 015, p008: the excerpt ends inside the indicator table; the weights read (10 + 20 + 10 = 40)
+    # are not the form's, so "10 + 40 ≠ 100" would be a false error.
+    cut = replace(CLEAN, indicators=BASE_INDICATORS[:3], total_score=None)
+    found = findings(cut)
+    got = {f.code for f in found}
+    assert not {"weights-not-100", "level1-weight-mismatch"} & got
+    [note] = [f for f in found if f.code == "form-incomplete"]
+    assert "总分" in note.message and "weights-not-100" in note.message
+
+
+def test_weights_are_still_summed_when_the_total_row_is_read() -> None:
+    # The same table closed by its 总分 row, one weight typed 25 for 30: 10 + 85 = 95 ≠ 100.
+    wrong = replace(CLEAN.with_indicator(4, weight="25", score="25"), total_score="94.5")
+    assert "weights-not-100" in codes(wrong.text())
+    # An unfilled 总分 row (weight 100, no score) closes the table too.
+    unscored = replace(wrong, total_score="")
+    text = unscored.text().replace("总分\t\t\t\t\t\t100\t\t—", "总分\t\t\t\t\t\t100\t\t")
+    assert "weights-not-100" in codes(text)
+
+
+# ---------------------------------------------------------------- 转移支付: funds by level of government
+
+def transfer(central: str, local: str = "", county: str = "", rate: str = "86%") -> str:
+    """A 转移支付 绩效自评表 as the province's web page prints it (pipe rows), p013's layout."""
+    rows = [
+        "就业补助资金绩效自评表 | |||",
+        "(2024年度) | |||",
+        "转移支付(项目)名称 | 就业补助资金 | ||",
+        "中央主管部门 | 人力资源社会保障部 | ||",
+        "地方主管部门 | 某市人力资源和社会保障局 | 资金使用单位 | 某区人力资源和社会保障局 |",
+        "资金投入情况 (万元) | 全年预算数(A) | 全年执行数(B) | 预算执行率(B/A×100%) |",
+        f"年度资金总额: | 808.1 | 692.98 | {rate} |",
+        f"其中:中央财政资金 | {central} | |",
+    ]
+    if county:
+        rows.append(f"县级财政资金 | {county} | |")
+    rows += [f"地方财政资金 | {local} | |", "其他资金 | | |",
+             "总体目标完成情况 | 总体目标 | 全年实际完成情况 |",
+             "落实就业创业扶持政策。 | 各项就业工作指标均按要求完成。 |"]
+    return "\n".join(rows) + "\n"
+
+
+def test_a_transfer_form_adds_its_sources_by_level() -> None:
+    # 中央 808.1 of a 808.1 total: the sources add up; no 当年财政拨款 row is missing.
+    [r] = check_document(read(transfer("808.1 | 692.98 | 86%"))).results
+    assert r.ev.template == "transfer"
+    assert (r.ev.project.name, r.ev.year, r.ev.project.implementing_unit) == ("就业补助资金", 2024, "某区人力资源和社会保障局")
+    assert r.ev.funds.central is not None and r.ev.funds.central.full_year.amount == D("808.1")
+    assert "funds-breakdown-mismatch" not in {f.code for f in r.findings}
+
+
+def test_a_transfer_form_whose_sources_miss_the_total_is_an_error() -> None:
+    # 中央 700 + 地方 100 = 800 ≠ 808.1 (全年预算数); 692.98 = 600 + 92.98 agrees.
+    [r] = check_document(read(transfer("700 | 600 | 85.71%", local="100 | 92.98 | 92.98%"))).results
+    bad = [f for f in r.findings if f.code == "funds-breakdown-mismatch"]
+    assert [(f.found, f.expected) for f in bad] == [("808.1", "800")]
+    assert "中央财政资金" in bad[0].message
+
+
+def test_county_funds_of_a_city_county_form_are_a_source() -> None:
+    # 012: 县级财政资金 40 of a 40 total, 中央、省补助 and 市级 blank.
+    text = transfer("", county="808.1 | 692.98 | 86%").replace("其中:中央财政资金", "其中:中央、省补助")
+    [r] = check_document(read(text)).results
+    assert r.ev.funds.county is not None and r.ev.funds.county.executed.amount == D("692.98")
+    assert "funds-breakdown-mismatch" not in {f.code for f in r.findings}
+
+
+# ---------------------------------------------------------------- a pipe dump that moved empty cells to the end
+
+def compacted(text: str, rows: range) -> str:
+    """TSV as the mirror sites print it: pipe rows, and in the rows ``rows`` the non-empty cells first, the
+    empty ones moved to the end."""
+    out = []
+    for n, line in enumerate(text.splitlines()):
+        cells = line.split("\t")
+        if n in rows:
+            full = [c for c in cells if c.strip()]
+            cells = full + [""] * (len(cells) - len(full))
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def test_a_compacted_pipe_dump_keeps_rates_and_indicator_columns() -> None:
+    # 009: the 当年财政拨款 row prints no 分值, so its 95.00% moved under 分值; the indicator rows lost
+    # their 一级/二级 cells (filled only on a group's first row), so a name starts the row.
+    tsv = CLEAN.text().replace("\t其中:当年财政拨款\t1000000.00\t1000000.00\t950000.00\t—\t—\t—",
+                               "\t其中:当年财政拨款\t1000000.00\t1000000.00\t950000.00\t\t95.00%\t")
+    lines = tsv.splitlines()
+    first = next(n for n, line in enumerate(lines) if "其中:当年财政拨款" in line)
+    header = next(n for n, line in enumerate(lines) if line.startswith("年度绩效指标"))
+    dump = compacted(tsv, range(first, first + 1)).splitlines()[:header + 1]
+    dump += compacted(tsv, range(header + 1, header + 1 + len(BASE_INDICATORS))).splitlines()[header + 1:]
+    [r] = check_document(read("\n".join(dump) + "\n")).results
+    ev = r.ev
+    app = ev.funds.appropriation
+    assert app is not None and (app.executed.amount, app.weight, app.rate) == (D("950000.00"), None, D("95.00"))
+    assert [(i.name, i.weight, i.score) for i in ev.indicators] == [
+        (i.name, D(i.weight), D(i.score)) for i in BASE_INDICATORS]
+    assert [i.level1 for i in ev.indicators] == ["产出"] * 4 + ["效益", "满意度"]
+    assert not r.has_errors(), [f.message for f in r.findings]
+    assert any("95.00%" in w and "执行率" in w for w in ev.warnings)
+
+
+# ---------------------------------------------------------------- values typed into a row's label cell
+
+def test_values_in_a_funds_label_cell_are_named_not_taken_for_an_unfilled_form() -> None:
+    # 025: text copied with spaces for columns; "年度资金总额(万元): 1 52.800000" is one cell.
+    lines = ["资金绩效自评表", "项目名称\t林业改革发展资金", "主管部门\t某区林业局",
+             "年度资金总额(万元): 1 52.800000", "52.800000 52.800000 100.00% 30.800000 58.33%",
+             "其他资金(万元) 4"]
+    doc = read("\n".join(lines) + "\n")
+    [r] = check_document(doc).results
+    assert "form-unfilled" not in {f.code for f in r.findings}
+    assert r.ev.funds.total is None
+    assert any("52.800000" in w and "年度资金总额" in w for w in r.ev.warnings)
+
+
+# ---------------------------------------------------------------- a title that names the template
+
+def test_the_title_decides_between_templates_tied_on_labels() -> None:
+    # p008: a 部门整体支出绩效自评表 in the national layout scores the same on both templates' labels.
+    text = CLEAN.text().replace("项目支出绩效自评表", "部门整体支出绩效自评表", 1)
+    [r] = check_document(read(text)).results
+    assert r.ev.template == "department"
+
+
+# ---------------------------------------------------------------- an indicator header printed in two rows
+
+YUNNAN = """| 2020年度项目支出绩效自评表 | ||||||||||
+| 项目名称 | 卫片执法补助经费 | |||||||||
+| 主管部门 | 某市自然资源和规划局 | 实施单位 | 某区自然资源局 | |||||||
+| 项目资金 (万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | ||||
+| 年度资金总额 | 8.00 | 8.00 | 6.00 | 10.00 | 75% | 7.50 | ||||
+| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | |||||
+| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | |||||
+| 产出指标 | 数量指标 | 补助宗数 | ≥ | 40 | 宗 | 30 | 20.00 | 15.00 | 年中任务调减 | |
+| 质量指标 | 验收合格率 | = | 100 | % | 100 | 30 | 30 | ||||
+| 效益指标 | 社会效益指标 | 违法行为责停率 | ≥ | 95 | % | 96 | 30.00 | 30.00 | ||
+| 满意度指标 | 服务对象满意度指标 | 满意度 | ≥ | 90 | % | 92 | 10.00 | ||
+"""
+
+
+def test_a_two_row_indicator_header_with_nature_and_unit_columns() -> None:
+    # 009 (云南): 年度指标值 split into 指标性质 | 指标值 | 度量单位 on a second header row; the 质量 row lost its
+    # 一级 cell; the last row lost its empty 得分 cell, which is no shift.
+    [r] = check_document(read(YUNNAN)).results
+    got = [(i.level1, i.name, i.target, i.actual, i.weight, i.score) for i in r.ev.indicators]
+    assert got == [("产出", "补助宗数", "≥40宗", "30", 20, 15), ("产出", "验收合格率", "=100%", "100", 30, 30),
+                   ("效益", "违法行为责停率", "≥95%", "96", 30, 30), ("满意度", "满意度", "≥90%", "92", 10, None)]
+    assert r.ev.indicators[0].note == "年中任务调减"
+    assert not r.has_errors(), [f.message for f in r.findings]
+
+
+# ---------------------------------------------------------------- a form's tail: 合计 with one number
+
+def test_a_lone_total_number_in_a_tail_is_neither_weight_nor_score() -> None:
+    # 003: the excerpt opens inside the indicator table; "合计 | 100" may be the weights' 10 + 90 or a score.
+    tail = ("| 产出指标 | 经济成本指标 | 成本控制数 | ≤ | 30 | 万元 | 完成 | 90 | 90 | |\n"
+            "| 合计 | 100 | |||||||||\n")
+    header = ("| 绩效指标(90分) | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 "
+              "| 未完成原因分析 |\n")
+    text = header + tail
+    [r] = check_document(read(text)).results
+    assert r.ev.total is None or (r.ev.total.score, r.ev.total.weight) == (None, None)
+    assert any("100" in w and "总分行只有一个数值" in w for w in r.ev.warnings)
+    assert not r.has_errors()
