@@ -24,7 +24,8 @@ def additions_agree(obj: dict) -> dict:
     assert [n["message"] for n in notes] == obj["warnings"]
     has = {"header": obj["year"] is not None or any(v for k, v in obj["project"].items() if k != "name_normalized"),
            "funds": any(obj["funds"].values()), "goals": any(obj["goals"].values()),
-           "indicators": bool(obj["indicators"]), "total": bool(obj["total"]) and (obj["total"]["score"] is not None or obj["total"]["weight"] is not None)}
+           "indicators": bool(obj["indicators"]),
+           "total": bool(obj["total"]) and (obj["total"]["score"] is not None or obj["total"]["weight"] is not None)}
     assert {p: parts[p] != "missing" for p in PARTS} == has, parts
     return obj
 

@@ -196,6 +196,26 @@ def test_014_jishan_scrambled_xlsx_dump() -> None:
 
 # ---------------------------------------------------------------------------------------------------- glued numbers
 
+
+def test_019_hbeu_digits_stripped_reads_no_number() -> None:
+    [r] = checked("019_hbeu_xszz_template_stripped.txt")
+    ev = r.ev
+    assert ev.project.department == "湖北省教育厅"
+    assert not numbers(ev)  # the mirror dropped every digit: nothing may be invented
+    assert warned(ev, "没有找到")
+    assert not errors(r)
+
+
+def test_027_guangshui_scrambled_pdf() -> None:
+    [r] = checked("027_guangshui_jtj_xcdl_2021.txt")
+    ev = r.ev
+    assert ev.project.implementing_unit == "广水市交通运输局"
+    assert ev.total is not None and ev.total.score == 95
+    # the indicator scores were not read, so nothing may be said about 95 ≠ their sum
+    assert not errors(r)
+
+
+
 # ---------------------------------------------------------------------------------------------------- glued numbers
 
 def test_028_haidian_glued_funds_row() -> None:

@@ -195,3 +195,27 @@ def test_a_lone_total_number_in_a_tail_is_neither_weight_nor_score() -> None:
     assert r.ev.total is None or (r.ev.total.score, r.ev.total.weight) == (None, None)
     assert any("100" in w and "总分行只有一个数值" in w for w in r.ev.warnings)
     assert not r.has_errors()
+
+
+# ---------------------------------------------------------------- glued and scrambled text
+
+def test_a_glued_form_with_its_total_among_the_header_fields_reads_its_header() -> None:
+    # 019 (湖北): "填报日期:总分:分项目名称…主管部门…" on one line, every digit stripped by the mirror: the
+    # header's 总分 field ends nothing, the header is read, and no number is invented.
+    text = ("学生资助项目绩效目标自评表填报日期:总分:分项目名称某学院学生资助项目主管部门某省教育厅项目实施单位某学院"
+            "预算执行情况(万元)预算数()执行数()执行率()得分年度财政资金总额分一级指标二级指标三级指标年初目标值()"
+            "实际完成值()得分产出指标数量国家奖学金人数分效益指标社会效益指标资金发放率分\n")
+    [r] = check_document(read(text)).results
+    assert (r.ev.project.name, r.ev.project.department) == ("某学院学生资助", "某省教育厅")
+    assert r.ev.funds.rows() == [] and r.ev.total is None or r.ev.total.score is None
+    assert not r.has_errors()
+
+
+def test_a_header_value_repeated_by_scrambled_order_is_taken_once() -> None:
+    # 027: PDF text in scrambled order, "项目实施单位 X X": X once is the unit, the other X is 主管单位's.
+    text = ("某市财政预算支出项目绩效目标自评表 填报日期:2022 年 8 月 10 项目名称 项目主管单 位 自评总分: 95 "
+            "项目实施单位 某市交通运输局 某市交通运输局 项目负责人 张三 中央 省、地 本级 其他 合计 执行数 执行 (万元) "
+            "(万元) 率 309 309 项目资金 309 100 % 项目权重 评价内容 分值 自评分 项目决策 2 分 决策依据 2 2\n")
+    [r] = check_document(read(text)).results
+    assert r.ev.project.implementing_unit == "某市交通运输局"
+    assert any("某市交通运输局" in w for w in r.ev.warnings)

@@ -20,7 +20,7 @@ from ..notes import Note
 from ..templates import choose, get_template, looked_for, title_words
 from ..text import clean, label_key
 from . import archive
-from .grid import Grid, Row
+from .grid import LONG, Grid, Row
 from .kinds import document_kind, part_kind
 from .layouts.base import Segment
 from .layouts.department_list import department_from_title, is_list_title, list_columns, parse_list
@@ -148,7 +148,9 @@ def _is_report_code(row: Row) -> bool:
 
 def _has_form_content(rows: list[Row]) -> bool:
     for row in rows:
-        for k in row.keys():
+        for c, k in zip(row.cells, row.keys()):
+            if k == LONG:  # flattened text: the indicator header is inside a long run of glued cells
+                k = label_key(c.text)
             if k and (funds_row_kind(k) or k == "总分" or "一级指标" in k or k in _TEMPLATE_CONTENT):
                 return True
     return False

@@ -242,3 +242,11 @@ class FormParser:
         for c in left:
             if c.text.strip():
                 self.note("cell-unplaced", c.place, text=clean(c.text)[:60])
+
+
+def repeated(value: str) -> str | None:
+    """The value of "X X": in scrambled reading order a header label is followed by its own value and a
+    neighbouring field's (项目实施单位 广水市交通运输局 广水市交通运输局, the other being 主管单位's)."""
+    n = len(value) // 2
+    half = value[:n]
+    return half if len(value) % 2 == 1 and value[n] == " " and value[n + 1:] == half and half.strip() else None

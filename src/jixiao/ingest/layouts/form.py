@@ -335,6 +335,9 @@ class FormReader(FlatReading, FormParser):
                 continue
             if not self.flat:
                 values = values[:1]
+            elif len(values) == 2 and clean(values[0].text) == clean(values[1].text):
+                self.note("cell-unplaced", values[1].place, text=clean(values[1].text))  # see base.repeated
+                values = values[:1]
             self.header_value(self.spec.header_fields[keys[i]], join_cells(values), clean(cells[i].text))
             for c in values:
                 self.use(c)

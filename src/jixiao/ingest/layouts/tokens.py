@@ -30,7 +30,7 @@ from ...text import clean, label_key
 from ...values import BLANKS, Money, MoneyUnit, parse_measure
 from ..grid import Cell
 from ..vocab import FUNDS_COLUMNS, HEADER_FIELDS, INDICATOR_COLUMNS, LEVEL1, LEVEL2, MONEY_UNIT, YEAR_ROW, funds_row_kind
-from .base import FormParser, Segment, infer_unit
+from .base import FormParser, Segment, infer_unit, repeated
 
 HUNDRED = Decimal(100)
 AMOUNTS = ("initial", "full_year", "executed")
@@ -415,7 +415,8 @@ class TokenReader(FormParser):
             elif text:
                 self.unplaced(text, where)
         elif key in lab.totals:
-            self.zone = "after"
+            if self.zone != "header":  # a 总分 among the header fields (湖北: 填报日期 | 总分) ends nothing
+                self.zone = "after"
             self.total(text, where)
         elif key in lab.texts:
             attr = lab.texts[key]
@@ -477,6 +478,9 @@ class TokenReader(FormParser):
         if m := _GLUED_SECTION.search(value):
             self.unit = self.unit or m.group(1)  # type: ignore[assignment]
             value = value[:m.start()]
+        if (once := repeated(value)) is not None:
+            self.unplaced(once, where)
+            value = once
         fld = {"code_name": "name", "department_name": "department"}.get(target, target.removeprefix("project."))
         if target == "department_name" and ev.project.name is None:
             ev.project.name = value  # a department-wide form is named by its department
