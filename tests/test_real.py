@@ -215,6 +215,17 @@ def test_027_guangshui_scrambled_pdf() -> None:
     assert not errors(r)
 
 
+def test_p006_liangping_glued_rate_weight_score() -> None:
+    [r] = checked("p006_liangping_lyj_dept_2023.txt")
+    ev = r.ev
+    assert ev.total is not None and ev.total.score == D("97.93")
+    f = ev.funds.total or ev.funds.appropriation
+    assert f is not None and (f.rate, f.weight, f.score) == (D("79.27"), 10, D("7.93"))
+    assert ev.year == 2023
+    assert not errors(r)
+
+
+
 
 # ---------------------------------------------------------------------------------------------------- glued numbers
 

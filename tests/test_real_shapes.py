@@ -219,3 +219,19 @@ def test_a_header_value_repeated_by_scrambled_order_is_taken_once() -> None:
     [r] = check_document(read(text)).results
     assert r.ev.project.implementing_unit == "某市交通运输局"
     assert any("某市交通运输局" in w for w in r.ev.warnings)
+
+
+def test_a_glued_funds_run_whose_amounts_ocr_lost_keeps_only_its_pinned_end() -> None:
+    # p006 (重庆, OCR of a docx): the amounts are lost (".12.34.5"), 85.5 | 10 | 8.55 still glued at the end
+    # of the 财政拨款 run: 85.5 % × 10 = 8.55 pins them; the head is named; no cut may make 得分 > 分值.
+    text = ("某区林业局2023年度部门整体绩效自评表主管部门某区林业局联系人张三联系电话自评总分(分)98.55年初预算数"
+            "全年(调整)预算数全年执行数执行率执行率权重执行率得分年度总金额.12.34.5其中财政拨款.12.34.585.5108.55"
+            "年初绩效目标全年(调整)绩效目标全年目标实际完成情况保护森林资源。保护森林资源。\n")
+    [r] = check_document(read(text)).results
+    ev = r.ev
+    assert ev.year == 2023 and ev.total is not None and ev.total.score == D("98.55")
+    app = ev.funds.appropriation
+    assert app is not None and (app.rate, app.weight, app.score) == (D("85.5"), 10, D("8.55"))
+    assert ev.funds.total is None or (ev.funds.total.weight, ev.funds.total.score) == (None, None)
+    assert not r.has_errors(), [f.message for f in r.findings]
+    assert any("12.34.5" in w for w in ev.warnings)

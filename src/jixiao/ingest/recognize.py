@@ -142,6 +142,13 @@ def _lone_attachment(row: Row | None) -> str | None:
     return text if m and m.end() == len(text) and len(text) > 2 else None
 
 
+def _same_line_prefix(before: Row, title: Row) -> bool:
+    """A single short cell on the title's own line, ending in 年度/年: the start of the title text."""
+    texts = [c.text for c in before.cells if c.text.strip()]
+    return (len(texts) == 1 and before.place.line is not None and before.place.line == title.place.line
+            and len(texts[0]) <= 40 and bool(YEAR_IN_TEXT.search(texts[0])) and clean(texts[0]).endswith(("年度", "年")))
+
+
 def _is_report_code(row: Row) -> bool:
     return any(k.startswith("报表编号") for k in row.keys())
 
@@ -225,6 +232,10 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             if label := _lone_attachment(before[-1] if before else None):
                 before.pop()  # "附件1：" on a line of its own above the title (PDF, HTML), as in "附件1：⏎项目支出…"
                 title = (label + title[0], label_key(label) + title[1])
+            elif before and grid.format == "text-flat" and _same_line_prefix(before[-1], row):
+                # Flattened text cut at the title word: "某局2023年度" before it is the title's own beginning.
+                head = clean(before.pop().cells[0].text)
+                title = (head + title[0], label_key(head) + title[1])
             current = Segment(carried, title[0], row.place, title[1] or None)
             segments.append(current)
         elif current is not None and _starts_form(row) and _has_form_content(current.rows):

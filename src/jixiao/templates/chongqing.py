@@ -12,7 +12,7 @@ SPEC = FormSpec(
     funds_columns=(("年初预算", "initial"), ("全年(调整)预算", "full_year"), ("调整后预算", "full_year"),
                    ("全年预算", "full_year"), ("执行率权重", "weight"), ("执行率得分", "score"), ("执行率", "rate"),
                    ("全年执行", "executed"), ("执行数", "executed")),
-    funds_rows={"年度资金总额": "total", "资金总额": "total", "财政拨款": "appropriation",
+    funds_rows={"年度资金总额": "total", "资金总额": "total", "年度总金额": "total", "财政拨款": "appropriation",
                 "当年财政拨款": "appropriation", "财政资金": "appropriation", "上年结转资金": "carryover", "其他资金": "other"},
     indicator_columns=(("指标名称", "name"), ("计量单位", "unit"), ("指标性质", "nature"),
                        ("年初指标值", "target_initial"), ("调整指标值", "target"), ("完成值", "actual"),

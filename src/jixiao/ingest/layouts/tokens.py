@@ -130,6 +130,9 @@ def _arithmetic(r: Reading, complete: bool, budget_field: str) -> bool:
     for fld, text in ((f, t) for f, t, _ in r.values):
         if text.endswith("%") and fld != "rate":
             return False
+    weight, score = _decimal(r.get("weight") or ""), _decimal(r.get("score") or "")
+    if r.split and weight is not None and score is not None and score > weight:
+        return False  # a cut that makes 得分 exceed 分值 is no reading of a glued run (a printed one is kept)
     if rate is None:
         return True
     if budget is None or executed is None:
@@ -196,6 +199,26 @@ def readings(order: list[str], toks: list[Tok], complete: bool, allowed: frozens
 
     expand(0, [], False)
     return out
+
+
+def _pinned_tail(order: list[str], nums: list[Tok]) -> tuple[Reading, str] | None:
+    """A glued run whose head no reading explains (amounts lost to OCR: "32.06.579.27107.93"), when the
+    columns end in 执行率, 分值, 得分 and exactly one cut of its end gives 执行率 × 分值 = 得分: that
+    reading ("79.27", "10", "7.93") and the head left unread."""
+    if order[-3:] != ["rate", "weight", "score"] or not nums or not _DIGITS.fullmatch(text := nums[-1].text.strip()):
+        return None
+    place = nums[-1].place
+    found: dict[tuple[str, ...], str] = {}
+    for start in range(len(text) - 2):
+        for parts in _splits(text[start:]):
+            r = Reading(tuple(zip(("rate", "weight", "score"), parts, (place,) * 3)), True)
+            weight = _decimal(parts[1]) if len(parts) == 3 else None
+            if weight is not None and 0 < weight <= HUNDRED and _score_fits(r):
+                found.setdefault(parts, " ".join(n.text for n in nums[:-1]) + " " + text[:start])
+    if len(found) != 1:
+        return None
+    [(parts, head)] = found.items()
+    return Reading(tuple(zip(("rate", "weight", "score"), parts, (place,) * 3)), True), head.strip()
 
 
 def settle(found: list[Reading]) -> tuple[dict[str, tuple[str, Place]], bool]:
@@ -342,13 +365,16 @@ def _numbers(tokens: list[Tok]) -> tuple[list[Tok], list[Tok]]:
     text runs on into whatever follows the row); what follows is words, named in notes."""
     nums: list[Tok] = []
     words: list[Tok] = []
+    stopped = False
     for t in tokens:
         for m in _RUN.finditer(t.text):
             piece = Tok(m.group(0), t.place._replace(col=t.place.col + m.start()) if t.place.col else t.place)
-            if not words and (piece.blank or m.group(0)[0].isdigit()):
+            if not stopped and (piece.blank or m.group(0)[0].isdigit()):
                 nums.append(piece)
             else:
                 words.append(piece)
+                # Punctuation alone is OCR debris of a lost digit ("．32.06.5"), not the next label's words.
+                stopped = stopped or bool(re.search(r"\w", m.group(0)))
     if words:
         words = [Tok(" ".join(w.text for w in words), words[0].place)]
     return nums, words
@@ -531,7 +557,14 @@ class TokenReader(FormParser):
             same = [r for r in found if all(total.get(f, ("",))[0] == t for f, t, _ in r.values if f in AMOUNTS)]
             found = same or found
         agreed, split = settle(found)
+        # Nothing the readings agree on: perhaps only the glued run's end is pinned (rate × weight = score).
+        tail = None if agreed else _pinned_tail(order, nums)
+        if tail is not None:
+            found = [tail[0]]
+            agreed, split = settle(found)
         row = self.labels_row(kind)
+        if tail is not None:
+            self.note(UNPLACED, where, text=tail[1])
         if kind in self.rows:
             self.note("row-repeated", where, row=row)
             return
