@@ -30,6 +30,10 @@ from .vocab import HEADER_FIELDS, YEAR_IN_TEXT, funds_row_kind
 _ATTACHMENT = re.compile(r"^附件[\d\-—－.、]*[:：]?")
 # Labels that show a provincial form has begun, beside the national ones.
 _TEMPLATE_CONTENT = frozenset({"总额", "合计", "指标名称", "基本支出"})
+# An indicator row's two level labels run together (flattened text of a form's tail: "产出指标数量指标足额保障率…").
+_LEVEL_PAIRS = tuple(f"{a}指标{b}指标" for a in ("产出", "效益", "满意度")
+                     for b in ("数量", "质量", "时效", "成本", "经济效益", "社会效益", "生态效益", "可持续影响",
+                               "服务对象满意度"))
 
 
 def read_path(path: str | Path, template: str | None = None) -> Document:
@@ -142,11 +146,18 @@ def _lone_attachment(row: Row | None) -> str | None:
     return text if m and m.end() == len(text) and len(text) > 2 else None
 
 
-def _same_line_prefix(before: Row, title: Row) -> bool:
-    """A single short cell on the title's own line, ending in 年度/年: the start of the title text."""
-    texts = [c.text for c in before.cells if c.text.strip()]
-    return (len(texts) == 1 and before.place.line is not None and before.place.line == title.place.line
-            and len(texts[0]) <= 40 and bool(YEAR_IN_TEXT.search(texts[0])) and clean(texts[0]).endswith(("年度", "年")))
+def _same_line_prefix(rows: list[Row], title: Row) -> str | None:
+    """The last of ``rows`` taken off them when it is a single short cell on the title's own line ending in
+    年度/年 (the start of the title text), else None."""
+    if not rows:
+        return None
+    before = rows[-1]
+    texts = [clean(c.text) for c in before.cells if c.text.strip()]
+    if (len(texts) == 1 and before.place.line is not None and before.place.line == title.place.line
+            and len(texts[0]) <= 40 and YEAR_IN_TEXT.search(texts[0]) and texts[0].endswith(("年度", "年"))):
+        rows.pop()
+        return texts[0]
+    return None
 
 
 def _is_report_code(row: Row) -> bool:
@@ -158,7 +169,8 @@ def _has_form_content(rows: list[Row]) -> bool:
         for c, k in zip(row.cells, row.keys()):
             if k == LONG:  # flattened text: the indicator header is inside a long run of glued cells
                 k = label_key(c.text)
-            if k and (funds_row_kind(k) or k == "总分" or "一级指标" in k or k in _TEMPLATE_CONTENT):
+            if k and (funds_row_kind(k) or k == "总分" or "一级指标" in k or k in _TEMPLATE_CONTENT
+                      or k.startswith(_LEVEL_PAIRS)):
                 return True
     return False
 
@@ -232,9 +244,8 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             if label := _lone_attachment(before[-1] if before else None):
                 before.pop()  # "附件1：" on a line of its own above the title (PDF, HTML), as in "附件1：⏎项目支出…"
                 title = (label + title[0], label_key(label) + title[1])
-            elif before and grid.format == "text-flat" and _same_line_prefix(before[-1], row):
+            elif grid.format == "text-flat" and (head := _same_line_prefix(current.rows if current else preamble, row)):
                 # Flattened text cut at the title word: "某局2023年度" before it is the title's own beginning.
-                head = clean(before.pop().cells[0].text)
                 title = (head + title[0], label_key(head) + title[1])
             current = Segment(carried, title[0], row.place, title[1] or None)
             segments.append(current)
