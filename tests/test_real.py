@@ -130,6 +130,15 @@ def test_003_daying_sichuan_tail_and_head() -> None:
     assert not errors(head)
 
 
+def test_p010_daying_targets_table_tail() -> None:
+    [r] = checked("p010_daying_mzj_dept_targets_2020.txt")
+    sat = named(r.ev, "满意度")
+    assert (sat.target, sat.actual) == ("≥90%", "98%")
+    assert not numbers(r.ev)  # no 分值/得分 in this table
+    assert not errors(r)
+
+
+
 
 
 

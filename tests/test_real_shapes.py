@@ -235,3 +235,46 @@ def test_a_glued_funds_run_whose_amounts_ocr_lost_keeps_only_its_pinned_end() ->
     assert ev.funds.total is None or (ev.funds.total.weight, ev.funds.total.score) == (None, None)
     assert not r.has_errors(), [f.message for f in r.findings]
     assert any("12.34.5" in w for w in ev.warnings)
+
+
+# ---------------------------------------------------------------- a form's tail that opens inside its indicator table
+
+def test_a_tail_without_its_indicator_header_reads_by_the_template_order() -> None:
+    # p010: the excerpt opens on indicator rows (一级 | 二级 | 三级 | 指标值 | 完成值), no header above them;
+    # the 满意度 row lost its merged 一级 cell. Narrative after the table is no indicator.
+    text = ("| 产出指标 | 质量指标 | 改善养老服务基础条件 | 改善条件 | 明显改善 |\n"
+            "| 效益指标 | 社会效益指标 | 养老服务需求 | 有所提升 | 养老服务提升 |\n"
+            "|  | 满意度指标 | 服务对象满意度指标 | 养老机构服务质量满意度 | ≥90% | 98% |\n"
+            "2.部门绩效评价结果。\n本部门按要求开展自评。\n")
+    [r] = check_document(read(text)).results
+    got = [(i.level1, i.name, i.target, i.actual, i.weight) for i in r.ev.indicators]
+    assert got == [("产出", "改善养老服务基础条件", "改善条件", "明显改善", None),
+                   ("效益", "养老服务需求", "有所提升", "养老服务提升", None),
+                   ("满意度", "养老机构服务质量满意度", "≥90%", "98%", None)]
+    assert any("缺少表头" in w for w in r.ev.warnings)
+    assert any("本部门按要求开展自评" in w for w in r.ev.warnings)  # named, not swallowed as a level
+    assert not r.has_errors()
+
+
+def test_a_headerless_compacted_row_leaves_its_lone_number_unplaced() -> None:
+    # p002: a pipe dump that dropped the empty 完成值/得分 cells: the one number after 度量单位 may be
+    # 完成值, 分值 or 得分; with no header nothing says which.
+    text = ("| 成本指标 | 网络宣传成本预算 | ≤ | 101400 | 元 | 5 |\n"
+            "| 效益指标 | 社会效益指标 | 群众知晓率 | = | 100 | % | 15 |\n"
+            "| 合计 | 100 |\n| 评价结论 | 结合自评情况,说明项目自评总分。(200字以内) |\n")
+    [r] = check_document(read(text)).results
+    assert [(i.name, i.target, i.actual, i.weight) for i in r.ev.indicators] == [
+        ("网络宣传成本预算", "≤101400元", None, None), ("群众知晓率", "=100%", None, None)]
+    assert sum("无法确定是完成值、分值还是得分" in w for w in r.ev.warnings) == 2
+    assert not r.has_errors()
+
+
+def test_goal_texts_of_a_row_that_lost_its_label_cells_fill_the_columns_in_order() -> None:
+    # p002's second form: 项目基本情况 | 1.项目年度目标完成情况 span the goal rows; the texts row starts at column 1.
+    text = ("部门预算项目支出绩效自评表(2023年度)\n"
+            "项目名称\t51092322T000000431595-城乡居民监管工作经费\n"
+            "主管部门\t某县医疗保障局部门\t实施单位(盖章)\t某县医疗保障局\n"
+            "项目基本情况\t1.项目年度目标完成情况\t项目年度目标\t年度目标完成情况\n"
+            "计划使用财政资金45万元发放工资。\t已按计划发放。\n")
+    [r] = check_document(read(text)).results
+    assert (r.ev.goals.expected, r.ev.goals.achieved) == ("计划使用财政资金45万元发放工资。", "已按计划发放。")

@@ -33,6 +33,7 @@ NOTES: dict[str, str] = {
     # header and units
     "year-unreadable": "{label}“{text}”无法识别",
     "unit-inferred": "表中未注明金额单位，按数额大小推定为“{unit}”",
+    "indicator-header-missing": "绩效指标表缺少表头（摘录从指标行开始），按“{order}”的顺序读取",
     "funds-header-missing": "资金表缺少表头，按“{order}”的顺序读取",
     # parts of the form
     "part-missing": "表格不完整：没有找到{label}",

@@ -25,7 +25,7 @@ from .kinds import document_kind, part_kind
 from .layouts.base import Segment
 from .layouts.department_list import department_from_title, is_list_title, list_columns, parse_list
 from .readers import detect
-from .vocab import HEADER_FIELDS, YEAR_IN_TEXT, funds_row_kind
+from .vocab import HEADER_FIELDS, YEAR_IN_TEXT, funds_row_kind, label_kind
 
 _ATTACHMENT = re.compile(r"^附件[\d\-—－.、]*[:：]?")
 # Labels that show a provincial form has begun, beside the national ones.
@@ -166,6 +166,9 @@ def _is_report_code(row: Row) -> bool:
 
 def _has_form_content(rows: list[Row]) -> bool:
     for row in rows:
+        filled = [k for k in row.keys() if k]
+        if len(filled) >= 4 and any((kind := label_kind(k)) is not None and kind[0] >= 1 for k in filled[:2]):
+            return True  # an indicator row (数量指标 | name | target | actual…): a tail cut above its header
         for c, k in zip(row.cells, row.keys()):
             if k == LONG:  # flattened text: the indicator header is inside a long run of glued cells
                 k = label_key(c.text)

@@ -90,7 +90,8 @@ def probe(rows: list[Row]) -> str:
     (numbered paragraphs, one per row) is no part of the form's head."""
     pattern = _labels_pattern()
     start = next((n for n, row in enumerate(rows) if any(pattern.search(k) for k in row.keys() if k)), 0)
-    return "|".join({k for row in rows[start:start + PROBE_ROWS] for k in row.keys()})
+    # A sentence ("…说明项目自评总分,说明…。") quotes labels; a label never ends a sentence.
+    return "|".join({k for row in rows[start:start + PROBE_ROWS] for k in row.keys() if "。" not in k})
 
 
 # Scores closer than this leave the choice in doubt: the form says so and names --template.

@@ -72,6 +72,9 @@ class _Label:
     header: bool
 
 
+_ROW_LABEL_MAX = 24  # the longest funds row label ("其中:当年财政拨款(含追加)…")
+
+
 def _label(spec: FormSpec, key: str) -> _Label:
     section = section_key(key)
     return _Label(
@@ -80,7 +83,8 @@ def _label(spec: FormSpec, key: str) -> _Label:
         funds_column=next((fld for needle, fld in spec.funds_columns if needle in key), None) if key else None,
         indicator_words=sum(1 << n for n, word in enumerate(spec.indicator_header) if word in key),
         goal=key in spec.goal_columns,
-        funds_kind=spec.funds_kind(key) if key else None,
+        # A longer cell naming 财政拨款 is a sentence (a glossary, a narrative), no funds row's label.
+        funds_kind=spec.funds_kind(key) if key and len(key) <= _ROW_LABEL_MAX else None,
         header=key in spec.header_fields,
     )
 
@@ -161,6 +165,7 @@ class FormReader(FlatReading, FormParser):
     goals_seen: bool = False
     pending_text: str | None = None
     upper_header: dict[int, str] = field(default_factory=dict)  # the first row of a two-row indicator header
+    assumed: bool = False  # the indicator columns are the template's own: the form's tail has no header
     _values: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (funds row, column) → number
     _row_place: Place = Place()
 
@@ -217,6 +222,11 @@ class FormReader(FlatReading, FormParser):
                 if lab.funds_kind is not None:
                     self.funds_row(row, i, lab.funds_kind)
                     return
+        if self.phase == "header" and self.ind is None and not self.funds_raw and not self.flat \
+                and spec.indicator_columns[0][1] == "level1" and _opens_with_levels(keys):
+            self.assume_indicator_header(row)
+        elif self.assumed and self.phase == "indicators" and sum(1 for k in keys if k) < 3:
+            self.phase = "header"  # the table of a form's tail ended: what follows is no indicator row
         if self.phase not in ("goals", "indicators") and any(lab.header for lab in labels):
             self.header_row(row, keys)
             return
@@ -417,11 +427,18 @@ class FormReader(FlatReading, FormParser):
 
     def goals_row(self, cells: list[Cell], keys: list[str]) -> None:
         cols = self.goal_cols
-        for i, (c, k) in enumerate(zip(cells, keys)):
-            if not k or id(c) in self.used or section_key(k) in self.spec.sections:
+        filled = [i for i, (c, k) in enumerate(zip(cells, keys))
+                  if k and id(c) not in self.used and section_key(k) not in self.spec.sections]
+        nearest = [cols[min(cols, key=lambda col: abs(col - i))] for i in filled]
+        # As many texts as goal columns, but two nearest one column: the row lost its leading label cells
+        # (项目基本情况 | 1.项目年度目标完成情况 spanning rows), so its texts fill the columns in order.
+        in_order = len(filled) == len(cols) and len(set(nearest)) < len(nearest)
+        parts = dict(zip(filled, [cols[c] for c in sorted(cols)] if in_order else nearest))
+        for i, c in enumerate(cells):
+            if i not in parts:
                 self.use(c)
                 continue
-            part = cols[min(cols, key=lambda col: abs(col - i))]
+            part = parts[i]
             value = clean_block(c.text) if not self.flat else clean(c.text)
             self.use(c)
             if not value:
@@ -544,6 +561,14 @@ class FormReader(FlatReading, FormParser):
                 self.use(c)
         return True
 
+    def assume_indicator_header(self, row: Row) -> None:
+        """A form's tail that opens inside its indicator table: the template's indicator columns, in their
+        printed order, stand for the header the excerpt lost (a note says so)."""
+        fields = list(dict.fromkeys(fld for _, fld in self.spec.indicator_columns))
+        self.assumed = True
+        self.set_indicator_columns(dict(enumerate(fields)))
+        self.note("indicator-header-missing", row.place, order="、".join(_IND_ZH.get(f, f) for f in fields))
+
     def indicator_header(self, row: Row, keys: list[str]) -> None:
         self.phase = "indicators"
         self.ind_cols = header_columns(keys, self.spec.header_needles())
@@ -553,7 +578,7 @@ class FormReader(FlatReading, FormParser):
             start = max((i for i, k in enumerate(keys) if k), default=-1) + 1
             self.ind_cols |= {start + n: fld for n, fld in enumerate(extra)}
             self.upper_header = {}
-        self.ind = Spans.of(self.ind_cols)
+        self.set_indicator_columns(self.ind_cols)
         for i, fld in self.ind_cols.items():
             if i >= len(row.cells):
                 continue  # a column the header's first row named
@@ -563,15 +588,20 @@ class FormReader(FlatReading, FormParser):
         for c, k in zip(row.cells, keys):
             if k in INDICATOR_SECTION or section_key(k) in self.spec.sections:
                 self.use(c)
-        cols = {f: i for i, f in self.ind_cols.items()}
-        numeric = tuple(cols[f] for f in ("weight", "score") if f in cols)
-        weight = cols.get("weight")
-        self.align = Columns(numeric if weight is not None else (), cols.get("name", 3), max(cols.values(), default=-1),
-                             (weight if weight is not None else 0) - 2, cols.get("nature", -1), NATURES)
         last = max(self.ind_cols)
         trailing = [c for c in row.cells[last + 1:] if c.text.strip()]
         if trailing and self.flat:
             self.flat_indicators(trailing)
+
+    def set_indicator_columns(self, cols_at: dict[int, str]) -> None:
+        self.phase = "indicators"
+        self.ind_cols = cols_at
+        self.ind = Spans.of(cols_at)
+        cols = {f: i for i, f in cols_at.items()}
+        numeric = tuple(cols[f] for f in ("weight", "score") if f in cols)
+        weight = cols.get("weight")
+        self.align = Columns(numeric if weight is not None else (), cols.get("name", 3), max(cols.values(), default=-1),
+                             (weight if weight is not None else 0) - 2, cols.get("nature", -1), NATURES)
 
     def indicator_row(self, cells: list[Cell], keys: list[str]) -> None:
         if self.flat:
@@ -609,6 +639,14 @@ class FormReader(FlatReading, FormParser):
                 cell = cells[lo]
             if cell is not None:
                 values[fld] = cell
+        if self.assumed and (actual := values.get("actual")) is not None and is_number(actual.text) \
+                and not any(values[f].text.strip() for f in ("weight", "score") if f in values):
+            # No header says where this row's one number stands: a dump that dropped the empty cells leaves
+            # 完成值, 分值 or 得分 alike in the first of them.
+            del values["actual"]
+            self.use(actual)
+            self.note("values-unplaced", actual.place, why="表头缺失且空白单元格被删去，无法确定是完成值、分值还是得分",
+                      text=clean(actual.text))
         made = self.indicator(values, cells)
         if made and shift:
             self.note("row-shifted", self._row_place, name=made, shift=shift)
@@ -686,6 +724,16 @@ class FormReader(FlatReading, FormParser):
 
 
 _TEXT_COLUMNS = frozenset({"reason"})
+_IND_ZH = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "nature": "指标性质", "target": "指标值",
+           "unit": "度量单位", "actual": "完成值", "weight": "分值", "score": "得分", "note": "偏差原因",
+           "coefficient": "得分系数", "core": "是否核心指标", "target_initial": "年初指标值"}
+
+
+def _opens_with_levels(keys: list[str]) -> bool:
+    """A row that begins like an indicator row: a level label (数量指标, 产出指标…) among its first two cells,
+    and at least two more cells after it."""
+    filled = [(i, k) for i, k in enumerate(keys) if k]
+    return len(filled) >= 4 and any((kind := label_kind(k)) is not None and kind[0] >= 1 for _, k in filled[:2])
 
 
 def _fit(spans: Spans, filled: list[tuple[int, Cell]], offset: int) -> int:
