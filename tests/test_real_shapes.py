@@ -278,3 +278,17 @@ def test_goal_texts_of_a_row_that_lost_its_label_cells_fill_the_columns_in_order
             "计划使用财政资金45万元发放工资。\t已按计划发放。\n")
     [r] = check_document(read(text)).results
     assert (r.ev.goals.expected, r.ev.goals.achieved) == ("计划使用财政资金45万元发放工资。", "已按计划发放。")
+
+
+def test_a_transfer_form_without_scores_reads_its_indicators_and_misses_no_total() -> None:
+    # A complete 转移支付 form prints targets and actuals, no 分值/得分: rows that lost their 绩效指标 cell
+    # align by the name (a name never opens with ≥), and no 总分 is asked for.
+    text = transfer("808.1 | 692.98 | 86%") + (
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 全年实际完成值 | 未完成原因分析 |\n"
+        "产出指标 | 数量指标 | 补贴人数 | ≥1000人 | 1200人 | |\n"
+        "满意度指标 | 服务对象满意度指标 | 满意度 | ≥90% | 95% | |\n")
+    [r] = check_document(read(text)).results
+    got = [(i.level1, i.name, i.target, i.actual) for i in r.ev.indicators]
+    assert got == [("产出", "补贴人数", "≥1000人", "1200人"), ("满意度", "满意度", "≥90%", "95%")]
+    assert "missing-total" not in {f.code for f in r.findings}
+    assert not r.has_errors()

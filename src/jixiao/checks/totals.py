@@ -66,6 +66,10 @@ def missing_total(chk, ctx: CheckContext) -> Iterator[Finding]:
     total = ctx.ev.total
     if total is not None and total.score is not None or any(b.field == "total.score" for b in ctx.ev.invalid):
         return  # a 总分 holding an error value is invalid-number's finding, not a missing total
+    ev = ctx.ev
+    if not any(i.weight is not None or i.score is not None for i in ev.indicators) and \
+            not any(r.weight is not None or r.score is not None for _, r in ev.funds.rows()):
+        return  # a form without 分值/得分 (a 转移支付 form, targets and actuals only) has no 总分 to miss
     sr = printed_rate_score(ctx)
     expected = (sr or Decimal(0)) + printed_indicator_sum(ctx)
     hint = ""

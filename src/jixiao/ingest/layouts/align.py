@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ...values import EXCEL_ERRORS, is_number
 
 SHIFTS = (0, -1, 1, -2, 2)
+_OPERATORS = ("≥", "≤", ">", "<", "=", "＝", "≧", "≦", "﹦")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,8 @@ def plausibility(texts: Sequence[str], keys: Sequence[str], cols: Columns, shift
     if cols.nature >= 0 and 0 <= (i := cols.nature + shift) < n and (t := texts[i].strip()):
         # An operator is the one thing 指标性质 holds: a row missing only its last score keeps it in place.
         score += 2 if t in cols.natures else -2
+    if 0 <= (i := cols.name + shift) < n and texts[i].strip().startswith(_OPERATORS):
+        score -= 2  # "≥1000人" is a target: an indicator's name never opens with a comparison
     tail = keys[cols.last + shift + 1:]
     if tail:
         score -= 2 * (len(tail) - list(tail).count(""))
@@ -52,11 +55,13 @@ def plausibility(texts: Sequence[str], keys: Sequence[str], cols: Columns, shift
 
 def shift_of(texts: Sequence[str], keys: Sequence[str], cols: Columns, is_label: Callable[[str], bool]) -> int:
     """Columns the row's values sit away from the header's; 0 for the common, aligned row."""
-    if not cols.numeric:
-        return 0
+    named = not (0 <= cols.name < len(texts) and texts[cols.name].strip().startswith(_OPERATORS))
+    labels_only = named and all(not k or is_label(k) for k in keys[:max(cols.name, 0)])
+    if not cols.numeric and labels_only:
+        return 0  # a table without 分值/得分 (targets only): only a name out of place says a row moved
     if len(texts) <= cols.last + 1 and plausibility(texts, keys, cols, 0, is_label) >= 4:
         return 0
-    if not any(keys[max(cols.first_numeric, 0):]) and all(not k or is_label(k) for k in keys[:max(cols.name, 0)]):
+    if cols.numeric and not any(keys[max(cols.first_numeric, 0):]) and labels_only:
         return 0  # nothing from the value columns on and only labels before the name: nothing to align
     # A row whose level cells were all lost (the 一级/二级 rowspans of a pipe dump) starts at its name:
     # as far left as the name column, whatever the number of label columns before it.
