@@ -292,3 +292,35 @@ def test_a_transfer_form_without_scores_reads_its_indicators_and_misses_no_total
     assert got == [("产出", "补贴人数", "≥1000人", "1200人"), ("满意度", "满意度", "≥90%", "95%")]
     assert "missing-total" not in {f.code for f in r.findings}
     assert not r.has_errors()
+
+
+def test_a_two_row_indicator_header_keeps_its_columns_in_a_workbook(tmp_path) -> None:  # noqa: ANN001
+    # The 云南 header as Excel prints it: 年度指标值 merged over 指标性质 | 指标值 | 度量单位, 绩效指标 and the
+    # other labels merged down over both header rows; a spacer column before 分值.
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    rows = [
+        ["项目支出绩效自评表"],
+        ["项目名称", "卫片执法补助经费"],
+        ["项目资金(万元)", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", 8, 8, 6, 10, "75%", 7.5],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "", "", "实际完成值", "", "分值", "得分",
+         "偏差原因分析及改进措施"],
+        ["", "", "", "", "指标性质", "指标值", "度量单位"],
+        ["", "产出指标", "数量指标", "补助宗数", "≥", 40, "宗", 30, "", 20, 15, "年中任务调减"],
+        ["", "效益指标", "社会效益指标", "违法行为责停率", "≥", 95, "%", 96, "", 30, 30],
+    ]
+    for r in rows:
+        ws.append(r)
+    ws.merge_cells("E5:G5")
+    for col in "ABCDHIJKL":
+        ws.merge_cells(f"{col}5:{col}6")
+    path = tmp_path / "云南.xlsx"
+    wb.save(path)
+    from jixiao.ingest.recognize import read_path
+
+    [r] = check_document(read_path(path)).results
+    got = [(i.level1, i.name, i.target, i.actual, i.weight, i.score) for i in r.ev.indicators]
+    assert got == [("产出", "补助宗数", "≥40宗", "30", 20, 15), ("效益", "违法行为责停率", "≥95%", "96", 30, 30)]

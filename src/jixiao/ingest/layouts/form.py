@@ -210,6 +210,8 @@ class FormReader(FlatReading, FormParser):
             return
         if self.phase != "indicators" and self.upper_indicator_header(row, keys):
             return
+        if self.phase == "indicators" and self.sub_header(row, keys):
+            return
         if sum(lab.goal for lab in labels) >= 2:
             self.goals_header(row, keys)
             return
@@ -561,6 +563,23 @@ class FormReader(FlatReading, FormParser):
                 self.use(c)
         return True
 
+    def sub_header(self, row: Row, keys: list[str]) -> bool:
+        """A second header row under the indicator header, before any indicator: every label in it names a
+        column (指标性质 | 指标值 | 度量单位 under a merged 年度指标值), and each takes the column it stands in."""
+        if self.assumed or self.ev.indicators:
+            return False
+        filled = [i for i, k in enumerate(keys) if k]
+        cols = header_columns(keys, self.spec.header_needles())
+        if not filled or len(cols) != len(filled) or set(cols.values()) <= {"level1", "level2", "name"}:
+            return False
+        for i, fld in cols.items():
+            for old in [c for c, f in self.ind_cols.items() if f == fld and c != i]:
+                del self.ind_cols[old]  # 指标值 under 年度指标值: the sub-label's column is the field's
+            self.ind_cols[i] = fld
+            self.use(row.cells[i])
+        self.set_indicator_columns(dict(sorted(self.ind_cols.items())))
+        return True
+
     def assume_indicator_header(self, row: Row) -> None:
         """A form's tail that opens inside its indicator table: the template's indicator columns, in their
         printed order, stand for the header the excerpt lost (a note says so)."""
@@ -574,9 +593,13 @@ class FormReader(FlatReading, FormParser):
         self.ind_cols = header_columns(keys, self.spec.header_needles())
         if self.upper_header:
             below = set(self.ind_cols.values())
-            extra = [fld for _, fld in sorted(self.upper_header.items()) if fld not in below]
-            start = max((i for i, k in enumerate(keys) if k), default=-1) + 1
-            self.ind_cols |= {start + n: fld for n, fld in enumerate(extra)}
+            at = max((i for i, k in enumerate(keys) if k), default=-1)
+            for col, fld in sorted(self.upper_header.items()):
+                if fld not in below:
+                    # Where the grid kept its geometry the label stands over its own column; a dump that
+                    # dropped the merged cells packed it left, so it takes the next column after the second row's.
+                    at = col if col > at else at + 1
+                    self.ind_cols[at] = fld
             self.upper_header = {}
         self.set_indicator_columns(self.ind_cols)
         for i, fld in self.ind_cols.items():
