@@ -324,3 +324,18 @@ def test_a_two_row_indicator_header_keeps_its_columns_in_a_workbook(tmp_path) ->
     [r] = check_document(read_path(path)).results
     got = [(i.level1, i.name, i.target, i.actual, i.weight, i.score) for i in r.ev.indicators]
     assert got == [("产出", "补助宗数", "≥40宗", "30", 20, 15), ("效益", "违法行为责停率", "≥95%", "96", 30, 30)]
+
+
+def test_a_headerless_tail_ends_where_another_table_begins() -> None:
+    # p014: after the indicator rows comes the 补助资金 table (序号 | 学校性质 | … | 合格人数 | 补助资金); its
+    # rows (1 | 民办 | … | 2600 | 400 | 842 | 842 | 218.92) are no indicators, and no number of it is a score.
+    text = ("| 效益指标 | 社会效益 | 参训学员就业率 | 60%及以上 | 53.53% |\n"
+            "| | 可持续影响 | 巩固脱贫攻坚成果 | 有效巩固 | 有效巩固 |\n"
+            "| 序号 | 学校性质 | 培训机构 | 培训补助标准(元/人) | 就业奖补标准(元/人) | 培训人数 | 合格人数 | 补助资金 |\n"
+            "| 1 | 民办 | 某职业培训学校 | 2600 | 400 | 842 | 842 | 218.92 |\n"
+            "| 2 | 民办 | 另一职业培训学校 | 2600 | 400 | 942 | 918 | 238.68 |\n")
+    [r] = check_document(read(text)).results
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in r.ev.indicators] == [
+        ("参训学员就业率", "60%及以上", "53.53%", None, None), ("巩固脱贫攻坚成果", "有效巩固", "有效巩固", None, None)]
+    assert any("218.92" in w for w in r.ev.warnings)
+    assert not r.has_errors(), [f.message for f in r.findings]

@@ -227,8 +227,11 @@ class FormReader(FlatReading, FormParser):
         if self.phase == "header" and self.ind is None and not self.funds_raw and not self.flat \
                 and spec.indicator_columns[0][1] == "level1" and _opens_with_levels(keys):
             self.assume_indicator_header(row)
-        elif self.assumed and self.phase == "indicators" and sum(1 for k in keys if k) < 3:
-            self.phase = "header"  # the table of a form's tail ended: what follows is no indicator row
+        elif self.assumed and self.phase == "indicators" and (
+                not (keys[0] == "" or _opens_with_levels(keys)) or sum(1 for k in keys if k) > len(self.ind_cols)):
+            # Without a header only a row that opens with its level labels, or with the empty cells a merged
+            # level leaves, is an indicator row: the table of the form's tail ended (narrative, another table).
+            self.phase = "header"
         if self.phase not in ("goals", "indicators") and any(lab.header for lab in labels):
             self.header_row(row, keys)
             return
@@ -662,6 +665,11 @@ class FormReader(FlatReading, FormParser):
                 cell = cells[lo]
             if cell is not None:
                 values[fld] = cell
+        for fld in ("weight", "score") if self.assumed else ():
+            if (c := values.get(fld)) is not None and c.text.strip() and not is_number(c.text):
+                del values[fld]  # no header put a column here: a word is no misprinted 分值
+                self.use(c)
+                self.note("cell-unplaced", c.place, text=clean(c.text))
         if self.assumed and (actual := values.get("actual")) is not None and is_number(actual.text) \
                 and not any(values[f].text.strip() for f in ("weight", "score") if f in values):
             # No header says where this row's one number stands: a dump that dropped the empty cells leaves
