@@ -89,7 +89,8 @@ def probe(rows: list[Row]) -> str:
     The rows count from the first that holds a template's label: a report's narrative above its 附件 form
     (numbered paragraphs, one per row) is no part of the form's head."""
     pattern = _labels_pattern()
-    start = next((n for n, row in enumerate(rows) if any(pattern.search(k) for k in row.keys() if k)), 0)
+    start = next((n for n, row in enumerate(rows)
+                  if any(pattern.search(k) or k.startswith("报表编号") for k in row.keys() if k)), 0)
     # A sentence ("…说明项目自评总分,说明…。") quotes labels; a label never ends a sentence.
     return "|".join({k for row in rows[start:start + PROBE_ROWS] for k in row.keys() if "。" not in k})
 
