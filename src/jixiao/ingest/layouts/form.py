@@ -666,10 +666,10 @@ class FormReader(FlatReading, FormParser):
             if cell is not None:
                 values[fld] = cell
         for fld in ("weight", "score") if self.assumed else ():
-            if (c := values.get(fld)) is not None and c.text.strip() and not is_number(c.text):
+            if (word := values.get(fld)) is not None and word.text.strip() and not is_number(word.text):
                 del values[fld]  # no header put a column here: a word is no misprinted 分值
-                self.use(c)
-                self.note("cell-unplaced", c.place, text=clean(c.text))
+                self.use(word)
+                self.note("cell-unplaced", word.place, text=clean(word.text))
         if self.assumed and (actual := values.get("actual")) is not None and is_number(actual.text) \
                 and not any(values[f].text.strip() for f in ("weight", "score") if f in values):
             # No header says where this row's one number stands: a dump that dropped the empty cells leaves
