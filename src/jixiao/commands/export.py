@@ -47,9 +47,10 @@ def _stored(from_db: bool, db: str | None, year: int | None, department: str | N
     if not from_db and db is None:
         return []
     from ..store.query import Filters, load_decided
-    from .store import open_db
+    from .store import open_db, reading
 
-    found = load_decided(open_db(db), Filters(year=year, department=department))
+    with reading(db):
+        found = load_decided(open_db(db), Filters(year=year, department=department))
     if not found:
         wanted = "".join(f"，{k}“{v}”" for k, v in (("年度", year), ("主管部门", department)) if v is not None)
         err.print(f"数据库中没有符合条件的自评表{wanted}（先用 jixiao import 导入）", highlight=False)

@@ -179,9 +179,10 @@ def publish(
     evaluations: list[tuple[Evaluation, str | None]] = []
     if db is not None:
         from ..store.query import Filters, load_decided
-        from .store import open_db
+        from .store import open_db, reading
 
-        evaluations += load_decided(open_db(db), Filters(year=year, department=department))
+        with reading(db):
+            evaluations += load_decided(open_db(db), Filters(year=year, department=department))
     failures: list[FileFailure] = []
     for item in read_all(files or [], workers=jobs, limits=limits_of(limit)):
         if isinstance(item, FileFailure):

@@ -7,8 +7,9 @@ Exit.DATABASE; reading commands never create one (only ``import`` does).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -57,40 +58,19 @@ if TYPE_CHECKING:
 # the commands so that parse and check, which share the CLI, do not pay for them.
 
 
-# The drivers' commonest first lines, for people; anything else is kept as the driver says it.
-_DRIVER_ZH = (
-    ("file is not a database", "文件不是 SQLite 数据库"),
-    ("database disk image is malformed", "数据库文件已损坏"),
-    ("unable to open database file", "无法打开数据库文件"),
-    ("connection refused", "无法连接（连接被拒绝，服务未启动或地址有误）"),
-    ("password authentication failed", "用户名或密码不对"),
-    ("does not exist", "数据库或用户不存在"),
-    ("could not translate host name", "找不到主机"),
-    ("timeout expired", "连接超时"),
-)
-
-
-def driver_zh(line: str) -> str:
-    low = line.lower()
-    return next((f"{zh}（{line}）" for en, zh in _DRIVER_ZH if en in low), line)
-
-
 def _tables(db: str | None, url: str) -> set[str]:
     """The tables of an existing database, read without writing to it (SQLite opened read-only)."""
-    import sqlite3
-
     from sqlalchemy import inspect
     from sqlalchemy.engine import make_url
 
-    from ..store.db import open_store
+    from ..store.db import open_store, sqlite_tables
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database)  # type: ignore[arg-type]
         if not path.is_file():
             stop(f"数据库不存在：{path}（先用 jixiao import 导入，或用 --db 指定已有的数据库）", Exit.DATABASE)
-        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
-            return {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return sqlite_tables(path)
     probe = open_store(db, upgrade=False)
     try:
         return set(inspect(probe).get_table_names())
@@ -105,7 +85,7 @@ def open_db(db: str | None, *, create: bool = False) -> "Engine":
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ..store.db import describe, first_line, open_store, resolve_url
+    from ..store.db import ForeignDatabase, describe, open_store, resolve_url, store_error
 
     url = resolve_url(db)
     try:
@@ -113,13 +93,30 @@ def open_db(db: str | None, *, create: bool = False) -> "Engine":
             try:
                 tables = _tables(db, url)
             except (SQLAlchemyError, sqlite3.Error) as exc:
-                stop(f"数据库错误：{describe(url)}：{driver_zh(first_line(exc))}", Exit.DATABASE)
+                raise store_error(url, exc) from None
+            if not tables:
+                stop(f"{describe(url)} 不是 jixiao 的数据库（是空的；先用 jixiao import 导入）", Exit.DATABASE)
             if "alembic_version" not in tables:
-                stop(f"{describe(url)} 不是 jixiao 的数据库（{'是空的' if not tables else '没有 jixiao 的表'}；"
-                     "先用 jixiao import 导入）", Exit.DATABASE)
+                raise ForeignDatabase.of(url, tables)
         return open_store(db)
     except JixiaoError as exc:
         stop(exc.message, Exit.DATABASE)
+
+
+@contextmanager
+def reading(db: str | None) -> Iterator[None]:
+    """A store that fails while being read or written (a damaged page, a lost server) ends the
+    command in one line naming it, Exit.DATABASE, never a traceback."""
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..store.db import resolve_url, store_error
+
+    try:
+        yield
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        stop(store_error(resolve_url(db), exc).message, Exit.DATABASE)
 
 
 def _report(report: Any, url: str) -> None:
@@ -128,13 +125,20 @@ def _report(report: Any, url: str) -> None:
     err.print(f"数据库：{describe(url)}", highlight=False)
     err.print(f"共 {report.files_seen} 个文件：导入 {report.imported} 个（{report.forms} 张自评表、{report.lists} 份项目清单"
               f"{f'，其中 {report.new_versions} 张是已有项目的新版本' if report.new_versions else ''}），"
-              f"跳过 {len(report.skipped)} 个已导入的文件，失败 {len(report.failed)} 个。", highlight=False)
+              f"跳过 {len(report.skipped)} 个已导入的文件"
+              f"{f'（其中 {report.revived} 张表重新成为当前版本）' if report.revived else ''}，失败 {len(report.failed)} 个。",
+              highlight=False)
     if report.failed:
         table = Table(title="未能导入的文件", title_justify="left")
         table.add_column("文件", overflow="fold")
         table.add_column("原因", overflow="fold")
+        # One reason shared by many files (a full disk, a lost server) is one line, not one per file.
+        by_reason: dict[str, list[str]] = {}
         for f in report.failed:
-            table.add_row(f.file, f.message.removeprefix(f"{f.file}: ").removeprefix(f"{f.file}（"))
+            by_reason.setdefault(f.message.removeprefix(f"{f.file}: ").removeprefix(f"{f.file}（"), []).append(f.file)
+        for reason, files in by_reason.items():
+            table.add_row(inert.console(files[0] if len(files) == 1 else f"{files[0]} 等 {len(files)} 个文件"),
+                          inert.console(reason))
         err.print(table)
 
 
@@ -159,7 +163,7 @@ def import_files(
     engine = open_db(db, create=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as bar:
+    with reading(db), Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as bar:
         task = bar.add_task("检查已导入的文件", total=None)
         report = import_paths(paths, engine, workers=workers or os.cpu_count() or 1, policy=policy, template=template,
                               limits=limits_of(limit),
@@ -255,9 +259,10 @@ def summary(
     codes = check_codes(only, skip)
     filters = _filters(year, department, unit, grade, status)
     engine = open_db(db)
-    if _nothing_matched(engine, filters):
-        raise typer.Exit(Exit.OK)
-    s = summarize(engine, by, money_unit, filters)  # type: ignore[arg-type]
+    with reading(db):
+        if _nothing_matched(engine, filters):
+            raise typer.Exit(Exit.OK)
+        s = summarize(engine, by, money_unit, filters)  # type: ignore[arg-type]
     if codes is not None:
         s.codes = [c for c in s.codes if c.code in codes]
     sections = [sec for sec in summary_sections(s) if section is None or sec.key == section]
@@ -289,9 +294,10 @@ def findings(
     codes, levels = check_codes([*(code or []), *(only or [])], skip), severities(severity)
     filters = _filters(year, department, unit, grade, status)
     engine = open_db(db)
-    if _nothing_matched(engine, filters):
-        raise typer.Exit(Exit.OK)
-    rows = load_findings(engine, filters, codes, levels)
+    with reading(db):
+        if _nothing_matched(engine, filters):
+            raise typer.Exit(Exit.OK)
+        rows = load_findings(engine, filters, codes, levels)
     if chosen == "table" and output is None:
         print_findings(rows, out)
     else:
@@ -302,7 +308,8 @@ def stored_form(db: str | None, form_id: int) -> tuple[dict[str, Any], list[dict
     """A stored form's evaluation@1 JSON, its stored findings and a heading naming it (``jixiao show ID``)."""
     from ..store.query import load_stored
 
-    found = load_stored(open_db(db), ids=[form_id])
+    with reading(db):
+        found = load_stored(open_db(db), ids=[form_id])
     if not found:
         stop(f"数据库中没有表号 {form_id} 的自评表（表号见 jixiao findings 或 summary --format json）", Exit.USAGE)
     s = found[0]

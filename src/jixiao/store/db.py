@@ -7,7 +7,10 @@ PostgreSQL database is ready for ``jixiao import`` without a separate setup step
 from __future__ import annotations
 
 import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
+from typing import Iterable
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -74,20 +77,84 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
+class ForeignDatabase(StoreError):
+    code = "foreign-database"
+    template = "不是 jixiao 的数据库（其中已有其他表：{detail}），没有改动它；请用 --db 指定 jixiao 自己的数据库"
+
+    @classmethod
+    def of(cls, url: str, tables: Iterable[str]) -> ForeignDatabase:
+        names = sorted(tables)
+        return cls(describe(url), "、".join(names[:5]) + (f" 等 {len(names)} 张" if len(names) > 5 else ""))
+
+
+class NewerDatabase(StoreError):
+    code = "newer-database"
+    template = "数据库由更新版本的 jixiao 创建（版本 {detail}），请升级 jixiao 后再用"
+
+
+class CorruptDatabase(StoreError):
+    code = "corrupt-database"
+    template = "数据库文件已损坏或不是数据库（{detail}），请从备份恢复"
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision``, by default the packaged head (no-op when already there)."""
+    """Bring the schema to ``revision``, by default the packaged head (no-op when already there).
+
+    A database with tables but no jixiao revision is someone else's and is left untouched; one at a
+    revision this version does not know was made by a newer jixiao."""
     from alembic import command
     from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
 
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
         target = head_revision() if revision == "head" else revision
-        if MigrationContext.configure(conn).get_current_revision() == target:
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == target:
             return
+        if current is None:
+            tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+            if tables:
+                raise ForeignDatabase.of(str(engine.url), tables)
+        elif current not in _known_revisions():
+            raise NewerDatabase(describe(str(engine.url)), current)
         cfg = _alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+# The drivers' commonest first lines, for people; anything else is kept as the driver says it.
+_DRIVER_ZH = (
+    ("file is not a database", "文件不是 SQLite 数据库"),
+    ("database disk image is malformed", "数据库文件已损坏"),
+    ("unable to open database file", "无法打开数据库文件"),
+    ("connection refused", "无法连接（连接被拒绝，服务未启动或地址有误）"),
+    ("password authentication failed", "用户名或密码不对"),
+    ("does not exist", "数据库或用户不存在"),
+    ("could not translate host name", "找不到主机"),
+    ("timeout expired", "连接超时"),
+)
+_DAMAGED = ("not a database", "malformed", "disk image", "file is encrypted", "could not decode")
+
+
+def driver_zh(line: str) -> str:
+    low = line.lower()
+    return next((f"{zh}（{line}）" for en, zh in _DRIVER_ZH if en in low), line)
+
+
+def store_error(url: str, exc: BaseException) -> StoreError:
+    """A driver's error as one line; a damaged file ("file is not a database", "malformed") says so."""
+    line = first_line(exc).split(" with text ")[0]  # a damaged text cell's bytes are no help to anyone
+    if any(w in line.lower() for w in _DAMAGED):
+        return CorruptDatabase(describe(url), line)
+    return StoreError(describe(url), driver_zh(line))
 
 
 def open_store(db: str | None = None, *, upgrade: bool = True) -> Engine:
@@ -98,7 +165,16 @@ def open_store(db: str | None = None, *, upgrade: bool = True) -> Engine:
     except ArgumentError:
         raise StoreError(db or url, "无法识别的数据库地址") from None
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if upgrade and path.is_file() and path.stat().st_size:
+            # Looked at read-only first: connecting switches the file to WAL, a change to someone else's file.
+            try:
+                tables = sqlite_tables(path)
+            except sqlite3.Error as exc:
+                raise store_error(url, exc) from None
+            if "alembic_version" not in tables and tables:
+                raise ForeignDatabase.of(url, tables)
     try:
         engine = create_engine(url, pool_pre_ping=parsed.get_backend_name() != "sqlite", json_serializer=dumps)
         if engine.dialect.name == "sqlite":
@@ -106,10 +182,16 @@ def open_store(db: str | None = None, *, upgrade: bool = True) -> Engine:
         if upgrade:
             migrate(engine)
     except SQLAlchemyError as exc:
-        raise StoreError(describe(url), first_line(exc)) from None
+        raise store_error(url, exc) from None
     except ModuleNotFoundError as exc:
         raise StoreError(describe(url), f"缺少数据库驱动 {exc.name}") from None
     return engine
+
+
+def sqlite_tables(path: Path) -> set[str]:
+    """The tables of an SQLite file, read without writing to it."""
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        return {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def first_line(exc: BaseException) -> str:

@@ -25,7 +25,7 @@ from ..errors import FileFailure, UnreadableFile, os_reason
 from ..ingest.readers.legacy import convert_ahead
 from ..limits import Limits
 from ..pipeline import expand
-from .db import first_line
+from .db import driver_zh, first_line
 from .rows import FileRows, FormRows, file_rows
 from .schema import DepartmentListRow, EvaluationRow, FindingRow, IndicatorRow, ListItemRow, SourceFile
 
@@ -48,6 +48,7 @@ class ImportReport:
     forms: int = 0
     lists: int = 0
     new_versions: int = 0
+    revived: int = 0  # forms of an earlier version, given again, that became current again
     skipped: list[Skipped] = field(default_factory=list)
     failed: list[FileFailure] = field(default_factory=list)
 
@@ -78,12 +79,17 @@ def plan(paths: Iterable[str | os.PathLike[str]], engine: Engine, report: Import
         try:
             file = str(p.resolve())
             digest = sha256_file(file)
+            modified_at = datetime.fromtimestamp(os.stat(file).st_mtime, timezone.utc)
         except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, as resolve() reports it
             reason = os_reason(exc) if isinstance(exc, OSError) else "符号链接形成循环"
             report.failed.append(FileFailure.of(UnreadableFile(str(p), reason)))
             continue
         if digest in known:
-            report.skipped.append(Skipped(file, "已导入（内容相同的文件已在库中）"))
+            with engine.begin() as conn:
+                revived = make_current(conn, digest, modified_at)
+            report.revived += revived
+            report.skipped.append(Skipped(file, "已导入（内容相同的文件已在库中）" + (
+                f"；文件在当前版本之后修改过，其中 {revived} 张表重新成为当前版本" if revived else "")))
         elif digest in seen:
             report.skipped.append(Skipped(file, f"与本批的 {seen[digest]} 内容相同"))
         else:
@@ -140,6 +146,10 @@ class _Group:
         if len(self.files) >= self.FILES or time.monotonic() - self.started >= self.SECONDS:
             self.flush()
 
+    def _stored(self, sha256: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(SourceFile.id).where(SourceFile.sha256 == sha256)).first() is not None
+
     def flush(self) -> None:
         files, self.files = self.files, []
         if not files:
@@ -154,12 +164,13 @@ class _Group:
                     self.flush()
                 return
             file = files[0].source["path"]
-            if isinstance(exc, IntegrityError):
+            if isinstance(exc, IntegrityError) and self._stored(files[0].source["sha256"]):
                 # Another importer stored the same bytes meanwhile: the unique hash keeps one copy.
                 self.report.skipped.append(Skipped(file, "已导入（另一个导入进程刚刚写入）"))
                 self.tick(file, "skipped")
             else:
-                self.report.failed.append(FileFailure(file, "store-error", f"{file}: 写入数据库失败：{first_line(exc)}"))
+                reason = driver_zh(first_line(exc))
+                self.report.failed.append(FileFailure(file, "store-error", f"{file}: 写入数据库失败：{reason}"))
                 self.tick(file, "failed")
             return
         for item, new in zip(files, versions):
@@ -247,6 +258,30 @@ def _assign_versions(conn: Connection, files: list[FileRows]) -> list[int]:
                     demoted.append(older)
             current[k] = (mtime, form)
     return demoted
+
+
+def make_current(conn: Connection, sha256: str, modified_at: datetime) -> int:
+    """A stored file given again, modified since the current version's file was (a restored earlier
+    version: what was saved last stands): its forms become current again, and the stored file takes
+    its new modification time. Returns how many forms changed; a re-run over unchanged files changes none."""
+    cur = E.alias("cur")
+    cur_file = SourceFile.__table__.alias("cur_file")
+    stale = conn.execute(
+        select(E.c.id, cur.c.id, cur_file.c.modified_at)
+        .join(SourceFile, SourceFile.id == E.c.source_file_id)
+        .join(cur, (cur.c.project_key == E.c.project_key) & cur.c.is_current
+              & ((cur.c.year == E.c.year) | (cur.c.year.is_(None) & E.c.year.is_(None))))
+        .join(cur_file, cur_file.c.id == cur.c.source_file_id)
+        .where(SourceFile.sha256 == sha256, E.c.is_current.is_(False))).all()
+    revived = [(row_id, cur_id) for row_id, cur_id, mtime in stale if modified_at > _aware(mtime)]
+    if revived and conn.dialect.name == "postgresql":  # writers take turns (see write_files)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
+    for row_id, cur_id in revived:
+        conn.execute(update(EvaluationRow).where(E.c.id == cur_id).values(is_current=False))
+        conn.execute(update(EvaluationRow).where(E.c.id == row_id).values(is_current=True))
+    if revived:
+        conn.execute(update(SourceFile).where(SourceFile.sha256 == sha256).values(modified_at=modified_at))
+    return len(revived)
 
 
 def write_files(conn: Connection, files: list[FileRows]) -> list[int]:

@@ -44,25 +44,27 @@ def serve(
     import uvicorn
     from sqlalchemy.orm import Session as DbSession
 
+    from ..commands.store import reading
     from ..exitcodes import Exit
-    from ..options import err, out
+    from ..options import err, out, stop
     from ..store.db import StoreError, describe, open_store, resolve_url
     from ..store.importer import import_paths
     from .formdb import sync_store
 
     url = resolve_url(db)
-    try:
-        engine = open_store(url)
-    except StoreError as exc:
-        err.print(f"[red]✗[/red] {exc.message}", highlight=False)
-        raise typer.Exit(Exit.DATABASE) from None
-    if load:
-        report = import_paths(load, engine)
-        out.print(f"导入 {report.imported} 个文件、{report.forms} 张表；无法读取 {len(report.failed)} 个", highlight=False)
-    with DbSession(engine) as session:
-        added = sync_store(session)
-        password = first_admin(session)
-        session.commit()
+    # A database that is not jixiao's, from a newer jixiao or damaged is one line before serving.
+    with reading(url):
+        try:
+            engine = open_store(url)
+        except StoreError as exc:
+            stop(exc.message, Exit.DATABASE)
+        if load:
+            report = import_paths(load, engine)
+            out.print(f"导入 {report.imported} 个文件、{report.forms} 张表；无法读取 {len(report.failed)} 个", highlight=False)
+        with DbSession(engine) as session:
+            added = sync_store(session)
+            password = first_admin(session)
+            session.commit()
     engine.dispose()
     if added:
         out.print(f"{added} 张表进入审核流程（待主管部门审核）", highlight=False)
