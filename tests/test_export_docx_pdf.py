@@ -78,7 +78,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> list:
     tmp = tmp_path_factory.mktemp("pdf")
     evs = [ev for seed in (SEEDS[0], SEEDS[2]) for ev in read_path(seed).evaluations]
     items = [(ev, tmp / f"form{n:02d}.pdf") for n, ev in enumerate(evs)]
-    get_exporter("pdf").write(items, NATIONAL)
+    assert get_exporter("pdf").write(items, NATIONAL) == []
     return items
 
 

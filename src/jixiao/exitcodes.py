@@ -6,7 +6,9 @@ Usage errors take sysexits' EX_USAGE rather than click's 2, which the contract g
 
 from __future__ import annotations
 
+import sys
 from enum import IntEnum
+from typing import NoReturn
 
 
 class Exit(IntEnum):
@@ -34,3 +36,10 @@ _ZH = {
     Exit.INTERNAL: "内部错误（程序缺陷）",
     Exit.INTERRUPTED: "被 Ctrl-C 中断",
 }
+
+
+def interrupted() -> NoReturn:
+    """Ctrl-C's one line and exit code. Every file written so far is whole (outputs are renamed into
+    place once complete) and what was half-written is removed: saying so tells the user a re-run is all it takes."""
+    print("✗ 已中断（Ctrl-C）：已写完的文件保留，未写完的没有留下；重新运行即可", file=sys.stderr)
+    sys.exit(Exit.INTERRUPTED)

@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import inert
+from .files import write_bytes, write_text
 from .scoring.rounding import EXACT
 
 Value = str | int | Decimal | None
@@ -256,7 +257,7 @@ def emit(sections: Sequence[Section], fmt: Format, data: Any, console: Console, 
     if fmt == "xlsx":
         raw = xlsx_bytes(sections)
         if output is not None:
-            output.write_bytes(raw)
+            write_bytes(output, raw)
         elif sys.stdout.isatty():
             raise OutputNeeded
         else:
@@ -265,7 +266,7 @@ def emit(sections: Sequence[Section], fmt: Format, data: Any, console: Console, 
         return
     text = BOM + to_csv(sections) if fmt == "csv" else json_text(data)
     if output is not None:
-        output.write_text(text, encoding="utf-8", newline="")
+        write_text(output, text, newline="")
     else:
         sys.stdout.write(text)
 

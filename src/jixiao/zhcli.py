@@ -19,7 +19,7 @@ from typer import rich_utils
 from typer._click import exceptions as cx
 from typer.core import TyperCommand, TyperGroup
 
-from .exitcodes import Exit
+from .exitcodes import Exit, interrupted
 
 rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
 rich_utils.OPTIONS_PANEL_TITLE = "选项"
@@ -150,9 +150,10 @@ class ZhGroup(_Chinese, TyperGroup):
             Console(stderr=True).print(f"✗ {e.format_message()}", highlight=False, markup=False)
             rv = Exit.USAGE
         except typer.Abort:
-            Console(stderr=True).print("已中止。", highlight=False)
             rv = Exit.INTERRUPTED
         code = int(rv) if isinstance(rv, int) else 0
+        if code == Exit.INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
+            interrupted()
         if not standalone_mode:
             return code
         sys.exit(code)

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..exitcodes import Exit
+from ..files import write_bytes
 from ..model import Evaluation
 from ..options import (
     DEFAULT_JOBS,
@@ -33,6 +34,7 @@ from ..scoring import POLICIES, get_policy
 from ..zhcli import command
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+_NAME_BYTES = 240
 
 OutDir = Annotated[Path, typer.Option("-o", "--out", help="输出目录", file_okay=False)]
 SomeFiles = Annotated[list[str] | None, typer.Argument(help="文件或目录；用 --db 时可省略", metavar="[FILE]...")]
@@ -63,9 +65,14 @@ def _need_input(files: list[str] | None, from_db: bool) -> None:
 
 
 def output_name(ev: Evaluation, suffix: str) -> str:
-    """``<file stem>_<form number>_<project name>.<suffix>``: unique per form, readable in a file list."""
+    """``<file stem>_<form number>_<project name>.<suffix>``: unique per form, readable in a file list.
+    The stem is shortened to keep the name within what file systems allow (255 bytes, with room for _2)."""
     name = _UNSAFE.sub("_", ev.project.name or "未命名")[:40].strip("_")
-    return f"{Path(ev.source.file).stem}_{ev.source.form_index + 1:02d}_{name}.{suffix}"
+    tail = f"_{ev.source.form_index + 1:02d}_{name}.{suffix}"
+    stem = Path(ev.source.file).stem
+    while len((stem + tail).encode()) > _NAME_BYTES:
+        stem = stem[:-1]
+    return stem + tail
 
 
 def _unique(items: list[tuple[Evaluation, Path]]) -> list[tuple[Evaluation, Path]]:
@@ -94,7 +101,7 @@ def template(
     if output.suffix.lower() not in writers:
         usage(f"模板只能是 .xlsx 或 .docx，而不是“{output.name}”")
     with writing(output):
-        output.write_bytes(writers[output.suffix.lower()](get_policy(policy or "national"), year))
+        write_bytes(output, writers[output.suffix.lower()](get_policy(policy or "national"), year))
     out.print(f"已生成模板：{output}", highlight=False)
 
 
@@ -134,11 +141,18 @@ def export(
                       "（jixiao parse --json 和审核报告中有它）", highlight=False)
     items = _unique(items)
     with writing(output):
-        exporter.write(items, policy)
+        failures = exporter.write(items, policy)
+    failed = {f.file for f in failures}
     for _, path in items:
-        out.print(str(path), highlight=False)
-    out.print(f"共导出 {len(items)} 张表（{exporter.title}）", highlight=False)
-    raise typer.Exit(Exit.UNREADABLE if unreadable else Exit.OK)
+        if str(path) not in failed:
+            out.print(str(path), highlight=False)
+    for failure in failures:
+        fail(failure)
+    out.print(f"共导出 {len(items) - len(failed)} 张表（{exporter.title}）"
+              f"{f'，{len(failed)} 张未能写入' if failed else ''}", highlight=False)
+    codes = {f.code for f in failures}
+    raise typer.Exit(Exit.INTERNAL if "internal-error" in codes else Exit.OUTPUT if codes
+                     else Exit.UNREADABLE if unreadable else Exit.OK)
 
 
 def report(
@@ -209,7 +223,7 @@ def fill(
     target = output or form.with_name(f"{form.stem}_已计算.xlsx")
     ev = computed(item.evaluations[0], policy)
     with writing(target):
-        target.write_bytes(form_xlsx(ev, policy))
+        write_bytes(target, form_xlsx(ev, policy))
     rate = ev.funds.total.rate if ev.funds.total else None
     out.print(f"已写入 {target}（执行率 {rate if rate is not None else '—'}，"
               f"总分 {ev.total.score if ev.total and ev.total.score is not None else '—'}）", highlight=False)

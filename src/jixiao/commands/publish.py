@@ -20,6 +20,7 @@ import typer
 
 from ..checks import run_checks
 from ..exitcodes import Exit
+from ..files import replacing, write_bytes
 from ..model import Evaluation
 from ..options import (
     DEFAULT_JOBS,
@@ -119,7 +120,7 @@ def write_list(sec: Section, fmt: str, path: Path) -> None:
         return
     raw = _docx(sec)
     if fmt == "docx":
-        path.write_bytes(raw)
+        write_bytes(path, raw)
         return
     import shutil
     import tempfile
@@ -131,7 +132,8 @@ def write_list(sec: Section, fmt: str, path: Path) -> None:
         src = Path(tmp) / "list.docx"
         src.write_bytes(raw)
         (pdf,) = convert([src], "pdf", Path(tmp) / "pdf", error=ExportError)
-        shutil.move(str(pdf), path)
+        with replacing(path) as part:
+            shutil.move(str(pdf), part)
 
 
 def write_charts(department: str, lines: list[Line], stem: Path) -> list[Path]:
@@ -141,7 +143,7 @@ def write_charts(department: str, lines: list[Line], stem: Path) -> list[Path]:
     written = []
     for fmt in ("svg", "png"):
         path = stem.with_suffix(f".{fmt}")
-        path.write_bytes(chart_bytes(bars, department, fmt))
+        write_bytes(path, chart_bytes(bars, department, fmt))
         written.append(path)
     return written
 
@@ -204,6 +206,7 @@ def publish(
         names.setdefault(key, dept or NO_DEPARTMENT)
         groups.setdefault(key, []).append(line_of(ev, policy))
     written: list[Path] = []
+    unwritten_all: list[FileFailure] = []  # forms whose file could not be written; the others are
     with writing(output):
         output.mkdir(parents=True, exist_ok=True)
         for key, lines in groups.items():
@@ -223,12 +226,19 @@ def publish(
                 folder = output / f"{stem}_自评表"
                 folder.mkdir(exist_ok=True)
                 items = [(without_personal_data(ln.ev), folder / output_name(ln.ev, exporter.suffix)) for ln in lines]
-                exporter.write(items, policy)
-                written += [p for _, p in items]
+                unwritten = exporter.write(items, policy)
+                missing = {f.file for f in unwritten}
+                written += [p for _, p in items if str(p) not in missing]
+                unwritten_all += unwritten
     for path in written:
         out.print(str(path), highlight=False)
+    for failure in unwritten_all:
+        fail(failure)
+    failures += unwritten_all
     out.print(f"共公开 {len(groups)} 个部门、{len(evaluations)} 张表（已去掉项目负责人、联系电话）", highlight=False)
-    raise typer.Exit(Exit.UNREADABLE if failures else Exit.OK)
+    codes = {f.code for f in failures}
+    raise typer.Exit(Exit.INTERNAL if "internal-error" in codes else Exit.OUTPUT if "output-error" in codes
+                     else Exit.UNREADABLE if failures else Exit.OK)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,16 +13,18 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.simpletypes import ST_Merge
 from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from .. import inert
+from ..errors import FileFailure
 from ..model import Evaluation, Source
 from ..place import Place
 from ..scoring import ScoringPolicy
 from ..values import fmt
-from . import register_exporter
+from . import each_bytes, register_exporter
 from .layout import NCOLS, WIDTHS, FormLayout, LayoutCell, blank_layout, form_layout
 
 FONT = "宋体"
@@ -111,9 +113,19 @@ def layout_document(layout: FormLayout) -> Document:
         r, c = lc.row - 2, lc.col - 1
         cell = grid[r][c]
         if lc.rows > 1 or lc.cols > 1:
-            cell = cell.merge(grid[r + lc.rows - 1][c + lc.cols - 1])
+            _merge([grid[i][c] for i in range(r, r + lc.rows)], lc.cols)
         _fill(cell, lc)
     return doc
+
+
+def _merge(column: list[_Cell], cols: int) -> None:
+    """The cells from ``column[0]`` down ``column`` and ``cols`` grid columns across made one, row by
+    row: what python-docx's ``merge`` does, but its version recurses once per row, and a level-one
+    label over 1 500 indicator rows ran out of stack (issue 13)."""
+    top = column[0]._tc
+    for i, cell in enumerate(column):
+        vmerge = None if len(column) == 1 else ST_Merge.RESTART if i == 0 else ST_Merge.CONTINUE
+        cell._tc._span_to_width(cols, top, vmerge)
 
 
 def document_bytes(doc: Document) -> bytes:
@@ -133,6 +145,5 @@ def template_docx(policy: ScoringPolicy, year: int | None = None) -> bytes:
 
 
 @register_exporter("docx", "docx", "Word 文档（按公开的表样排版）")
-def write_docx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> None:
-    for ev, path in items:
-        path.write_bytes(form_docx(ev, policy))
+def write_docx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> list[FileFailure]:
+    return each_bytes(items, lambda ev: form_docx(ev, policy))

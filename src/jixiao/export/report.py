@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..checks import SEVERITY_ZH, CheckResult, Finding, run_checks
 from ..errors import ExportError
+from ..files import replacing, write_text
 from ..limits import Limits
 from ..model import COLUMN_ZH, FUNDS_ROW_ZH, DepartmentList, Document, Evaluation
 from ..outcome import Outcome, list_department, outcome
@@ -240,7 +241,8 @@ def html_to_pdf(html: str, path: Path) -> None:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: Pango missing from the system
         raise ExportError(str(path), f"生成 PDF 需要 WeasyPrint 及系统的 Pango 库（{exc}）") from None
-    HTML(string=html).write_pdf(path)
+    with replacing(path) as part:
+        HTML(string=html).write_pdf(part)
 
 
 def write_report(report: Report, path: Path) -> None:
@@ -248,7 +250,7 @@ def write_report(report: Report, path: Path) -> None:
     html = render_html(report)
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
-        path.write_text(html, encoding="utf-8")
+        write_text(path, html)
     elif suffix == ".pdf":
         html_to_pdf(html, path)
     else:

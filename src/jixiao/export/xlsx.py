@@ -24,12 +24,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__, inert
+from ..errors import FileFailure
 from ..ingest.grid import Place
 from ..ingest.vocab import METADATA_SHEET as META_SHEET
 from ..model import Evaluation, Source
 from ..scoring import ScoringPolicy
 from ..values import fmt
-from . import register_exporter
+from . import each_bytes, register_exporter
 from .layout import NCOLS, WIDTHS, FormLayout, LayoutCell, blank_layout, col_letter, form_layout
 
 SHEET = "自评表"
@@ -232,6 +233,5 @@ def template_xlsx(policy: ScoringPolicy, year: int | None = None) -> bytes:
 
 
 @register_exporter("xlsx", "xlsx", "Excel 模板（公式保留、灰色单元格锁定）")
-def write_xlsx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> None:
-    for ev, path in items:
-        path.write_bytes(form_xlsx(ev, policy))
+def write_xlsx(items: list[tuple[Evaluation, Path]], policy: ScoringPolicy | str | None) -> list[FileFailure]:
+    return each_bytes(items, lambda ev: form_xlsx(ev, policy))

@@ -1,0 +1,140 @@
+"""Issue 13 items 12 and 15, issue 14's exit codes on output: a form of 1 500 indicator rows exports
+to Word; one output file that cannot be written fails alone in one Chinese line naming it
+(Exit.OUTPUT) while the others are written; Ctrl-C, sent to a real process, is one line and
+Exit.INTERRUPTED, with no traceback and no half-written file left under a final name."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from jixiao.exitcodes import Exit
+from jixiao.export.docx import form_docx
+from jixiao.ingest.recognize import read_bytes
+
+from .conftest import SEEDS, jixiao_cmd
+from .forms import Form, Ind
+
+SEED = SEEDS[0]  # three forms
+
+
+def _jx(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*jixiao_cmd(), *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def test_a_form_of_1500_indicator_rows_exports_to_word() -> None:
+    rows = tuple(Ind("产出指标", "数量指标", f"指标{i}", "≥1", "1", "0.04", "0.04") for i in range(1500))
+    (ev,) = read_bytes(replace(Form(), indicators=rows, total_weight="70").text().encode(), "big.txt").evaluations
+    assert len(ev.indicators) == 1500
+    (back,) = read_bytes(form_docx(ev), "big.docx").evaluations
+    assert [i.name for i in back.indicators] == [f"指标{i}" for i in range(1500)]
+    assert {i.level1 for i in back.indicators} == {ev.indicators[0].level1}  # one label merged down 1 500 rows
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx", "docx"])
+def test_one_unwritable_output_fails_alone(fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    names = sorted(p.name for p in _exported(tmp_path, fmt))
+    assert len(names) == 3
+    blocked = out / names[1]
+    blocked.mkdir()  # a folder where the second form's file goes
+    proc = _jx(tmp_path, "export", str(SEED), "-f", fmt, "-o", str(out))
+    assert proc.returncode == Exit.OUTPUT, proc.stderr
+    assert "Traceback" not in proc.stderr
+    (line,) = [ln for ln in proc.stderr.splitlines() if names[1] in ln]
+    assert "无法写入" in line and "目录" in line
+    assert (out / names[0]).is_file() and (out / names[2]).is_file() and blocked.is_dir()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def _exported(tmp_path: Path, fmt: str) -> list[Path]:
+    probe = tmp_path / f"probe-{fmt}"
+    proc = _jx(tmp_path, "export", str(SEED), "-f", fmt, "-o", str(probe))
+    assert proc.returncode == Exit.OK, proc.stderr
+    return list(probe.iterdir())
+
+
+def test_an_unwritable_report_is_one_line_with_exit_output(tmp_path: Path) -> None:
+    (tmp_path / "报告.html").mkdir()
+    proc = _jx(tmp_path, "report", str(SEED), "-o", "报告.html")
+    assert proc.returncode == Exit.OUTPUT and "Traceback" not in proc.stderr, proc.stderr
+    assert "报告.html" in proc.stderr and "无法写入" in proc.stderr
+
+
+def test_a_300_character_file_name_exports(tmp_path: Path) -> None:
+    name = "自" * 80 + ".txt"  # 240 bytes: with the form number and project name past 255
+    (tmp_path / name).write_bytes(SEED.read_bytes())
+    proc = _jx(tmp_path, "export", name, "-f", "json", "-o", "out")
+    assert proc.returncode == Exit.OK, proc.stderr
+    assert len(list((tmp_path / "out").iterdir())) == 3
+    assert all(len(p.name.encode()) <= 255 for p in (tmp_path / "out").iterdir())
+
+
+# ----------------------------------------------------------------- Ctrl-C
+
+
+def _many(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"表{i:04d}.txt").write_text(Form(code=f"C-{i}", name=f"项目{i}").text(), encoding="utf-8")
+    return folder
+
+
+def _interrupt(cwd: Path, *args: str, after: float) -> subprocess.CompletedProcess[str]:
+    """The command run as a user runs it, then Ctrl-C (SIGINT to its process group, as a terminal sends)."""
+    proc = subprocess.Popen([*jixiao_cmd(), *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
+    time.sleep(after)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def _one_interrupt_line(proc: subprocess.CompletedProcess[str]) -> None:
+    assert proc.returncode == Exit.INTERRUPTED, (proc.returncode, proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr and "KeyboardInterrupt" not in proc.stderr, proc.stderr[-2000:]
+    assert proc.stderr.count("已中断（Ctrl-C）") == 1, proc.stderr[-2000:]
+
+
+@pytest.mark.parametrize("after", [0.3, 4.0], ids=["while-loading", "while-working"])
+def test_ctrl_c_during_export_is_one_line_and_leaves_only_whole_files(after: float, tmp_path: Path) -> None:
+    folder = _many(tmp_path / "in", 400)
+    proc = _interrupt(tmp_path, "export", str(folder), "-f", "docx", "-o", "out", "-j", "2", after=after)
+    _one_interrupt_line(proc)
+    out = tmp_path / "out"
+    written = list(out.iterdir()) if out.exists() else []
+    assert not [p for p in written if p.name.startswith(".") or p.suffix != ".docx"], written
+    for path in written:  # every file under a final name opens as a whole form
+        (ev,) = read_bytes(path.read_bytes(), path.name).evaluations
+        assert ev.project.name is not None
+
+
+def test_ctrl_c_during_import_keeps_the_store_whole(tmp_path: Path) -> None:
+    folder = _many(tmp_path / "in", 400)
+    db = tmp_path / "store.db"
+    proc = _interrupt(tmp_path, "import", "--db", str(db), str(folder), "-j", "2", after=6.0)
+    _one_interrupt_line(proc)
+    again = _jx(tmp_path, "import", "--db", str(db), str(folder))
+    assert again.returncode == Exit.OK, again.stderr
+    summary = _jx(tmp_path, "summary", "--db", str(db), "--format", "json")
+    assert json.loads(summary.stdout)["total"]["projects"] == 400
+
+
+def test_ctrl_c_during_check_is_one_line(tmp_path: Path) -> None:
+    folder = _many(tmp_path / "in", 400)
+    _one_interrupt_line(_interrupt(tmp_path, "check", str(folder), after=4.0))
+
+
+def test_python_dash_m_jixiao_runs_the_cli(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "jixiao", "--version"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout.strip()
