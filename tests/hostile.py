@@ -89,3 +89,25 @@ def nested(n: int = 10_000) -> bytes:
 def write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def xlsx_bad_deflate() -> bytes:
+    """The fixture's xlsx with its sheet's deflate stream damaged, so that unpacking it fails in zlib
+    itself (the archive's directory is intact: the reader gets as far as the member)."""
+    import zlib
+
+    src = (FORMS / "000.xlsx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(src)) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for at in range(start, start + info.compress_size):
+        data = bytearray(src)
+        data[at] ^= 0xFF
+        try:
+            with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+                zf.read(info.filename)
+        except zlib.error:
+            return bytes(data)
+        except zipfile.BadZipFile:
+            continue
+    raise AssertionError("no damaged byte made zlib fail")

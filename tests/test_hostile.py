@@ -165,3 +165,9 @@ def test_absurd_numbers_are_findings_not_crashes(form: Form) -> None:
     checked = check(form)
     codes = {f.code for r in checked.results for f in r.findings}
     assert codes and "internal-error" not in codes
+
+
+def test_a_damaged_deflate_stream_is_a_damaged_file_not_an_internal_error(tmp_path: Path) -> None:
+    (item,) = _batch(hostile.write(tmp_path / "deflate.xlsx", hostile.xlsx_bad_deflate()))
+    message = _failure(item, "deflate.xlsx", "文件已损坏", "sheet1.xml")
+    assert item.code != "internal-error", message  # type: ignore[union-attr]

@@ -6,6 +6,7 @@ never takes down a batch: it comes back as a :class:`FileFailure` beside the oth
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass, field, replace
@@ -53,9 +54,13 @@ def _stat(p: Path) -> os.stat_result | FileFailure:
     try:
         return p.stat()
     except OSError as exc:
-        if p.is_symlink():
-            return _unreadable(p, "符号链接指向的文件不存在")
-        return _unreadable(p, os_reason(exc))
+        if exc.errno == errno.ELOOP:
+            return _unreadable(p, "符号链接形成循环（指向自己或彼此）")
+        try:
+            dangling = p.is_symlink()
+        except OSError:  # the name itself is unusable (too long): lstat fails as stat did
+            dangling = False
+        return _unreadable(p, "符号链接指向的文件不存在" if dangling else os_reason(exc))
 
 
 def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | FileFailure]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from ...errors import UnreadableFile
 
@@ -60,7 +61,7 @@ def read_member(zf: zipfile.ZipFile, name: str, file: str) -> bytes:
             data = fh.read(info.file_size + 1)
     except KeyError:
         raise UnreadableFile(file, f"文件已损坏：缺少“{name}”") from None
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise UnreadableFile(file, f"文件已损坏：“{name}”无法解压（{exc}）") from None
     if len(data) > info.file_size:
         raise UnreadableFile(file, f"压缩包成员“{name}”实际大小超过声明，疑似压缩炸弹，已拒绝读取")
