@@ -98,6 +98,8 @@ _LINE_READERS = frozenset({"text", "pipes", "flat"})
 
 def _check_lines(data: bytes, file: str) -> None:
     cap = limits.active().line * 4  # bytes: a UTF-8 character takes at most four
+    if len(data) <= cap:
+        return  # no line of it can be longer than the whole
     start = line = 0
     while start < len(data):
         end = data.find(b"\n", start)
