@@ -1,7 +1,7 @@
 """How many zoo forms jixiao reads right, per format, and which arithmetic findings it reports.
 
 A form is right when every field its golden names reads as the golden says (text compared without
-white space in PDF, which cannot tell a wrapped line from a line break). Arithmetic findings on a
+white space in PDF and its text, which cannot tell a wrapped line from a line break). Arithmetic findings on a
 clean form are false errors; a planted error must be found.
 """
 
@@ -83,7 +83,7 @@ def measure(fmt: str, paths: list[Path], files: list[list[Form]]) -> Tally:
         for n, (form, result) in enumerate(zip(forms, results)):
             want = expected(form)
             have = got(evaluation_json(result.ev), tuple(form.golden.funds))
-            if fmt == "pdf":
+            if fmt.startswith("pdf"):
                 want, have = squeeze(want), squeeze(have)
             problems = diff(have, want)
             if problems:

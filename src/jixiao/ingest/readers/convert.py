@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -21,11 +22,16 @@ from ...office import convert
 @dataclass(frozen=True, slots=True)
 class Conversion:
     """What a format needs: the name its input must carry, LibreOffice's target and filter, the kind
-    of file for messages."""
+    of file for messages, and what its bytes need before LibreOffice reads them."""
 
     suffix: str
     target: str
     kind: str
+    prepare: Callable[[bytes], bytes] | None = None
+
+    def source(self, data: bytes) -> bytes:
+        """The bytes LibreOffice is given for ``data``."""
+        return self.prepare(data) if self.prepare else data
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,6 @@ def convert_bytes(data: bytes, conversion: Conversion, file: str) -> bytes:
         return ready
     with tempfile.TemporaryDirectory(prefix="jixiao-conv-") as tmp:
         src = Path(tmp) / f"input{conversion.suffix}"
-        src.write_bytes(data)
+        src.write_bytes(conversion.source(data))
         [out] = convert([src], conversion.target, Path(tmp) / "out", name=file, kind=f"读取{conversion.kind}文件")
         return out.read_bytes()

@@ -22,13 +22,14 @@ from . import register
 from .containers import OLE_MAGIC, ZIP_MAGIC, Ole, PasswordProtected, open_zip, read_member, zip_names
 from .convert import Conversion, Converted, Failed, convert_bytes, is_ready, key
 from .html import read_html
+from .word97 import end_with_paragraph
 from .xls import read_xls
 from .xlsx import read_xlsx
 
 _ODF_TEXT = b"application/vnd.oasis.opendocument.text"
 _ODF_SHEET = b"application/vnd.oasis.opendocument.spreadsheet"
 _HTML = "html:HTML (StarWriter)"
-DOC = Conversion(".doc", _HTML, "Word 97-2003 / WPS 文字（doc、wps）")
+DOC = Conversion(".doc", _HTML, "Word 97-2003 / WPS 文字（doc、wps）", end_with_paragraph)
 ODT = Conversion(".odt", _HTML, "OpenDocument 文本（odt）")
 ODS = Conversion(".ods", "xlsx:Calc MS Excel 2007 XML", "OpenDocument 表格（ods）")
 # LibreOffice runs at once in a batch: one per core (a run is one busy process), a few at most.
@@ -132,7 +133,7 @@ def _convert_window(found: list[tuple[int, bytes, Conversion]]) -> dict[int, Con
             sources = []
             for n, data, c in group:
                 src = Path(tmp) / f"{n:05d}{c.suffix}"  # numbered: two files may share a name
-                src.write_bytes(data)
+                src.write_bytes(c.source(data))
                 sources.append(src)
             results = convert_each(sources, conversion.target, Path(tmp) / "out", names=[s.name for s in sources],
                                    kind=f"读取{conversion.kind}文件", jobs=JOBS)

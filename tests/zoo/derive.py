@@ -1,0 +1,102 @@
+"""Derived formats of the zoo's files, made with the tools users make them with; goldens stay the generator's.
+
+- ``web-text``: what a user pasting from a browser gets: each HTML file opened in Chromium (Playwright driving
+  Debian's chromium, never a downloaded one) and its body's rendered text (``innerText``: a table's cells
+  separated by tabs, its rows by line breaks, rowspan and colspan lost).
+- ``pdf-raw`` and ``pdf-layout``: ``pdftotext -raw`` / ``-layout`` (poppler-utils) of the printed PDFs.
+- ``doc`` and ``xls``: the docx and xlsx saved as Word 97 / Excel 97 by LibreOffice.
+
+Usage: python -m tests.zoo.derive OUTDIR [--seed N] [--files N]  (writes the zoo, then every derived format)
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+from pathlib import Path
+
+from jixiao.office import convert_each
+
+from .generate import make_files, write_all
+
+DERIVED = ("web-text", "pdf-raw", "pdf-layout", "doc", "xls")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Which base format each derived one comes from.
+SOURCE = {"web-text": "html", "pdf-raw": "pdf", "pdf-layout": "pdf", "doc": "docx", "xls": "xlsx"}
+
+
+def missing_tool(fmt: str) -> str | None:
+    """Why ``fmt`` cannot be made on this machine, or None."""
+    if fmt == "web-text" and not Path(CHROMIUM).exists():
+        return "没有 chromium（scripts/setup-system.sh 安装）"
+    if fmt.startswith("pdf") and shutil.which("pdftotext") is None:
+        return "没有 pdftotext（poppler-utils，scripts/setup-system.sh 安装）"
+    if fmt in ("doc", "xls", "pdf-raw", "pdf-layout") and shutil.which("soffice") is None:
+        return "没有 LibreOffice（scripts/setup-system.sh 安装）"
+    return None
+
+
+def browser_text(paths: list[Path], out: Path) -> list[Path]:
+    """Each page's body text as Chromium renders it, saved as UTF-8 text."""
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    done = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            for p in paths:
+                page.goto(p.resolve().as_uri())
+                q = out / f"{p.stem}.txt"
+                q.write_text(page.inner_text("body"), encoding="utf-8")
+                done.append(q)
+        finally:
+            browser.close()
+    return done
+
+
+def pdf_text(paths: list[Path], out: Path, mode: str) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    done = []
+    for p in paths:
+        q = out / f"{p.stem}.{mode}.txt"
+        subprocess.run(["pdftotext", f"-{mode}", "-enc", "UTF-8", str(p), str(q)], check=True, timeout=120)
+        done.append(q)
+    return done
+
+
+def office(paths: list[Path], target: str, out: Path) -> list[Path]:
+    done = []
+    for r in convert_each(paths, target, out, jobs=2):
+        if isinstance(r, Exception):
+            raise r
+        done.append(r)
+    return done
+
+
+def derive(fmt: str, base: dict[str, list[Path]], out: Path) -> list[Path]:
+    """The files of one derived format, made from the base formats' files ``base`` (as write_all returns them)."""
+    src = base[SOURCE[fmt]]
+    if fmt == "web-text":
+        return browser_text(src, out / fmt)
+    if fmt.startswith("pdf-"):
+        return pdf_text(src, out / fmt, fmt.removeprefix("pdf-"))
+    return office(src, {"doc": "doc:MS Word 97", "xls": "xls:MS Excel 97"}[fmt], out / fmt)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--seed", type=int, default=10)
+    ap.add_argument("--files", type=int, default=8)
+    args = ap.parse_args()
+    files = make_files(args.seed, args.files)
+    base = write_all(files, args.out / "base")
+    for fmt in DERIVED:
+        print(fmt, len(derive(fmt, base, args.out)))
+
+
+if __name__ == "__main__":
+    main()
