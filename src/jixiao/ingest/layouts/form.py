@@ -157,6 +157,7 @@ class FormReader(FlatReading, FormParser):
     funds: Spans | None = None
     funds_label_col: int = 0
     funds_raw: dict[str, dict[str, Cell]] = field(default_factory=dict)
+    row_offset: int | None = None  # a funds row's cells to the header's columns, learnt from a full row
     coefficient_percent: bool = True
     ind: Spans | None = None
     ind_cols: dict[int, str] = field(default_factory=dict)
@@ -499,14 +500,28 @@ class FormReader(FlatReading, FormParser):
                 self.use(c)
 
     def funds_by_columns(self, cells: list[Cell], index: int, label: str) -> dict[str, Cell]:
-        """Each value under the funds column whose label sits above it. The row's cells are tried where they
-        stand, then anchored at the header's label column, then packed after the row label (a row that lost
-        or gained leading cells); the reading that puts every value under its own column wins."""
+        """Each value under the funds column whose label sits above it, where the row's cells stand when every
+        value is under a column of its own. Text whose spans were lost (a web page copied: a merged label is now
+        one cell, a cell covered by a label merged down is gone) moves a row's cells, so then the ORDER decides:
+        a row with one value per header label is placed label by label, and how far its cells sat from the
+        labels is the table's offset for rows with blanks (the rows of one table share their label cells).
+        Else the offset among the header's own anchors that fits best."""
         spans = self.funds
         assert spans is not None
         filled = [(j, c) for j in range(index + 1, len(cells)) if (c := cells[j]).text.strip()]
-        offsets = dict.fromkeys((0, self.funds_label_col - index, spans.starts[0] - index - 1))
-        best = max(offsets, key=lambda off: _fit(spans, filled, off))
+        n = len(filled)
+        if _fit(spans, filled, 0) < n and n == len(spans.starts):
+            if all(j - filled[0][0] == s - spans.starts[0] for (j, _), s in zip(filled, spans.starts)):
+                self.row_offset = spans.starts[0] - filled[0][0]
+            self.ev.parts_found["funds"] = "re-aligned"
+            return {fld: c for fld, (_, c) in zip(spans.fields, filled)}
+        if _fit(spans, filled, 0) == n:
+            best = 0
+        elif self.row_offset is not None and _fit(spans, filled, self.row_offset) == n:
+            best = self.row_offset
+        else:
+            offsets = dict.fromkeys((0, self.funds_label_col - index, spans.starts[0] - index - 1))
+            best = max(offsets, key=lambda off: _fit(spans, filled, off))
         if best:
             self.ev.parts_found["funds"] = "re-aligned"
         placed: dict[str, Cell] = {}
@@ -636,9 +651,11 @@ class FormReader(FlatReading, FormParser):
         spans, align = self.ind, self.align
         assert spans is not None and align is not None
         shift = shift_of([c.text for c in cells], keys, align, _is_level_label)
+        level1, level2 = spans.start("level1"), spans.start("level2")
+        if not shift and level2 is not None and not any(keys[max(align.first_numeric, 0):]):
+            shift = _unfilled_shift(keys, level2)
         name_col = align.name + shift
         # Label zone: level 1 / level 2 by their words, wherever merged cells put them.
-        level1, level2 = spans.start("level1"), spans.start("level2")
         for i in range(min(name_col, len(cells))):
             k = keys[i]
             if not k:
@@ -765,6 +782,14 @@ def _opens_with_levels(keys: list[str]) -> bool:
     and at least two more cells after it."""
     filled = [(i, k) for i, k in enumerate(keys) if k]
     return len(filled) >= 4 and any((kind := label_kind(k)) is not None and kind[0] >= 1 for _, k in filled[:2])
+
+
+def _unfilled_shift(keys: list[str], level2_col: int) -> int:
+    """A row with no value to align (an unfilled "指标9：" row) sits where its last level-2 label puts it,
+    when that label is a cell or two from the header's 二级指标 column."""
+    at = next((i for i in range(len(keys) - 1, -1, -1) if keys[i] and (kind := label_kind(keys[i])) and kind[0] == 2),
+              None)
+    return at - level2_col if at is not None and 0 < abs(at - level2_col) <= 2 else 0
 
 
 def _fit(spans: Spans, filled: list[tuple[int, Cell]], offset: int) -> int:
