@@ -3,6 +3,7 @@
 - ``web-text``: what a user pasting from a browser gets: each HTML file opened in Chromium (Playwright driving
   Debian's chromium, never a downloaded one) and its body's rendered text (``innerText``: a table's cells
   separated by tabs, its rows by line breaks, rowspan and colspan lost).
+- ``web-tables``: the same for the tables alone, as when a user selects only the tables: no title between forms.
 - ``pdf-raw`` and ``pdf-layout``: ``pdftotext -raw`` / ``-layout`` (poppler-utils) of the printed PDFs.
 - ``doc`` and ``xls``: the docx and xlsx saved as Word 97 / Excel 97 by LibreOffice.
 
@@ -20,15 +21,15 @@ from jixiao.office import convert_each
 
 from .generate import make_files, write_all
 
-DERIVED = ("web-text", "pdf-raw", "pdf-layout", "doc", "xls")
+DERIVED = ("web-text", "web-tables", "pdf-raw", "pdf-layout", "doc", "xls")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Which base format each derived one comes from.
-SOURCE = {"web-text": "html", "pdf-raw": "pdf", "pdf-layout": "pdf", "doc": "docx", "xls": "xlsx"}
+SOURCE = {"web-text": "html", "web-tables": "html", "pdf-raw": "pdf", "pdf-layout": "pdf", "doc": "docx", "xls": "xlsx"}
 
 
 def missing_tool(fmt: str) -> str | None:
     """Why ``fmt`` cannot be made on this machine, or None."""
-    if fmt == "web-text" and not Path(CHROMIUM).exists():
+    if fmt.startswith("web-") and not Path(CHROMIUM).exists():
         return "没有 chromium（scripts/setup-system.sh 安装）"
     if fmt.startswith("pdf") and shutil.which("pdftotext") is None:
         return "没有 pdftotext（poppler-utils，scripts/setup-system.sh 安装）"
@@ -37,8 +38,8 @@ def missing_tool(fmt: str) -> str | None:
     return None
 
 
-def browser_text(paths: list[Path], out: Path) -> list[Path]:
-    """Each page's body text as Chromium renders it, saved as UTF-8 text."""
+def browser_text(paths: list[Path], out: Path, tables_only: bool = False) -> list[Path]:
+    """Each page's body text (or its tables' text, one after another) as Chromium renders it, saved as UTF-8."""
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
@@ -50,7 +51,9 @@ def browser_text(paths: list[Path], out: Path) -> list[Path]:
             for p in paths:
                 page.goto(p.resolve().as_uri())
                 q = out / f"{p.stem}.txt"
-                q.write_text(page.inner_text("body"), encoding="utf-8")
+                text = (page.eval_on_selector_all("table", "ts => ts.map(t => t.innerText).join('\\n')") if tables_only
+                        else page.inner_text("body"))
+                q.write_text(text, encoding="utf-8")
                 done.append(q)
         finally:
             browser.close()
@@ -79,8 +82,8 @@ def office(paths: list[Path], target: str, out: Path) -> list[Path]:
 def derive(fmt: str, base: dict[str, list[Path]], out: Path) -> list[Path]:
     """The files of one derived format, made from the base formats' files ``base`` (as write_all returns them)."""
     src = base[SOURCE[fmt]]
-    if fmt == "web-text":
-        return browser_text(src, out / fmt)
+    if fmt.startswith("web-"):
+        return browser_text(src, out / fmt, tables_only=fmt == "web-tables")
     if fmt.startswith("pdf-"):
         return pdf_text(src, out / fmt, fmt.removeprefix("pdf-"))
     return office(src, {"doc": "doc:MS Word 97", "xls": "xls:MS Excel 97"}[fmt], out / fmt)

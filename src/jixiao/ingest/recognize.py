@@ -198,6 +198,18 @@ def _starts_form(row: Row) -> bool:
     return ("项目编码" in keys or "项目名称" in keys) and any(k in HEADER_FIELDS for k in keys)
 
 
+def _header_tail(rows: list[Row]) -> list[Row]:
+    """The header rows (绩效自评年度 …) that end ``rows`` after its form's content: the next form's, taken off."""
+    n = len(rows)
+    while n and any(k in HEADER_FIELDS for k in rows[n - 1].keys()) and not _has_form_content(rows[n - 1:]):
+        n -= 1
+    if not _has_form_content(rows[:n]):
+        return []
+    tail = rows[n:]
+    del rows[n:]
+    return tail
+
+
 def recognize(grid: Grid, template: str | None = None) -> Document:
     """Cut the grid into forms and read each with its template: the forced one, else the best match."""
     forced = get_template(template) if template else None
@@ -255,8 +267,15 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             current = Segment(carried, title[0], row.place, title[1] or None)
             segments.append(current)
         elif current is not None and _starts_form(row) and _has_form_content(current.rows):
-            current = Segment([row])
+            current = Segment([*_header_tail(current.rows), row])
             segments.append(current)
+        elif current is None and _starts_form(row) and _has_form_content(preamble):
+            # Forms copied without their titles (a web page's tables selected and copied): a header row
+            # after a form's content opens the next form.
+            segments.insert(preamble_at, Segment(preamble))
+            current = Segment([*_header_tail(preamble), row])
+            segments.append(current)
+            preamble = []
         elif current is None:
             if not preamble:
                 preamble_at = len(segments)
