@@ -37,8 +37,9 @@ COLUMN_ZH = {
 
 PARTS = ("header", "funds", "goals", "indicators", "total")
 # How a part was read: its columns matched by their labels, rows re-aligned by content, values placed
-# from text without geometry, or not found at all (then no arithmetic check runs on it).
-How = Literal["label-matched", "re-aligned", "token-placed", "missing"]
+# from text without geometry, read in part (some of its numbers could not be placed and are named in notes),
+# or not found at all. No arithmetic check runs on a part missing or incomplete.
+How = Literal["label-matched", "re-aligned", "token-placed", "incomplete", "missing"]
 PART_ZH = {"header": "表头", "funds": "资金使用情况", "goals": "年度总体目标", "indicators": "绩效指标", "total": "总分"}
 
 

@@ -158,8 +158,8 @@ class CheckResult:
 
 
 def parts_read(ev: Evaluation) -> frozenset[str]:
-    """The parts of the form the reader found (model.PARTS names), however it read them."""
-    return frozenset(part for part, how in ev.parts_found.items() if how != "missing")
+    """The parts of the form the reader found whole (model.PARTS names), however it read them."""
+    return frozenset(part for part, how in ev.parts_found.items() if how not in ("missing", "incomplete"))
 
 
 def run_checks(ev: Evaluation, policy: ScoringPolicy, doc: Document | None = None,

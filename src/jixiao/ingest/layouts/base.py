@@ -50,6 +50,7 @@ class FormParser:
     form_index: int
     ev: Evaluation = field(init=False)
     used: set[int] = field(default_factory=set)
+    incomplete: set[str] = field(default_factory=set)  # parts some of whose numbers could not be placed
     level1: tuple[str, str] | None = None  # (canonical, as printed), carried down merged cells
     level2: tuple[str, str] | None = None
 
@@ -231,7 +232,9 @@ class FormParser:
                  # the row that closes the indicator table, so every indicator above it was seen.
                  "total": ev.total is not None and (ev.total.score is not None or ev.total.weight is not None)}
         for part, ok in found.items():
-            if ok and ev.parts_found[part] == "missing":
+            if ok and part in self.incomplete:
+                ev.parts_found[part] = "incomplete"
+            elif ok and ev.parts_found[part] == "missing":
                 ev.parts_found[part] = how
             elif not ok:
                 ev.parts_found[part] = "missing"

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from ...model import AMOUNT_COLUMNS, Evaluation, FundsRow, Total
 from ...text import clean, clean_block, label_key
-from ...values import EXCEL_ERRORS, HUNDRED, Money, MoneyUnit, is_number, parse_measure, with_unit
+from ...values import BLANKS, EXCEL_ERRORS, HUNDRED, Money, MoneyUnit, is_number, parse_measure, with_unit
 from ..grid import Cell, Place, Row
 from ..vocab import INDICATOR_SECTION, MONEY_UNIT, NATURES, YEAR_ROW, label_kind
 from .align import Columns, shift_of
@@ -492,6 +492,8 @@ class FormReader(FlatReading, FormParser):
                     self.extra_cell(c, label)
         else:
             placed = self.funds_by_columns(cells, index, label)
+            if not placed and self.fmt.startswith("text-") and any(c.text.strip() for c in values):
+                return  # its numbers could not be placed and are named in a note: the row is not read
         if self.keep_first(self.funds_raw, kind, placed, row, label):
             self.ev.locators[f"funds.{kind}"] = row.place
             self.place_funds(kind)
@@ -515,13 +517,27 @@ class FormReader(FlatReading, FormParser):
                 self.row_offset = spans.starts[0] - filled[0][0]
             self.ev.parts_found["funds"] = "re-aligned"
             return {fld: c for fld, (_, c) in zip(spans.fields, filled)}
+        offsets = dict.fromkeys((0, self.funds_label_col - index, spans.starts[0] - index - 1))
+        anchored = max(offsets, key=lambda off: _fit(spans, filled, off))
         if _fit(spans, filled, 0) == n:
             best = 0
-        elif self.row_offset is not None and _fit(spans, filled, self.row_offset) == n:
+        elif self.row_offset is not None and _fits_all(spans, filled, self.row_offset):
             best = self.row_offset
+        elif self.fmt.startswith("text-") and (self.fmt == "text-tsv" or not _fits_all(spans, filled, anchored)):
+            # No geometry to fall back on (a grid that keeps its empty cells has the header's own anchors): only
+            # an offset that puts every value under a column of its own, and the only one that does, places the
+            # row; else its numbers are named and none is read.
+            certain = _only_fit(spans, filled, index)
+            if certain is None:
+                for _, c in filled:
+                    self.use(c)
+                self.note("row-values-unplaced", filled[0][1].place, row=label,
+                          text=" ".join(clean(c.text) for _, c in filled))
+                self.incomplete.add("funds")
+                return {}
+            best = certain
         else:
-            offsets = dict.fromkeys((0, self.funds_label_col - index, spans.starts[0] - index - 1))
-            best = max(offsets, key=lambda off: _fit(spans, filled, off))
+            best = anchored
         if best:
             self.ev.parts_found["funds"] = "re-aligned"
         placed: dict[str, Cell] = {}
@@ -782,6 +798,27 @@ def _opens_with_levels(keys: list[str]) -> bool:
     and at least two more cells after it."""
     filled = [(i, k) for i, k in enumerate(keys) if k]
     return len(filled) >= 4 and any((kind := label_kind(k)) is not None and kind[0] >= 1 for _, k in filled[:2])
+
+
+def _fits_all(spans: Spans, filled: list[tuple[int, Cell]], offset: int) -> bool:
+    """Whether at ``offset`` every value is under a column of its own that can hold it (a dash or slash, the
+    form's blank, under any)."""
+    taken: set[str] = set()
+    for j, c in filled:
+        fld = spans.field_at(j + offset)
+        if fld is None or fld in taken or not (fld in _TEXT_COLUMNS or c.text.strip() in BLANKS
+                                               or is_number(c.text, percent=True)):
+            return False
+        taken.add(fld)
+    return True
+
+
+def _only_fit(spans: Spans, filled: list[tuple[int, Cell]], index: int) -> int | None:
+    """The offset at which every value sits under a column of its own, when all such offsets read the row alike."""
+    fits = [off for off in range(spans.starts[0] - index - len(filled), spans.starts[-1] - index + 1)
+            if _fits_all(spans, filled, off)]
+    readings = {tuple(spans.field_at(j + off) for j, _ in filled) for off in fits}
+    return fits[0] if len(readings) == 1 else None
 
 
 def _unfilled_shift(keys: list[str], level2_col: int) -> int:

@@ -308,16 +308,17 @@ class Piece:
 
 
 def _normalized(cells: list[Cell]) -> tuple[str, list[Place]]:
-    """The cells' text in reading order, NFKC per character (full-width brackets → ASCII), each with its place."""
+    """The cells' text in reading order, NFKC per character (full-width brackets → ASCII), each with its place;
+    cells on different lines are separated by a line break (a cell's wrapped second line is told by it)."""
     chars: list[str] = []
     places: list[Place] = []
-    for c in cells:
+    for n, c in enumerate(cells):
         line, col = c.line, c.col or 1
         for k, ch in enumerate(c.text):
             for out in unicodedata.normalize("NFKC", ch):
                 chars.append(out)
                 places.append(Place(line=line, col=col + k) if line is not None else c.place)
-        chars.append(" ")
+        chars.append("\n" if n + 1 < len(cells) and line is not None and cells[n + 1].line != line else " ")
         places.append(c.place)
     return "".join(chars), places
 
@@ -352,8 +353,10 @@ def _pieces(text: str, place: Place) -> list[Tok]:
     """A stretch of text as its space-separated tokens, each at its place on the line."""
     out = []
     for m in re.finditer(r"\S+", text):
-        col = place.col + m.start() if place.col is not None else None
-        out.append(Tok(m.group(0), place._replace(col=col)))
+        below = text.count("\n", 0, m.start())  # lines below the stretch's first: their columns are not known
+        col = place.col + m.start() if place.col is not None and not below else None
+        line = place.line + below if place.line is not None else None
+        out.append(Tok(m.group(0), place._replace(line=line, col=col)))
     return out
 
 
@@ -476,6 +479,8 @@ class TokenReader(FormParser):
     def unplaced(self, text: str, where: Place) -> None:
         if text.strip():
             self.note(UNPLACED, where, text=clean(text)[:60])
+            if self.zone == "indicators":  # an indicator's words or numbers not read: the part is not whole
+                self.incomplete.add("indicators")
 
     # header
     def header(self, target: str, text: str, where: Place) -> None:
@@ -647,7 +652,7 @@ class TokenReader(FormParser):
             # no name before the values: the record's cells were scrambled away from it
             self.unplaced(" ".join(t.text for t in [*words, *([actual] if actual else []), weight, score]), words[0].place)
             return
-        texts = list(words)
+        texts = _unwrapped(list(words), 2 if actual is not None else 3)
         name = texts.pop(0)
         target = texts.pop(0) if texts else None
         if actual is None and texts:
@@ -723,11 +728,26 @@ class TokenReader(FormParser):
                 setattr(fr, fld, Money(d, self.unit) if fld in AMOUNTS else d)  # type: ignore[arg-type]
             setattr(ev.funds, kind, fr)
         self.settle_parts()
-        ev.parts_found.update({p: "token-placed" for p, how in ev.parts_found.items() if how != "missing"})
+        ev.parts_found.update({p: "token-placed" for p, how in ev.parts_found.items()
+                               if how not in ("missing", "incomplete")})
         labels = {"funds": "资金使用情况（年度资金总额）", "indicators": "绩效指标"}
         for part, label in labels.items():
             if ev.parts_found[part] == "missing":
                 self.note("part-missing", None, label=label)
+
+
+def _unwrapped(words: list[Tok], want: int) -> list[Tok]:
+    """A record's words with a cell's wrapped lines joined back: while there are more words than the record's
+    text columns, a word alone on its line (pdftotext prints a cell's second line on a line of its own)
+    goes back onto the word before it."""
+    while len(words) > want:
+        lone = next((k for k in range(1, len(words)) if words[k].place.line is not None
+                     and words[k].place.line != words[k - 1].place.line
+                     and (k + 1 == len(words) or words[k + 1].place.line != words[k].place.line)), None)
+        if lone is None:
+            break
+        words[lone - 1:lone + 1] = [Tok(words[lone - 1].text + words[lone].text, words[lone - 1].place)]
+    return words
 
 
 def _column(key: str, needles: tuple[tuple[str, str], ...]) -> str | None:

@@ -14,6 +14,7 @@ from collections import Counter
 
 from ...text import label_key
 from ..grid import Cell, Grid, Place, Row
+from ..vocab import FUNDS_COLUMNS
 from . import register
 from .decode import decode_lines, looks_binary
 
@@ -33,7 +34,28 @@ def _is_flat(data: bytes) -> bool:
     if commas and commas.most_common(1)[0][1] >= max(5, len(lines) // 3):
         return False  # rows with the same number of commas: the text reader's CSV
     return 0 < len(lines) <= 40 and any(len(ln) >= _LONG and (ln.count(b" ") >= 30 or ln.count(b" ") < len(ln) / 30)
-                                       for ln in lines)
+                                       for ln in lines) or _is_spaced(lines)
+
+
+def _is_spaced(lines: list[bytes]) -> bool:
+    """One row a line, its cells separated by spaces (``pdftotext -raw`` of a printed form): a line holding
+    three funds column labels as words of their own."""
+    return any(sum(1 for t in ln.decode("utf-8", "ignore").split() if any(n in t for n in _FUNDS_NEEDLES)) >= 3
+               for ln in lines)
+
+
+_FUNDS_NEEDLES = tuple(n for n, _ in FUNDS_COLUMNS)
+# pdftotext puts a space wherever the script changes: "测试项目 1 号经费", "(50 分)", "≥1000 人次", "2023 年度".
+_CJK = "\u4e00-\u9fff"
+_DIGITS_SPACE_CJK = re.compile(f"(?<=\\d) (?=[{_CJK}])")
+_CJK_SPACE_DIGITS = re.compile(f"(?<=[{_CJK}]) (?=\\d{{1,2}}(?:[{_CJK}：:]|$| [{_CJK}]))")
+
+
+def _rejoined(line: str, labels: re.Pattern[str]) -> str:
+    """The line without the spaces pdftotext put between Chinese and digits inside one cell; a space before a
+    label (项目编码 8521… 项目名称) stays: it separates two cells."""
+    line = _DIGITS_SPACE_CJK.sub(lambda m: " " if labels.match(line, m.end()) else "", line)
+    return _CJK_SPACE_DIGITS.sub("", line)
 
 
 def _glued_pieces(token: str, at: int, words: re.Pattern[str]) -> list[tuple[str, int]]:
@@ -59,7 +81,10 @@ def read_flat(data: bytes, file: str) -> Grid:
     anchors = anchor_keys()
     words = re.compile("|".join(map(re.escape, sorted(anchors | set(title_words()), key=len, reverse=True))))
     grid = Grid(file=file, format="text-flat", warnings=notes)
+    spaced = not any(len(line) >= _LONG for line in lines)
     for n, line in enumerate(lines, start=1):
+        if spaced:
+            line = _rejoined(line, words)
         cells: list[Cell] = []
         for m in _TOKEN.finditer(line):
             for token, at in _glued_pieces(m.group(0), m.start(), words):
