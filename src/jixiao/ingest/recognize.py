@@ -199,9 +199,10 @@ def _starts_form(row: Row) -> bool:
 
 
 def _header_tail(rows: list[Row]) -> list[Row]:
-    """The header rows (绩效自评年度 …) that end ``rows`` after its form's content: the next form's, taken off."""
+    """The year rows (绩效自评年度 …) that end ``rows`` after its form's content: the next form's, taken off (a
+    form's other header rows may come last: Sichuan prints 项目负责人 under its table)."""
     n = len(rows)
-    while n and any(k in HEADER_FIELDS for k in rows[n - 1].keys()) and not _has_form_content(rows[n - 1:]):
+    while n and any(HEADER_FIELDS.get(k) == "year" for k in rows[n - 1].keys()) and not _has_form_content(rows[n - 1:]):
         n -= 1
     if not _has_form_content(rows[:n]):
         return []

@@ -535,7 +535,7 @@ class FormReader(FlatReading, FormParser):
                           text=" ".join(clean(c.text) for _, c in filled))
                 self.incomplete.add("funds")
                 return {}
-            best = certain
+            best = self.row_offset = certain
         else:
             best = anchored
         if best:
@@ -801,13 +801,14 @@ def _opens_with_levels(keys: list[str]) -> bool:
 
 
 def _fits_all(spans: Spans, filled: list[tuple[int, Cell]], offset: int) -> bool:
-    """Whether at ``offset`` every value is under a column of its own that can hold it (a dash or slash, the
-    form's blank, under any)."""
+    """Whether at ``offset`` every value is under a column of its own that can hold it: a number under a number's
+    column, words under a text column (原因), a dash or slash (the form's blank) under any."""
     taken: set[str] = set()
     for j, c in filled:
         fld = spans.field_at(j + offset)
-        if fld is None or fld in taken or not (fld in _TEXT_COLUMNS or c.text.strip() in BLANKS
-                                               or is_number(c.text, percent=True)):
+        number = is_number(c.text, percent=True)
+        if fld is None or fld in taken or not (c.text.strip() in BLANKS or (not number if fld in _TEXT_COLUMNS
+                                                                            else number)):
             return False
         taken.add(fld)
     return True
