@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping, TypeVar
 
-from ...model import Evaluation, Indicator, InvalidValue, Source, StrayRow, Total
+from ...model import Evaluation, How, Indicator, InvalidValue, Source, StrayRow, Total
 from ...text import clean, clean_block
 from ...values import BLANKS, EXCEL_ERRORS, MoneyUnit, NotANumber, parse_number
 from ..grid import Cell, Place, Row
@@ -223,7 +223,7 @@ class FormParser:
     def settle_parts(self) -> None:
         """Mark each part found by its content; a layout marks what it read otherwise (re-aligned rows) first."""
         ev = self.ev
-        how = "token-placed" if self.fmt == "text-flat" else "label-matched"
+        how: How = "token-placed" if self.fmt == "text-flat" else "label-matched"
         found = {"header": any(k == "year" or k.startswith("project.") for k in ev.locators),
                  "funds": bool(ev.funds.rows()),
                  "goals": bool(ev.goals.expected or ev.goals.achieved),
