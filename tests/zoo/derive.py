@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from jixiao.office import convert_each
@@ -39,7 +40,13 @@ def missing_tool(fmt: str) -> str | None:
 
 
 def browser_text(paths: list[Path], out: Path, tables_only: bool = False) -> list[Path]:
-    """Each page's body text (or its tables' text, one after another) as Chromium renders it, saved as UTF-8."""
+    """Each page's body text (or its tables' text, one after another) as Chromium renders it, saved as UTF-8.
+    In a thread of its own: Playwright's sync API refuses a thread where an asyncio loop runs (another test's)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(_browser_text, paths, out, tables_only).result()
+
+
+def _browser_text(paths: list[Path], out: Path, tables_only: bool) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
