@@ -8,9 +8,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -89,12 +92,20 @@ def _many(folder: Path, n: int) -> Path:
     return folder
 
 
-def _interrupt(cwd: Path, *args: str, after: float) -> subprocess.CompletedProcess[str]:
-    """The command run as a user runs it, then Ctrl-C (SIGINT to its process group, as a terminal sends)."""
+def _interrupt(cwd: Path, *args: str, after: float, working: Callable[[], bool] | None = None
+               ) -> subprocess.CompletedProcess[str]:
+    """The command run as a user runs it, then Ctrl-C (SIGINT to its process group, as a terminal sends):
+    ``after`` seconds, or as soon as ``working`` says it is midway (so a fast machine cannot finish first)."""
     proc = subprocess.Popen([*jixiao_cmd(), *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
-    time.sleep(after)
+    deadline = time.monotonic() + 120
+    if working is None:
+        time.sleep(after)
+    else:
+        while not working() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert proc.poll() is None, "the command ended before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
@@ -109,7 +120,10 @@ def _one_interrupt_line(proc: subprocess.CompletedProcess[str]) -> None:
 @pytest.mark.parametrize("after", [0.3, 4.0], ids=["while-loading", "while-working"])
 def test_ctrl_c_during_export_is_one_line_and_leaves_only_whole_files(after: float, tmp_path: Path) -> None:
     folder = _many(tmp_path / "in", 400)
-    proc = _interrupt(tmp_path, "export", str(folder), "-f", "docx", "-o", "out", "-j", "2", after=after)
+    out = tmp_path / "out"
+    written = (lambda: out.exists() and any(out.iterdir())) if after > 1 else None
+    proc = _interrupt(tmp_path, "export", str(folder), "-f", "docx", "-o", "out", "-j", "2", after=after,
+                      working=written)
     _one_interrupt_line(proc)
     out = tmp_path / "out"
     written = list(out.iterdir()) if out.exists() else []
@@ -120,18 +134,26 @@ def test_ctrl_c_during_export_is_one_line_and_leaves_only_whole_files(after: flo
 
 
 def test_ctrl_c_during_import_keeps_the_store_whole(tmp_path: Path) -> None:
-    folder = _many(tmp_path / "in", 400)
+    folder = _many(tmp_path / "in", 1000)
     db = tmp_path / "store.db"
-    proc = _interrupt(tmp_path, "import", "--db", str(db), str(folder), "-j", "2", after=6.0)
+
+    def stored() -> bool:  # some files committed, others not yet
+        try:
+            with closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)) as conn:
+                return conn.execute("SELECT count(*) FROM source_files").fetchone()[0] > 0
+        except sqlite3.Error:
+            return False
+
+    proc = _interrupt(tmp_path, "import", "--db", str(db), str(folder), "-j", "2", after=0, working=stored)
     _one_interrupt_line(proc)
     again = _jx(tmp_path, "import", "--db", str(db), str(folder))
     assert again.returncode == Exit.OK, again.stderr
     summary = _jx(tmp_path, "summary", "--db", str(db), "--format", "json")
-    assert json.loads(summary.stdout)["total"]["projects"] == 400
+    assert json.loads(summary.stdout)["total"]["projects"] == 1000
 
 
 def test_ctrl_c_during_check_is_one_line(tmp_path: Path) -> None:
-    folder = _many(tmp_path / "in", 400)
+    folder = _many(tmp_path / "in", 2000)
     _one_interrupt_line(_interrupt(tmp_path, "check", str(folder), after=4.0))
 
 
