@@ -171,3 +171,13 @@ def test_a_damaged_deflate_stream_is_a_damaged_file_not_an_internal_error(tmp_pa
     (item,) = _batch(hostile.write(tmp_path / "deflate.xlsx", hostile.xlsx_bad_deflate()))
     message = _failure(item, "deflate.xlsx", "文件已损坏", "sheet1.xml")
     assert item.code != "internal-error", message  # type: ignore[union-attr]
+
+
+def test_an_xls_record_cut_short_is_a_damaged_file(tmp_path: Path) -> None:
+    """A mutant bench/fuzz.py found (003.xls with a run of bytes overwritten): xlrd meets a record header cut short."""
+    from .test_formats import FORMS
+
+    bad = hostile.write(tmp_path / "cut.xls", (FORMS / "bad" / "record-cut-short.xls").read_bytes())
+    (item,) = _batch(bad)
+    _failure(item, "cut.xls", "xls 文件已损坏")
+    assert item.code != "internal-error"  # type: ignore[union-attr]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+
 import xlrd
 from xlrd.biffh import XL_CELL_BOOLEAN, XL_CELL_DATE, XL_CELL_EMPTY, XL_CELL_ERROR, XL_CELL_NUMBER, error_text_from_code
 
@@ -40,7 +42,8 @@ def read_xls(data: bytes, file: str) -> Grid:
         if "encrypt" in str(exc).lower():
             raise PasswordProtected(file) from None
         raise UnreadableFile(file, f"xls 文件无法读取（{exc}）") from None
-    except (AssertionError, IndexError, ValueError, KeyError, EOFError) as exc:
+    except (AssertionError, IndexError, ValueError, KeyError, EOFError, struct.error) as exc:
+        # struct.error: a record cut short, as xlrd meets it unpacking the record's header
         raise UnreadableFile(file, f"xls 文件已损坏（{type(exc).__name__}）") from None
     grid = Grid(file=file, format="xls")
     for sheet in book.sheets():
