@@ -138,10 +138,13 @@ def load(paths: Iterable[str | os.PathLike[str]], template: str | None = None, *
 
 
 def batch_exit(failures: Iterable[FileFailure], any_error: bool) -> Exit:
-    """A batch's exit code: a program defect over an unreadable file over an error finding."""
+    """A batch's exit code: a program defect over an output not written over an unreadable file over an
+    error finding."""
     codes = {f.code for f in failures}
     if "internal-error" in codes:
         return Exit.INTERNAL
+    if "output-error" in codes:
+        return Exit.OUTPUT
     return Exit.UNREADABLE if codes else Exit.FINDINGS if any_error else Exit.OK
 
 

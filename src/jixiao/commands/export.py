@@ -29,7 +29,7 @@ from ..options import (
     usage,
     writing,
 )
-from ..pipeline import FileFailure
+from ..pipeline import FileFailure, batch_exit
 from ..scoring import POLICIES, get_policy
 from ..zhcli import command
 
@@ -129,10 +129,10 @@ def export(
     with writing(output):
         output.mkdir(parents=True, exist_ok=True)
     items: list[tuple[Evaluation, Path]] = [(ev, output / output_name(ev, exporter.suffix)) for ev, _ in stored]
-    unreadable = False
+    unreadable: list[FileFailure] = []
     for item in read_all(files or [], workers=jobs, limits=limits_of(limit)):
         if isinstance(item, FileFailure):
-            unreadable = True
+            unreadable.append(item)
             fail(item)
             continue
         items += [(ev, output / output_name(ev, exporter.suffix)) for ev in item.evaluations]
@@ -150,9 +150,7 @@ def export(
         fail(failure)
     out.print(f"共导出 {len(items) - len(failed)} 张表（{exporter.title}）"
               f"{f'，{len(failed)} 张未能写入' if failed else ''}", highlight=False)
-    codes = {f.code for f in failures}
-    raise typer.Exit(Exit.INTERNAL if "internal-error" in codes else Exit.OUTPUT if codes
-                     else Exit.UNREADABLE if unreadable else Exit.OK)
+    raise typer.Exit(batch_exit([*unreadable, *failures], False))
 
 
 def report(

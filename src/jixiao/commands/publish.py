@@ -40,7 +40,7 @@ from ..options import (
     writing,
 )
 from ..outcome import NO_DEPARTMENT, department_of, list_department
-from ..pipeline import FileFailure, policy_of
+from ..pipeline import FileFailure, batch_exit, policy_of
 from ..render import Column, Section, Value, emit, money, number
 from ..scoring import POLICIES
 from ..scoring.rounding import round_half_up
@@ -236,9 +236,7 @@ def publish(
         fail(failure)
     failures += unwritten_all
     out.print(f"共公开 {len(groups)} 个部门、{len(evaluations)} 张表（已去掉项目负责人、联系电话）", highlight=False)
-    codes = {f.code for f in failures}
-    raise typer.Exit(Exit.INTERNAL if "internal-error" in codes else Exit.OUTPUT if "output-error" in codes
-                     else Exit.UNREADABLE if failures else Exit.OK)
+    raise typer.Exit(batch_exit(failures, False))
 
 
 def register(app: typer.Typer) -> None:
