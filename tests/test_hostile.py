@@ -135,8 +135,10 @@ def _mixed(name: str) -> object:
 def test_a_worker_that_aborts_times_out_or_runs_out_of_memory_fails_only_its_file() -> None:
     names = ["a", "abort", "b", "sleep", "c", "allocate", "d", "kill", "e"]
     start = time.monotonic()
-    out = list(isolation.run(_mixed, [(n, (n,)) for n in names], workers=2, limits=Limits(timeout=3, memory=512)))
-    assert time.monotonic() - start < 30
+    # The time limit is generous: on a loaded machine (the suite beside other work) a worker that only
+    # echoes its name must never be taken for one that hangs.
+    out = list(isolation.run(_mixed, [(n, (n,)) for n in names], workers=2, limits=Limits(timeout=10, memory=512)))
+    assert time.monotonic() - start < 60
     assert [o for o in out if isinstance(o, str)] == ["a", "b", "c", "d", "e"]
     by_file = {o.file: o for o in out if isinstance(o, FileFailure)}
     assert "SIGABRT" in by_file["abort"].message
