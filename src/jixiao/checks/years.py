@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 from typing import Iterator
 
 from ..model import Evaluation, Indicator
@@ -114,8 +115,10 @@ def year_copied(chk, ctx: CheckContext) -> Iterator[Finding]:
                           prev_year=prev.year)
 
 
+@cache
 def codes() -> frozenset[str]:
-    """The checks of this module: the ones that compare a form with its project's other years."""
+    """The checks of this module: the ones that compare a form with its project's other years (asked
+    once per finding of every form of a run, so worked out once: they are all registered on import)."""
     return frozenset(code for code, chk in CHECKS.items() if chk.fn.__module__ == __name__)
 
 
