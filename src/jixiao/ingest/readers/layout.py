@@ -33,12 +33,15 @@ _FUNDS_NEEDLES = tuple(n for n, _ in FUNDS_COLUMNS)
 _INDICATOR_NEEDLES = ("一级指标", "二级指标", "三级指标", "指标值", "完成值", "指标名称")
 _GOAL_LABELS = frozenset({"预期目标", "实际完成情况", "项目年度目标", "年度目标完成情况", "全年实际完成情况", "总体目标"})
 _TOTALS = ("总分", "合计", "总计")
+_RECORD = re.compile(r"指标 ?\d+ ?[:：]")
+_TITLES = ("绩效自评表", "绩效评价表", "绩效目标自评表")
 _FULL = 3  # a cell ending this close to the next one's start ran to its edge: it wrapped
 _WRAPPING = 6  # narrower cells (three Chinese characters) do not wrap
 _SAME_COLUMN = 1  # starts this close are one column (pdftotext rounds positions to whole characters)
 # pdftotext puts a space wherever the script changes inside a cell: "测试项目 2 号经费", "(50 分)", "2023 年度".
 _SCRIPT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=\d)|(?<=\d) (?=[\u4e00-\u9fff])")
 _NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?")
+_UNIT = 6  # the widest unit (万人次, 平方米)
 _GAP = 4  # an amount column skipped before a value of the row
 _WRONG = 100  # the cost of a piece under a column that cannot hold it: only when nothing else fits
 
@@ -56,10 +59,10 @@ def _pieces(line: str) -> list[Piece]:
 
 def _header_kind(pieces: list[Piece]) -> str | None:
     keys = [label_key(p.text) for p in pieces]
+    if sum(1 for k in keys if any(n in k for n in _INDICATOR_NEEDLES)) >= 3:
+        return "indicators"  # before funds: 权重 and 得分 head both tables
     if sum(1 for k in keys if any(n in k for n in _FUNDS_NEEDLES)) >= 3:
         return "funds"
-    if sum(1 for k in keys if any(n in k for n in _INDICATOR_NEEDLES)) >= 3:
-        return "indicators"
     if sum(1 for k in keys if k in _GOAL_LABELS) >= 2:
         return "goals"
     return None
@@ -98,11 +101,18 @@ def _wraps(pieces: list[Piece], above: list[Piece]) -> bool:
         if k is None:
             return False
         a = above[k]
-        if _NUMBER.fullmatch(p.text.replace(" ", "")) or _width(a.text) < _WRAPPING:
-            return False  # a number does not wrap, nor does a cell of a word or two
-        if k + 1 < len(above) and above[k + 1].start - (a.start + _width(a.text)) > _FULL:
+        if _NUMBER.fullmatch(p.text.replace(" ", "")) or _width(a.text) < _WRAPPING or _RECORD.match(p.text) \
+                or _piece_kind("indicators", p.text) in ("level1", "level2"):
+            return False  # a number does not wrap, nor a cell of a word or two; a level label or 指标N： opens a row
+        short = 2 * _width(p.text) <= _width(a.text)  # a word or two left over ("人次" under "年度接待读者")
+        if not short and k + 1 < len(above) and above[k + 1].start - (a.start + _width(a.text)) > _FULL:
             return False
     return True
+
+
+def _opens(pieces: list[Piece]) -> bool:
+    """A title or a table's header: the start of something, never a cell's wrapped text."""
+    return _header_kind(pieces) is not None or any(w in p.text for p in pieces for w in _TITLES)
 
 
 # ------------------------------------------------------------------ a table's columns and a row under them
@@ -126,6 +136,8 @@ def _column_kind(table: str, key: str) -> str:
             return "number"
         if "绩效指标" in key and not any(w in key for w in ("名称", "三级")):
             return "label"
+        if "单位" in key:
+            return "unit"
         return "text"
     return "text" if key in _GOAL_LABELS else "label"
 
@@ -139,20 +151,23 @@ def _piece_kind(table: str, text: str) -> str:
     if table == "indicators" or key.startswith(_TOTALS):
         if key.startswith(_TOTALS):
             return "label"
+        # Only a level label as the template prints it: a name may be "服务对象满意度" or "满意度" too.
         if LEVEL2.fullmatch(key) and not LEVEL1.fullmatch(key):
-            return "level2"
-        if LEVEL1.fullmatch(key):
-            return "level1"
+            return "level2" if key.endswith("指标") else "level2-word"
+        if m := LEVEL1.fullmatch(key):
+            return "level1" if key.endswith("指标") or m.group(2) else "level1-word"
     return "word"
 
 
 _FITS = {  # piece kind → the column kinds it may stand under
-    "blank": {"number", "rate", "amount", "text", "level1", "level2", "label"},
+    "blank": {"number", "rate", "amount", "text", "level1", "level2", "label", "unit"},
     "number": {"number", "rate", "amount", "text"},
-    "percent": {"rate", "text"},
-    "level1": {"level1", "label"},
+    "percent": {"rate", "text", "unit"},
+    "level1": {"level1"},
     "level2": {"level2"},
-    "word": {"label", "text", "level1", "level2"},
+    "level1-word": {"level1", "text"},
+    "level2-word": {"level2", "text"},
+    "word": {"label", "text", "level1", "level2", "unit"},
     "label": {"label", "level1"},
 }
 
@@ -165,6 +180,10 @@ def _cost(piece: Piece, kind: str, col: int, col_kind: str) -> float:
         wrong = 2  # a target or actual may be a bare number; 分值/得分 is likelier
     if kind == "word" and col_kind in ("level1", "level2"):
         wrong = 2  # a level label the template does not know
+    if col_kind == "unit" and _width(piece.text) > _UNIT:
+        wrong = _WRONG  # 度量单位 holds 万人次, %, 天: a longer text is the next column's
+    if kind.endswith("-word") and col_kind == "text":
+        wrong = 3  # "服务对象满意度" names a level or an indicator: likelier the level where its column is free
     return wrong + abs(piece.start - col)
 
 
@@ -227,7 +246,20 @@ class _Table:
 
     def place(self, pieces: list[Piece]) -> list[int] | None:
         kinds = [_piece_kind(self.kind, p.text) for p in pieces]
-        return _assign(pieces, kinds, self.cols, self.col_kinds)
+        whole = _assign(pieces, kinds, self.cols, self.col_kinds)
+        points = [k for k in range(len(self.cols) - 1) if self.col_kinds[k:k + 2] == ["number", "number"]]
+        pairs = [i for i in range(len(pieces) - 1) if kinds[i:i + 2] == ["number", "number"]
+                 and "number" not in kinds[i + 2:]]
+        if self.kind != "indicators" or len(points) != 1 or not pairs:
+            return whole
+        # An indicator row's last two bare numbers are its 分值 and 得分, wherever pdftotext packed them; what
+        # comes before goes under the columns before them, a note after.
+        i, w = pairs[0], points[0]
+        head = _assign(pieces[:i], kinds[:i], self.cols[:w], self.col_kinds[:w])
+        tail = _assign(pieces[i + 2:], kinds[i + 2:], self.cols[w + 2:], self.col_kinds[w + 2:])
+        if head is None or tail is None:
+            return whole
+        return [*head, w, w + 1, *(w + 2 + t for t in tail)]
 
 
 # ------------------------------------------------------------------ the reader
@@ -245,7 +277,7 @@ def read_layout(data: bytes, file: str) -> Grid:
         if not pieces:
             above = None
             continue
-        if above is not None and rows and _wraps(pieces, above):
+        if above is not None and rows and not _opens(pieces) and _wraps(pieces, above):
             texts = rows[-1][1]
             for p in pieces:
                 k = next(k for k, a in enumerate(above) if abs(a.start - p.start) <= _SAME_COLUMN)
@@ -256,7 +288,7 @@ def read_layout(data: bytes, file: str) -> Grid:
         if kind is not None:
             table = _Table.of(kind, pieces)
             cols: list[int] | None = table.header_cols
-        elif any("绩效自评表" in p.text or "绩效评价表" in p.text for p in pieces):
+        elif any(w in p.text for p in pieces for w in _TITLES):
             table = None
         if kind is None:
             cols = table.place(pieces) if table is not None else None
