@@ -113,9 +113,10 @@ def test_printed_pdf_reads_back_with_every_number_and_word(printed: list) -> Non
 
 
 def test_fields_of_other_templates_are_written_after_the_remarks() -> None:
-    """A Sichuan or Chongqing form exported to the national layout keeps what that layout has no cell for."""
+    """A form of a template with no layout of its own (transfer) exported to the national layout keeps what that
+    layout has no cell for."""
     ev = read_path(SEEDS[0]).evaluations[0]
-    ev.template, ev.report_code, ev.conclusion, ev.problems = "sichuan", "510000_0013zp", "总体完成年度目标。", "宣传覆盖面不足。"
+    ev.template, ev.report_code, ev.conclusion, ev.problems = "transfer", "510000_0013zp", "总体完成年度目标。", "宣传覆盖面不足。"
     ev.project.finance_manager = "李四"
     ev.funds.special_account = FundsRow(full_year=Money(Decimal(0), "元"), reason="未安排专户资金")
     ev.indicators[0].coefficient, ev.indicators[0].core = Decimal(80), True

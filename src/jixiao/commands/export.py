@@ -19,6 +19,7 @@ from ..options import (
     JobsOpt,
     LimitOpt,
     PolicyOpt,
+    TemplateOpt,
     YearOpt,
     err,
     fail,
@@ -90,19 +91,28 @@ def template(
         "-o", "--out", help="输出文件：.xlsx（公式、下拉列表、锁定）或 .docx（Word 版）")] = Path("项目支出绩效自评表.xlsx"),
     year: Annotated[int | None, typer.Option("--year", help="绩效自评年度")] = None,
     policy: PolicyOpt = None,
+    template_name: Annotated[Optional[str], typer.Option(
+        "--template", help="表样：已注册的表格模板之一，见 jixiao templates（默认为 --policy 所属地方的表样，否则全国通用）",
+    )] = None,
 ) -> None:
-    """生成空白的自评表模板：Excel（灰色单元格为公式并锁定，一级/二级指标、金额单位、定性指标完成情况有下拉列表）
-    或 Word。"""
+    """生成空白的自评表模板：每个已注册的表格模板（全国通用、四川、重庆式、部门整体）各有自己的表样；
+    Excel（灰色单元格为公式并锁定，指标级次、金额单位、指标性质、定性指标完成情况有下拉列表）或 Word。"""
     from ..export.docx import template_docx
     from ..export.xlsx import template_xlsx
+    from ..templates import TEMPLATES
 
     known(policy, POLICIES, "评分规则")
+    known(template_name, TEMPLATES, "表格模板")
     writers = {".xlsx": template_xlsx, ".docx": template_docx}
     if output.suffix.lower() not in writers:
         usage(f"模板只能是 .xlsx 或 .docx，而不是“{output.name}”")
+    # A province's policy comes with its form (--policy sichuan writes Sichuan's); a policy without a form of
+    # its own (hubei) scores the national one.
+    name = template_name or next((t.name for t in TEMPLATES.values() if t.policy == policy), "national")
+    chosen = get_policy(policy or TEMPLATES[name].policy)
     with writing(output):
-        write_bytes(output, writers[output.suffix.lower()](get_policy(policy or "national"), year))
-    out.print(f"已生成模板：{output}", highlight=False)
+        write_bytes(output, writers[output.suffix.lower()](chosen, year, name))
+    out.print(f"已生成模板：{output}（{TEMPLATES[name].title}，评分规则 {chosen.name}）", highlight=False)
 
 
 def export(
@@ -202,7 +212,7 @@ def fill(
     output: Annotated[Optional[Path], typer.Option(
         "-o", "--out", help="写入的文件（默认：原名加“_已计算”，不覆盖原表）", dir_okay=False)] = None,
     policy: PolicyOpt = None,
-    template_name: Annotated[Optional[str], typer.Option("--template", help="强制按此模板读取，见 jixiao templates")] = None,
+    template_name: TemplateOpt = None,
 ) -> None:
     """把计算单元格（执行率、执行率得分、总分）写进在别处（脚本、其他软件）填好的表：输出为正式版式的 xlsx，
     公式保留，公式单元格的缓存值是计算结果，按缓存值读取的程序（pandas 等）不必先用 Excel 打开。"""

@@ -20,12 +20,11 @@ from docx.text.paragraph import Paragraph
 
 from .. import inert
 from ..errors import FileFailure
-from ..model import Evaluation, Source
-from ..place import Place
+from ..model import Evaluation
 from ..scoring import ScoringPolicy
 from ..values import fmt
 from . import each_bytes, register_exporter
-from .layout import NCOLS, WIDTHS, FormLayout, LayoutCell, blank_layout, form_layout
+from .layout import FormLayout, LayoutCell, blank_layout, form_layout
 
 FONT = "宋体"
 TABLE_WIDTH_CM = 18.0
@@ -92,15 +91,19 @@ def layout_document(layout: FormLayout) -> Document:
     doc = new_document()
     a4(doc)
     chinese_font(doc)
-    title, *cells = layout.cells
-    heading = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_run(heading, cell_text(title.value), bold=True, size=16)
-    table = doc.add_table(rows=layout.nrows - 1, cols=NCOLS)
+    start = layout.table_start
+    lines = sorted((c for c in layout.cells if c.row < start), key=lambda c: c.row)
+    cells = [c for c in layout.cells if c.row >= start]
+    for n, line in enumerate(lines):
+        p = doc.paragraphs[0] if n == 0 and doc.paragraphs else doc.add_paragraph()
+        if line.kind == "title":
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        add_run(p, cell_text(line.value), bold=line.kind == "title", size=16 if line.kind == "title" else None)
+    table = doc.add_table(rows=layout.nrows - start + 1, cols=layout.ncols)
     table.style = "Table Grid"
     table.autofit = False
     narrow_margins(table)
-    widths = [Cm(TABLE_WIDTH_CM * w / sum(WIDTHS)) for w in WIDTHS]
+    widths = [Cm(TABLE_WIDTH_CM * w / sum(layout.widths)) for w in layout.widths]
     for col, width in zip(table.columns, widths):
         col.width = width  # the grid LibreOffice lays out by
     # Cell objects taken once, before merging (table.cell() rescans the whole table on every call);
@@ -110,7 +113,7 @@ def layout_document(layout: FormLayout) -> Document:
         for cell, width in zip(row, widths):
             cell.width = width
     for lc in cells:
-        r, c = lc.row - 2, lc.col - 1
+        r, c = lc.row - start, lc.col - 1
         cell = grid[r][c]
         if lc.rows > 1 or lc.cols > 1:
             _merge([grid[i][c] for i in range(r, r + lc.rows)], lc.cols)
@@ -138,10 +141,9 @@ def form_docx(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> byte
     return document_bytes(layout_document(form_layout(ev, policy)))
 
 
-def template_docx(policy: ScoringPolicy, year: int | None = None) -> bytes:
-    """The empty official template as a Word document, for filers who fill forms in Word."""
-    ev = Evaluation(source=Source("", "template", 0, Place()), year=year)
-    return document_bytes(layout_document(blank_layout(ev, policy)))
+def template_docx(policy: ScoringPolicy, year: int | None = None, template: str = "national") -> bytes:
+    """A template's empty form as a Word document, for filers who fill forms in Word."""
+    return document_bytes(layout_document(blank_layout(policy, year, template)))
 
 
 @register_exporter("docx", "docx", "Word 文档（按公开的表样排版）")

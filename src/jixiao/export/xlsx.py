@@ -25,13 +25,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__, inert
 from ..errors import FileFailure
-from ..ingest.grid import Place
 from ..ingest.vocab import METADATA_SHEET as META_SHEET
-from ..model import Evaluation, Source
+from ..model import Evaluation
 from ..scoring import ScoringPolicy
 from ..values import fmt
 from . import each_bytes, register_exporter
-from .layout import NCOLS, WIDTHS, FormLayout, LayoutCell, blank_layout, col_letter, form_layout
+from .layout import FormLayout, LayoutCell, blank_layout, col_letter, form_layout
 
 SHEET = "自评表"
 FONT = "宋体"
@@ -87,7 +86,7 @@ def _validations(ws: Worksheet, layout: FormLayout) -> None:
             dv.showInputMessage = True
         elif name == "score":
             first = next(lc for lc in layout.cells if lc.validation == "score")
-            weight = f"G{first.row}"
+            weight = f"{col_letter(layout.weight_col or first.col - 1)}{first.row}"
             dv = DataValidation(type="custom", formula1=f'AND({first.ref}>=0,OR({weight}="",{first.ref}<={weight}))',
                                 allow_blank=True, error="得分应为不小于 0 且不超过本行分值的数字", errorTitle="得分")
         else:
@@ -104,7 +103,7 @@ def _alerts(ws: Worksheet, layout: FormLayout) -> None:
 
 
 def _page_setup(ws: Worksheet, layout: FormLayout) -> None:
-    ws.print_area = f"A1:{col_letter(NCOLS)}{layout.nrows}"
+    ws.print_area = f"A1:{col_letter(layout.ncols)}{layout.nrows}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
     ws.page_setup.fitToWidth = 1
@@ -113,9 +112,11 @@ def _page_setup(ws: Worksheet, layout: FormLayout) -> None:
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    for i, width in enumerate(WIDTHS, start=1):
+    for i, width in enumerate(layout.widths, start=1):
         ws.column_dimensions[col_letter(i)].width = width * 0.6  # Excel's unit: one digit of the default font
-    ws.row_dimensions[1].height = 30
+    for lc in layout.cells:
+        if lc.kind == "title":
+            ws.row_dimensions[lc.row].height = 30
     for row, lines in layout.tall_rows.items():
         ws.row_dimensions[row].height = LINE_HEIGHT * lines + 4
 
@@ -226,10 +227,9 @@ def form_xlsx(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> byte
     return workbook_bytes(*layout_workbook(form_layout(ev, policy), meta))
 
 
-def template_xlsx(policy: ScoringPolicy, year: int | None = None) -> bytes:
-    """The empty official template for filers."""
-    ev = Evaluation(source=Source("", "template", 0, Place()), year=year)
-    return workbook_bytes(*layout_workbook(blank_layout(ev, policy), {"year": str(year or "")}))
+def template_xlsx(policy: ScoringPolicy, year: int | None = None, template: str = "national") -> bytes:
+    """A template's empty form for filers."""
+    return workbook_bytes(*layout_workbook(blank_layout(policy, year, template), {"year": str(year or "")}))
 
 
 @register_exporter("xlsx", "xlsx", "Excel 模板（公式保留、灰色单元格锁定）")
