@@ -113,16 +113,19 @@ def test_printed_pdf_reads_back_with_every_number_and_word(printed: list) -> Non
 
 
 def test_fields_of_other_templates_are_written_after_the_remarks() -> None:
-    """A form of a template with no layout of its own (transfer) exported to the national layout keeps what that
-    layout has no cell for."""
+    """A form of a template with no layout of its own (a province's added to templates/ before export/sheets.py
+    has a sheet for it) exported to the national layout keeps what that layout has no cell for."""
     ev = read_path(SEEDS[0]).evaluations[0]
-    ev.template, ev.report_code, ev.conclusion, ev.problems = "transfer", "510000_0013zp", "总体完成年度目标。", "宣传覆盖面不足。"
+    ev.template, ev.report_code = "hebei", "510000_0013zp"
+    ev.conclusion, ev.problems = "总体完成年度目标。", "宣传覆盖面不足。"
     ev.project.finance_manager = "李四"
     ev.funds.special_account = FundsRow(full_year=Money(Decimal(0), "元"), reason="未安排专户资金")
     ev.indicators[0].coefficient, ev.indicators[0].core = Decimal(80), True
     rows = _texts(docx.Document(io.BytesIO(form_docx(ev, NATIONAL))).tables[0])
     labelled = {r[0]: r[1] for r in rows}
-    assert labelled["报表编号"] == "510000_0013zp" and labelled["财务负责人"] == "李四"
+    # Header fields the layout has no cell for go in header rows of their own, label beside value.
+    header = {r[i]: r[i + 1] for r in rows[:8] for i in range(len(r) - 1)}
+    assert labelled["报表编号"] == "510000_0013zp" and header["财务负责人"] == "李四"
     assert labelled["评价结论"] == "总体完成年度目标。" and labelled["存在问题"] == "宣传覆盖面不足。"
     assert labelled["预算执行原因"] == "财政专户管理资金：未安排专户资金"
     assert labelled["指标补充"] == "指标1「纸媒版面数量(个)」：得分系数 80%，核心指标"

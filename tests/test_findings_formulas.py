@@ -22,16 +22,16 @@ from jixiao.scoring import get_policy
 
 needs_office = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) 未安装：scripts/setup-system.sh 安装它")
 
-# Rows of the template's skeleton (产出: 数量×3, 质量×2, 时效, 成本×2; 效益: 经济, 社会×2, 生态, 可持续; 满意度×2),
-# weights 20+10+10+10+30+10 = 90, + 执行率 10 = 100.
+# Rows of the template's skeleton (产出: 数量×5, 质量×3, 时效×2, 成本×2; 效益: 经济×2, 社会×3, 生态×2, 可持续×2;
+# 满意度×2: 23 rows, 总分 on row 37), weights 20+10+10+10+30+10 = 90, + 执行率 10 = 100.
 FIRST_INDICATOR_ROW = 14
 FILLED = {  # skeleton offset: (三级指标, 年度指标值, 实际完成值, 分值, 得分)
     0: ("培训人数", "≥100人", "120人", 20, 20),
-    3: ("培训合格率", "≥95%", "98%", 10, 10),
-    5: ("通知提前天数", "≥3天", "5天", 10, 10),
-    6: ("人均培训成本", "≤500元", "480元", 10, 10),
-    9: ("学员履职能力", "明显提升", "明显提升", 30, 30),
-    13: ("学员满意度", "≥90%", "96.5%", 10, 10),
+    5: ("培训合格率", "≥95%", "98%", 10, 10),
+    8: ("通知提前天数", "≥3天", "5天", 10, 10),
+    10: ("人均培训成本", "≤500元", "480元", 10, 10),
+    14: ("学员履职能力", "明显提升", "明显提升", 30, 30),
+    21: ("学员满意度", "≥90%", "96.5%", 10, 10),
 }
 SERIOUS = ("error", "warning")
 
@@ -64,7 +64,7 @@ def forms(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     src = tmp_path_factory.mktemp("filled")
     made = {
         # 成本 scored 12 of 10: the template's 总分 counts it as 10 → 9.5 + 20+10+10+10+30+10 = 99.5.
-        "over": _fill(src / "over.xlsx", scores={6: 12}),
+        "over": _fill(src / "over.xlsx", scores={10: 12}),
         # 80 of ≥100人 trained, full 20 kept: 80/100×20 = 16.00.
         "unmet": _fill(src / "unmet.xlsx", actuals={0: "80人"}),
         # 当年财政拨款 executed 90 while 年度资金总额 says 95.
@@ -99,14 +99,14 @@ def test_each_mistake_gets_exactly_its_finding_after_libreoffice_recalculates(
 
 
 def test_error_values_are_reported_on_their_cells_and_shift_nothing(tmp_path: Path) -> None:
-    path = _fill(tmp_path / "errors.xlsx", cells={"G7": "#DIV/0!", "H7": "#REF!", "H29": "#VALUE!", "F17": "#N/A"})
+    path = _fill(tmp_path / "errors.xlsx", cells={"G7": "#DIV/0!", "H7": "#REF!", "H37": "#VALUE!", "F19": "#N/A"})
     [result] = check_document(read_path(path)).results
     ev = result.ev
     assert ev.total.weight == 100 and ev.total.score is None  # not the weights' 100 taken for the score
     bad = {(f.field, f.found, f.locator) for f in result.findings if f.code == "invalid-number"}
     assert bad == {("funds.total.rate", "#DIV/0!", "sheet 自评表, cell G7"),
                    ("funds.total.score", "#REF!", "sheet 自评表, cell H7"),
-                   ("total.score", "#VALUE!", "sheet 自评表, cell H29")}
+                   ("total.score", "#VALUE!", "sheet 自评表, cell H37")}
     assert all("公式无法计算的错误值" in f.message for f in result.findings if f.code == "invalid-number")
     assert ev.indicators[1].actual == "#N/A" and ev.indicators[1].weight == 10
     codes = {f.code for f in result.findings}

@@ -95,7 +95,7 @@ def template(
         "--template", help="表样：已注册的表格模板之一，见 jixiao templates（默认为 --policy 所属地方的表样，否则全国通用）",
     )] = None,
 ) -> None:
-    """生成空白的自评表模板：每个已注册的表格模板（全国通用、四川、重庆式、部门整体）各有自己的表样；
+    """生成空白的自评表模板：每个已注册的表格模板（全国通用、四川、重庆式、部门整体、转移支付）各有自己的表样；
     Excel（灰色单元格为公式并锁定，指标级次、金额单位、指标性质、定性指标完成情况有下拉列表）或 Word。"""
     from ..export.docx import template_docx
     from ..export.xlsx import template_xlsx

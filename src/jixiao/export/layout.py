@@ -174,8 +174,9 @@ class _Builder:
         if self.sheet.report_code_line and self.own() and self.ev.report_code:
             self.next_row()
             self.put(1, f"报表编号:{self.ev.report_code}", "line", cols=self.ncols, path="report_code")
-        # A form of this template that printed no title gets none; a sheet without one has none to print.
-        title = self.year_text(self.sheet.title) if self.blank or not self.own() else self.ev.title
+        # A form without a title of its own gets the sheet's (the web draws its drafts so); a sheet without a
+        # title has none to print.
+        title = (self.ev.title if self.own() and not self.blank else None) or self.year_text(self.sheet.title)
         if title:
             self.next_row()
             self.put(1, title, "title", cols=self.ncols)
@@ -463,7 +464,7 @@ class _Builder:
     def extras(self) -> None:
         """What the form prints and this sheet has no place for, in labelled rows after it, so that a form
         written in another template's layout loses nothing."""
-        ev, p = self.ev, self.ev.project
+        ev = self.ev
         rows: list[tuple[str, str, str | None]] = [
             ("原表标题", "title", None if self.own() else ev.title), ("报表编号", "report_code", ev.report_code),
             ("绩效自评年度", "year", None if ev.year is None else str(ev.year)),
