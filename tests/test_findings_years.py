@@ -105,3 +105,18 @@ def test_check_compares_the_years_of_separate_files_in_either_order(tmp_path: Pa
     assert ("跨年度比对" in table.stdout) == (order == ("this", "last"))
     assert table.stdout.count("year-target-lowered") == 1
 
+
+
+def test_a_later_year_read_from_another_file_keeps_its_other_findings_once(tmp_path: Path) -> None:
+    # The 2023 form also prints a wrong 总分: comparing it with 2022's file redoes only the findings
+    # across years, never its others (they were all given twice, when the redo ran every check).
+    wrong = replace(THIS, total_score="90")
+    paths = [tmp_path / "0-last.txt", tmp_path / "1-this.txt"]
+    paths[0].write_text(LAST.text(), encoding="utf-8")
+    paths[1].write_text(wrong.text(), encoding="utf-8")
+    proc = _check_cli(*map(str, paths), "--json")
+    assert proc.returncode == 1, proc.stderr
+    (this,) = [o for o in json.loads(proc.stdout) if o["source"]["file"].endswith("this.txt")]
+    found = sorted(f["code"] for f in this["findings"])
+    assert found.count("total-mismatch") == 1
+    assert "year-target-lowered" in found

@@ -19,7 +19,7 @@ from ..scoring.direction import sense
 from ..scoring.rounding import round_half_up
 from ..text import label_key, name_key, same_normalized
 from ..values import fmt
-from . import CHECKS, SEVERITY_ORDER, CheckContext, CheckResult, Finding, check, run_checks
+from . import SEVERITY_ORDER, CheckContext, CheckResult, Finding, check, run_checks
 from .indicators import indicator_name
 
 
@@ -118,8 +118,8 @@ def year_copied(chk, ctx: CheckContext) -> Iterator[Finding]:
 @cache
 def codes() -> frozenset[str]:
     """The checks of this module: the ones that compare a form with its project's other years (asked
-    once per finding of every form of a run, so worked out once: they are all registered on import)."""
-    return frozenset(code for code, chk in CHECKS.items() if chk.fn.__module__ == __name__)
+    once per finding of every form of a run, so worked out once)."""
+    return frozenset(chk.code for chk in (year_indicator_changed, year_target_lowered, year_copied))
 
 
 def outline(ev: Evaluation) -> Evaluation:

@@ -25,6 +25,7 @@ from ..errors import FileFailure, UnreadableFile, os_reason
 from ..ingest.readers.legacy import convert_ahead
 from ..limits import Limits
 from ..pipeline import expand
+from . import years
 from .db import driver_zh, first_line
 from .rows import FileRows, FormRows, file_rows
 from .schema import DepartmentListRow, EvaluationRow, FindingRow, IndicatorRow, ListItemRow, SourceFile
@@ -281,6 +282,7 @@ def make_current(conn: Connection, sha256: str, modified_at: datetime) -> int:
         conn.execute(update(EvaluationRow).where(E.c.id == row_id).values(is_current=True))
     if revived:
         conn.execute(update(SourceFile).where(SourceFile.sha256 == sha256).values(modified_at=modified_at))
+        years.recheck(conn, conn.scalars(select(E.c.project_key).where(E.c.id.in_([r for r, _ in revived]))))
     return len(revived)
 
 
@@ -310,4 +312,5 @@ def write_files(conn: Connection, files: list[FileRows]) -> list[int]:
     _insert(conn, FindingRow.__table__, findings)
     for start in range(0, len(demoted), _CHUNK):
         conn.execute(update(E).where(E.c.id.in_(demoted[start:start + _CHUNK])).values(is_current=False))
+    years.recheck(conn, (f.evaluation["project_key"] for f, _ in forms))
     return [sum(1 for f in r.forms if f.evaluation["version"] > 1) for r in files]

@@ -68,7 +68,7 @@ def _place(place: Place) -> list[object]:
     return parts
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+def finding_row(f: Finding) -> dict[str, Any]:
     return {"code": f.code, "severity": f.severity, "field": f.field, "message": f.message,
             "expected": f.expected, "found": f.found, "locator": f.locator}
 
@@ -120,7 +120,7 @@ def _form_rows(r: CheckResult, list_dept: str | None) -> FormRows:
          "placeholder": data["placeholder"]}
         for n, (ind, data) in enumerate(zip(ev.indicators, document["indicators"]))
     ]
-    return FormRows(evaluation, indicators, [_finding(f) for f in r.findings])
+    return FormRows(evaluation, indicators, [finding_row(f) for f in r.findings])
 
 
 def _list_rows(dl: DepartmentList, findings: list[Finding]) -> ListRows:
@@ -129,7 +129,7 @@ def _list_rows(dl: DepartmentList, findings: list[Finding]) -> ListRows:
     items = [{"position": n, "seq": it.seq, "name": it.name, "amount": it.amount, "score": it.score,
               "grade": it.grade, "note": it.note, "locator": it.place.describe() if it.place else None}
              for n, it in enumerate(dl.items)]
-    return ListRows(row, items, [_finding(f) for f in findings])
+    return ListRows(row, items, [finding_row(f) for f in findings])
 
 
 def file_rows(path: str, sha256: str, policy: str | None = None, template: str | None = None,
