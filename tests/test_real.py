@@ -74,6 +74,21 @@ def not_a_form(name: str) -> str:
 # ---------------------------------------------------------------------------------------------------- 四川 pipes
 
 
+def test_p002_daying_unfilled_tail_and_next_head() -> None:
+    tail, head = checked("p002_daying_ybj_2023_chunk.txt")
+    assert [i.weight for i in tail.ev.indicators] == [5, 5, 5, 15, 5, 10, 10]
+    assert all(i.score is None and i.actual is None for i in tail.ev.indicators)
+    assert named(tail.ev, "网络宣传成本预算").target == "≤101400元"
+    assert tail.ev.total is None or tail.ev.total.score is None  # 合计 100 over blank 得分 cells
+    assert "placeholder-text" in codes(tail)  # 评价结论/存在问题/改进措施 still the template's prompts
+    assert not errors(tail)
+    ev = head.ev
+    assert (ev.project.code, ev.project.name) == ("51092322T000000431595", "城乡居民监管工作经费")
+    assert (ev.project.department, ev.project.implementing_unit, ev.year) == ("大英县医疗保障局部门", "大英县医疗保障局", 2023)
+    assert "计划使用财政资金45万元" in (ev.goals.expected or "")
+    assert not errors(head)
+
+
 def test_012_zitong_pipe_cells_broken_over_lines() -> None:
     [r] = checked("012_zitong_rd_2023.txt")
     ev = r.ev

@@ -258,15 +258,39 @@ def test_a_tail_without_its_indicator_header_reads_by_the_template_order() -> No
 
 def test_a_headerless_compacted_row_leaves_its_lone_number_unplaced() -> None:
     # p002: a pipe dump that dropped the empty 完成值/得分 cells: the one number after 度量单位 may be
-    # 完成值, 分值 or 得分; with no header nothing says which.
+    # 完成值, 分值 or 得分; with no header and no 合计 row nothing says which.
     text = ("| 成本指标 | 网络宣传成本预算 | ≤ | 101400 | 元 | 5 |\n"
             "| 效益指标 | 社会效益指标 | 群众知晓率 | = | 100 | % | 15 |\n"
-            "| 合计 | 100 |\n| 评价结论 | 结合自评情况,说明项目自评总分。(200字以内) |\n")
+            "| 评价结论 | 结合自评情况,说明项目自评总分。(200字以内) |\n")
     [r] = check_document(read(text)).results
     assert [(i.name, i.target, i.actual, i.weight) for i in r.ev.indicators] == [
         ("网络宣传成本预算", "≤101400元", None, None), ("群众知晓率", "=100%", None, None)]
     assert sum("无法确定是完成值、分值还是得分" in w for w in r.ev.warnings) == 2
     assert not r.has_errors()
+
+
+def test_a_headerless_compacted_table_whose_total_prints_only_its_weights_has_weights() -> None:
+    # p002 whole: the 合计 row prints one number, Σ分值 (no Σ得分: nothing was scored), so the one number of
+    # each row is its 分值 (a row of a table that prints its weights, with no 得分 and so no 完成值 filled);
+    # the rows that lost their level cells (name | = | value) and the 定性 row without a 度量单位 included.
+    # The table's beginning was cut: its weights do not add up to the 合计, and that is no error.
+    text = ("| 城乡居民医保参保工作经费发放及时率 | = | 100 | % | 5 | | | | |\n"
+            "| 成本指标 | 网络宣传成本预算 | ≤ | 101400 | 元 | 5 | | | |\n"
+            "| 效益指标 | 社会效益指标 | 群众知晓率 | = | 100 | % | 15 | | |\n"
+            "| 可持续影响指标 | 机制健全性 | 定性 | 优良中低差 | 10 | | | | |\n"
+            "| 合计 | 100 | | | | | | | |\n| 评价结论 | 结合自评情况,说明项目自评总分。(200字以内) | | | |\n")
+    [r] = check_document(read(text)).results
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in r.ev.indicators] == [
+        ("城乡居民医保参保工作经费发放及时率", "=100%", None, 5, None), ("网络宣传成本预算", "≤101400元", None, 5, None),
+        ("群众知晓率", "=100%", None, 15, None), ("机制健全性", "优良中低差", None, 10, None)]
+    assert any("合计行只印分值合计100" in w for w in r.ev.warnings)
+    assert r.ev.parts_found["total"] == "incomplete"
+    assert not r.has_errors(), [f.message for f in r.findings]
+    # Numbers that add up to more than the 合计 cannot all be weights: none is read.
+    over = text.replace("| 15 |", "| 95 |")
+    [r] = check_document(read(over)).results
+    assert [i.weight for i in r.ev.indicators] == [None] * 4
+    assert sum("无法确定是完成值、分值还是得分" in w for w in r.ev.warnings) == 4
 
 
 def test_goal_texts_of_a_row_that_lost_its_label_cells_fill_the_columns_in_order() -> None:

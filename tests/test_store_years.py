@@ -13,7 +13,7 @@ import pytest
 
 from jixiao.store.db import open_store
 from jixiao.store.importer import import_paths
-from jixiao.store.query import Filters, load_stored
+from jixiao.store.query import load_stored
 
 from .conftest import jixiao_cmd
 from .test_findings_years import LAST, THIS

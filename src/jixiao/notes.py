@@ -21,6 +21,8 @@ NOTES: dict[str, str] = {
     "extra-cell": "{row}行多出的内容“{text}”无法对应到列",
     "not-a-number": "“{text}”不是数字（{field}），已按文本保留",
     "values-unplaced": "{why}：“{text}”未读取",
+    "values-by-total": ("表头缺失且空白单元格被删去：{count}行指标各只有一个数，"
+                        "合计行只印分值合计{total}（没有得分合计），按分值读取"),
     "row-values-unplaced": "{row}行的数值“{text}”缺少空白单元格，无法确定各自对应的列，未读取",
     "row-repeated": "重复的{row}行，保留第一行",
     "value-realigned": "{row}行的“{text}”位于{column}列，该列不填百分数，按{to}读取",

@@ -22,7 +22,18 @@ from decimal import Decimal
 
 from ...model import AMOUNT_COLUMNS, Evaluation, FundsRow, Total
 from ...text import clean, clean_block, label_key
-from ...values import BLANKS, EXCEL_ERRORS, HUNDRED, Money, MoneyUnit, is_number, parse_measure, with_unit
+from ...values import (
+    BLANKS,
+    EXCEL_ERRORS,
+    HUNDRED,
+    Money,
+    MoneyUnit,
+    NotANumber,
+    is_number,
+    parse_measure,
+    parse_number,
+    with_unit,
+)
 from ..grid import Cell, Place, Row
 from ..vocab import INDICATOR_SECTION, MONEY_UNIT, NATURES, YEAR_ROW, label_kind
 from .align import Columns, shift_of
@@ -167,6 +178,7 @@ class FormReader(FlatReading, FormParser):
     pending_text: str | None = None
     upper_header: dict[int, str] = field(default_factory=dict)  # the first row of a two-row indicator header
     assumed: bool = False  # the indicator columns are the template's own: the form's tail has no header
+    lone: list[tuple[int, Cell]] = field(default_factory=list)  # (indicator, its one number) of a headerless row
     _values: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (funds row, column) → number
     _row_place: Place = Place()
 
@@ -226,10 +238,11 @@ class FormReader(FlatReading, FormParser):
                     self.funds_row(row, i, lab.funds_kind)
                     return
         if self.phase == "header" and self.ind is None and not self.funds_raw and not self.flat \
-                and spec.indicator_columns[0][1] == "level1" and _opens_with_levels(keys):
+                and spec.indicator_columns[0][1] == "level1" and (_opens_with_levels(keys) or self.by_nature(keys)):
             self.assume_indicator_header(row)
         elif self.assumed and self.phase == "indicators" and (
-                not (keys[0] == "" or _opens_with_levels(keys)) or sum(1 for k in keys if k) > len(self.ind_cols)):
+                not (keys[0] == "" or _opens_with_levels(keys) or self.by_nature(keys))
+                or sum(1 for k in keys if k) > len(self.ind_cols)):
             # Without a header only a row that opens with its level labels, or with the empty cells a merged
             # level leaves, is an indicator row: the table of the form's tail ended (narrative, another table).
             self.phase = "header"
@@ -703,14 +716,16 @@ class FormReader(FlatReading, FormParser):
                 del values[fld]  # no header put a column here: a word is no misprinted 分值
                 self.use(word)
                 self.note("cell-unplaced", word.place, text=clean(word.text))
+        if self.assumed and (unit := values.get("unit")) is not None and is_number(unit.text) \
+                and not any(values[f].text.strip() for f in ("actual", "weight", "score") if f in values):
+            values["actual"] = values.pop("unit")  # no 度量单位 is a bare number: a 定性 row has none, its cell dropped
         if self.assumed and (actual := values.get("actual")) is not None and is_number(actual.text) \
                 and not any(values[f].text.strip() for f in ("weight", "score") if f in values):
             # No header says where this row's one number stands: a dump that dropped the empty cells leaves
             # 完成值, 分值 or 得分 alike in the first of them.
             del values["actual"]
             self.use(actual)
-            self.note("values-unplaced", actual.place, why="表头缺失且空白单元格被删去，无法确定是完成值、分值还是得分",
-                      text=clean(actual.text))
+            self.lone.append((len(self.ev.indicators), actual))
         made = self.indicator(values, cells)
         if made and shift:
             self.note("row-shifted", self._row_place, name=made, shift=shift)
@@ -759,9 +774,38 @@ class FormReader(FlatReading, FormParser):
         self.ev.indicators.append(ind)
         return ind.name or ind.level2 or ""
 
+    def by_nature(self, keys: list[str]) -> bool:
+        """A row of a template with a 指标性质 column that lost its level cells (a dump that drops empty and
+        merged cells): its name, then the operator (=, ≥, 定性…), then at least the target."""
+        filled = [k for k in keys if k]
+        return any(f == "nature" for _, f in self.spec.indicator_columns) and len(filled) >= 3 \
+            and filled[1] in NATURES and not is_number(filled[0]) and label_kind(filled[0]) is None
+
+    def place_lone(self) -> None:
+        """The one number of each headerless row whose empty cells were dropped: 分值 when the 合计 row
+        that closes the table prints one number only (Σ分值, no Σ得分: no 得分 was filled, so no
+        完成值 either on a row without its 分值) and the numbers add up to no more than it; else unread."""
+        total = self.ev.total
+        values = [(n, c, _number_or_none(c.text)) for n, c in self.lone]
+        if total is not None and total.weight is not None and total.score is None \
+                and all(v is not None for _, _, v in values) \
+                and sum((v for _, _, v in values if v is not None), Decimal(0)) <= total.weight:
+            for n, c, _ in values:
+                self.ev.indicators[n].weight = self.number(c, f"indicators[{n}].weight")
+            if values:
+                self.note("values-by-total", values[0][1].place, count=len(values), total=clean(str(total.weight)))
+            return
+        for _, c, _ in values:
+            self.note("values-unplaced", c.place, why="表头缺失且空白单元格被删去，无法确定是完成值、分值还是得分",
+                      text=clean(c.text))
+
     # ------------------------------------------------------------ finish
     def finish(self) -> None:
         ev = self.ev
+        self.place_lone()
+        if self.assumed and ev.total is not None:
+            # The 合计 closes a table whose beginning the excerpt lost: its weights add up over rows not read.
+            self.incomplete.add("total")
         if self.unit is None and self._values:
             self.unit = infer_unit([v for (_, f), v in self._values.items() if f in AMOUNT_COLUMNS])
             ev.note("unit-inferred", unit=self.unit)
@@ -791,6 +835,13 @@ _TEXT_COLUMNS = frozenset({"reason"})
 _IND_ZH = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "nature": "指标性质", "target": "指标值",
            "unit": "度量单位", "actual": "完成值", "weight": "分值", "score": "得分", "note": "偏差原因",
            "coefficient": "得分系数", "core": "是否核心指标", "target_initial": "年初指标值"}
+
+
+def _number_or_none(text: str) -> Decimal | None:
+    try:
+        return parse_number(text)
+    except NotANumber:
+        return None
 
 
 def _opens_with_levels(keys: list[str]) -> bool:
