@@ -74,6 +74,19 @@ def not_a_form(name: str) -> str:
 # ---------------------------------------------------------------------------------------------------- 四川 pipes
 
 
+def test_004_dyrmt_flattened_tail() -> None:
+    [r] = checked("004_dyrmt_form_tail.txt")
+    ev = r.ev
+    assert [i.weight for i in ev.indicators] == [D("22.5")] * 4
+    assert [i.target for i in ev.indicators] == ["=100%", "≤10次", "=100%", "≤5%"]
+    assert named(ev, "足额保障率").level1 == "产出"
+    assert named(ev, "结余率").level1 == "效益"
+    assert all(i.score is None and i.actual is None for i in ev.indicators)
+    assert (ev.conclusion, ev.problems, ev.improvements) == ("及时、足额缴纳。", "暂无", "暂无")
+    assert ev.total is None or ev.total.score is None
+    assert not errors(r)
+
+
 def test_p002_daying_unfilled_tail_and_next_head() -> None:
     tail, head = checked("p002_daying_ybj_2023_chunk.txt")
     assert [i.weight for i in tail.ev.indicators] == [5, 5, 5, 15, 5, 10, 10]

@@ -237,8 +237,11 @@ class FormReader(FlatReading, FormParser):
                 if lab.funds_kind is not None:
                     self.funds_row(row, i, lab.funds_kind)
                     return
-        if self.phase == "header" and self.ind is None and not self.funds_raw and not self.flat \
-                and spec.indicator_columns[0][1] == "level1" and (_opens_with_levels(keys) or self.by_nature(keys)):
+        headerless = self.phase == "header" and self.ind is None and not self.funds_raw \
+            and spec.indicator_columns[0][1] == "level1"
+        if headerless and self.flat and self.flat_tail_run(row):
+            return
+        if headerless and not self.flat and (_opens_with_levels(keys) or self.by_nature(keys)):
             self.assume_indicator_header(row)
         elif self.assumed and self.phase == "indicators" and (
                 not (keys[0] == "" or _opens_with_levels(keys) or self.by_nature(keys))
@@ -302,7 +305,7 @@ class FormReader(FlatReading, FormParser):
     # ------------------------------------------------------------ total and remarks
     def total_row(self, row: Row, index: int) -> None:
         """总分/合计: its numbers under the indicator table's 分值 and 得分 labels, else by count."""
-        if self.flat:
+        if self.flat and not self.assumed:  # a headerless tail's 合计 is settled with its rows (place_lone)
             if self.flat_total(row, index):
                 return
             super().total_row(row, index)
@@ -783,11 +786,12 @@ class FormReader(FlatReading, FormParser):
 
     def place_lone(self) -> None:
         """The one number of each headerless row whose empty cells were dropped: 分值 when the 合计 row
-        that closes the table prints one number only (Σ分值, no Σ得分: no 得分 was filled, so no
-        完成值 either on a row without its 分值) and the numbers add up to no more than it; else unread."""
+        that closes the table prints one number only, 100 (a whole form's Σ分值, printed with the weights
+        before any score), and the numbers add up to no more than it: the template prints every row's
+        分值, so a row with one number has no 得分 and no 完成值. Else each is named, unread."""
         total = self.ev.total
         values = [(n, c, _number_or_none(c.text)) for n, c in self.lone]
-        if total is not None and total.weight is not None and total.score is None \
+        if total is not None and total.weight == HUNDRED and total.score is None \
                 and all(v is not None for _, _, v in values) \
                 and sum((v for _, _, v in values if v is not None), Decimal(0)) <= total.weight:
             for n, c, _ in values:

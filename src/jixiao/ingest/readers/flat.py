@@ -58,12 +58,21 @@ def _rejoined(line: str, labels: re.Pattern[str]) -> str:
     return _CJK_SPACE_DIGITS.sub("", line)
 
 
+# A row's label glued to its value in a short token ("合计100", "评价结论及时、足额缴纳。", "存在问题暂无").
+_LEADING_LABEL = re.compile(r"(?:合计|总分|总计)(?=\d)|(?:评价结论|存在问题|改进措施)(?=\S)")
+
+
 def _glued_pieces(token: str, at: int, words: re.Pattern[str]) -> list[tuple[str, int]]:
-    """A long token of glued text cut before each label it holds, each piece at its column."""
-    if len(token) <= _GLUED:
-        return [(token, at)]
-    cuts = sorted({0} | {m.start() for m in words.finditer(token)} | {len(token)})
-    return [(token[a:b], at + a) for a, b in zip(cuts, cuts[1:]) if token[a:b]]
+    """A long token of glued text cut before each label it holds, each piece at its column; a piece that
+    opens with a row's label and holds its value too cut after the label."""
+    cuts = {0, len(token)}
+    if len(token) > _GLUED:
+        cuts |= {m.start() for m in words.finditer(token)}
+    for a in sorted(cuts):
+        if m := _LEADING_LABEL.match(token, a):
+            cuts.add(m.end())
+    ordered = sorted(cuts)
+    return [(token[a:b], at + a) for a, b in zip(ordered, ordered[1:]) if token[a:b]]
 
 
 def _starts_row(token: str, anchors: frozenset[str]) -> bool:
