@@ -20,6 +20,7 @@ NOTES: dict[str, str] = {
     "cell-unplaced": "未能归入表格任何部分的内容“{text}”",
     "extra-cell": "{row}行多出的内容“{text}”无法对应到列",
     "not-a-number": "“{text}”不是数字（{field}），已按文本保留",
+    "chinese-numeral": "“{text}”是用汉字写的分数，按{value}读取",
     "values-unplaced": "{why}：“{text}”未读取",
     "values-by-total": ("表头缺失且空白单元格被删去：{count}行指标各只有一个数，"
                         "合计行只印分值合计{total}（没有得分合计），按分值读取"),

@@ -116,6 +116,38 @@ def parse_number(text: str, *, percent: bool = False) -> Decimal | None:
         raise NotANumber(text) from None
 
 
+_DIGIT_ZH = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CHINESE = re.compile(r"([零〇一二两三四五六七八九十百]+)(?:点([零〇一二三四五六七八九]+))?分?")
+
+
+def chinese_number(text: str) -> Decimal | None:
+    """A score written in Chinese numerals ("三十", "二十五", "九点五", "一百", "十分") → Decimal, else None.
+    Only the numerals a score takes (up to 一百 and tenths): 大写 amounts (壹拾万元) are another matter."""
+    m = _CHINESE.fullmatch(clean(text).replace(" ", ""))
+    if not m:
+        return None
+    whole, tenths = m.groups()
+    value, digit, seen = 0, None, False
+    for ch in whole:
+        if ch in "十百":
+            unit = 10 if ch == "十" else 100
+            if unit == 100 and (value or digit is None):
+                return None  # "十百", "一十一百": no score is written so
+            value += (1 if digit is None else digit) * unit
+            digit, seen = None, True
+        elif digit is not None and not (digit == 0 and seen):
+            return None  # two digits side by side ("三五") are no numeral
+        else:
+            digit = _DIGIT_ZH[ch]
+    value += digit or 0
+    if not seen and len(whole) > 1:
+        return None
+    out = Decimal(value)
+    if tenths:
+        out += Decimal("0." + "".join(str(_DIGIT_ZH[c]) for c in tenths))
+    return out
+
+
 # ---------------------------------------------------------------- measures
 
 Kind = Literal["number", "range", "qualitative", "date", "text", "none", "empty"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ...values import EXCEL_ERRORS, is_number
+from ...values import EXCEL_ERRORS, chinese_number, is_number
 
 SHIFTS = (0, -1, 1, -2, 2)
 _OPERATORS = ("≥", "≤", ">", "<", "=", "＝", "≧", "≦", "﹦")
@@ -38,7 +38,7 @@ def plausibility(texts: Sequence[str], keys: Sequence[str], cols: Columns, shift
     for col in cols.numeric:
         i = col + shift
         if 0 <= i < n and (t := texts[i].strip()):
-            score += 2 if is_number(t) or t in EXCEL_ERRORS else -3
+            score += 2 if is_number(t) or t in EXCEL_ERRORS or chinese_number(t) is not None else -3
     if cols.nature >= 0 and 0 <= (i := cols.nature + shift) < n and (t := texts[i].strip()):
         # An operator is the one thing 指标性质 holds: a row missing only its last score keeps it in place.
         score += 2 if t in cols.natures else -2

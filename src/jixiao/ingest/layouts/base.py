@@ -12,7 +12,7 @@ from typing import Mapping, TypeVar
 
 from ...model import Evaluation, How, Indicator, InvalidValue, Source, StrayRow, Total
 from ...text import clean, clean_block
-from ...values import BLANKS, EXCEL_ERRORS, MoneyUnit, NotANumber, parse_number
+from ...values import BLANKS, EXCEL_ERRORS, MoneyUnit, NotANumber, chinese_number, fmt, parse_number
 from ..grid import Cell, Place, Row
 
 V = TypeVar("V")
@@ -86,6 +86,10 @@ class FormParser:
             value = parse_number(cell.text, percent=percent)
         except NotANumber:
             shown = clean(cell.text)
+            if path.endswith((".weight", ".score")) and (value := chinese_number(shown)) is not None:
+                self.ev.locators[path] = cell.place
+                self.note("chinese-numeral", cell.place, text=shown, value=fmt(value))
+                return value
             self.ev.invalid.append(InvalidValue(path, shown, cell.place))
             self.note("not-a-number", cell.place, text=shown, field=path)
             return None
@@ -128,7 +132,10 @@ class FormParser:
             try:
                 v = parse_number(c.text)
             except NotANumber:
-                if c.text.strip() in EXCEL_ERRORS:
+                if (v := chinese_number(clean(c.text))) is not None:
+                    self.note("chinese-numeral", c.place, text=clean(c.text), value=fmt(v))
+                    numbers.append((v, c))
+                elif c.text.strip() in EXCEL_ERRORS:
                     errors[len(numbers) + len(errors)] = c
                 elif clean(c.text):
                     self.note("total-not-a-number", c.place, text=clean(c.text))

@@ -29,6 +29,7 @@ from ...values import (
     Money,
     MoneyUnit,
     NotANumber,
+    chinese_number,
     is_number,
     parse_measure,
     parse_number,
@@ -334,7 +335,8 @@ class FormReader(FlatReading, FormParser):
                 continue
             fld = spans.field_at(j)
             # A formula's error value (#VALUE!) holds its column like the number it failed to be.
-            if fld not in ("weight", "score") or fld in got or not (is_number(c.text) or c.text.strip() in EXCEL_ERRORS):
+            if fld not in ("weight", "score") or fld in got or not (
+                    is_number(c.text) or c.text.strip() in EXCEL_ERRORS or chinese_number(c.text) is not None):
                 return None
             got[fld] = c
         if not got:
