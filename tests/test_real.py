@@ -319,6 +319,20 @@ def test_r003_songgang_declaration_workbook() -> None:
     assert "申报表" in said
 
 
+def test_p014_lvliang_targets_without_scores() -> None:
+    [r] = checked("p014_lvliang_hgpx_targets_2021.txt")
+    ev = r.ev
+    train = named(ev, "完成2021年吕梁山护工培训任务")
+    assert (train.target, train.actual) == ("12500名", "12166名")
+    assert named(ev, "参训学员就业率").actual == "53.53%"
+    assert not numbers(ev)
+    assert ev.template == "lvliang"
+    # The second table (培训机构, 补助资金 ⑧=④×⑦) is no indicator: its numbers are named, none is placed.
+    assert len(ev.indicators) == 13
+    assert all(warned(ev, amount) for amount in ("218.92", "234", "244.66", "238.68", "251.68"))
+    assert not errors(r)
+
+
 # ---------------------------------------------------------------------------------------------------- not a 自评表
 
 @pytest.mark.parametrize(("name", "kind"), [

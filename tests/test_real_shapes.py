@@ -363,3 +363,21 @@ def test_a_headerless_tail_ends_where_another_table_begins() -> None:
         ("参训学员就业率", "60%及以上", "53.53%", None, None), ("巩固脱贫攻坚成果", "有效巩固", "有效巩固", None, None)]
     assert any("218.92" in w for w in r.ev.warnings)
     assert not r.has_errors(), [f.message for f in r.findings]
+
+
+def test_pipe_rows_whose_cells_each_end_in_a_pipe_are_a_row_a_line() -> None:
+    # p014 (an OCR'd 吕梁 table): "cell |" per cell, one row a line; a row under merged 一级/二级 cells opens
+    # with their empty cells ("| | 名称 | … |"): the opening '|' closes an empty cell, it opens no markdown row.
+    text = ("一级指标 | 二级指标 | 指标名称 | 目标值 | 完成值 |\n"
+            "产出指标 | 产出数量 | 完成培训任务 | 12500名 | 12166名 |\n"
+            "| | 完成考核及验收 | 11所 | 11所 |\n"
+            "| 产出质量 | 结业考核通过率 | 100% | 98.79% |\n"
+            "序号 | 学校性质 | 培训机构 | 补助标准 | 奖补标准 | 培训人数 | 合格人数 | 补助资金 | 备注 |\n"
+            "1 | 民办 | 某职业培训学校 | 2600 | 400 | 842 | 842 | 218.92 | |\n")
+    [r] = check_document(read(text)).results
+    got = [(i.level1, i.level2, i.name, i.target, i.actual) for i in r.ev.indicators]
+    assert got == [("产出", "产出数量", "完成培训任务", "12500名", "12166名"),
+                   ("产出", "产出数量", "完成考核及验收", "11所", "11所"),
+                   ("产出", "产出质量", "结业考核通过率", "100%", "98.79%")]
+    assert any("218.92" in w for w in r.ev.warnings)  # the next table is named, not read as indicators
+    assert not r.has_errors()

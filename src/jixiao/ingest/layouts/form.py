@@ -250,6 +250,11 @@ class FormReader(FlatReading, FormParser):
             # Without a header only a row that opens with its level labels, or with the empty cells a merged
             # level leaves, is an indicator row: the table of the form's tail ended (narrative, another table).
             self.phase = "header"
+        elif self.phase == "indicators" and self.ind_cols and not _opens_with_levels(keys) \
+                and sum(1 for k in keys if k) > len(self.ind_cols) + 1:
+            # More values than the header has columns (and one more for a filled-down section label):
+            # another table under the indicators (序号 | 学校性质 | 培训机构 | …), whose cells are named, not read.
+            self.phase = "header"
         if self.phase not in ("goals", "indicators") and any(lab.header for lab in labels):
             self.header_row(row, keys)
             return

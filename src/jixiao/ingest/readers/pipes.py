@@ -42,9 +42,10 @@ def _is_pipes(data: bytes) -> bool:
 @register("pipes", _is_pipes, priority=-5)
 def read_pipes(data: bytes, file: str) -> Grid:
     lines, notes = decode_lines(data, file)
-    width = _width(lines)
+    terminated = _terminated(lines)
+    width = None if terminated else _width(lines)
     grid = Grid(file=file, format="text-pipes" if width is None and not _cell_per_line(lines) else "text-pipe-cells")
-    stream = _Stream(grid, width)
+    stream = _Stream(grid, width, terminated=terminated)
     for n, line in enumerate(lines, start=1):
         stream.line(n, line)
     stream.end_row()
@@ -56,6 +57,18 @@ def _cell_per_line(lines: list[str]) -> bool:
     """Most piped lines hold one '|', at their end (cells separated by line breaks, rows by blank lines)."""
     piped = [ln.strip() for ln in lines if "|" in ln]
     return sum(1 for ln in piped if ln.count("|") == 1 and ln.endswith("|")) > len(piped) / 2
+
+
+def _terminated(lines: list[str]) -> bool:
+    """A row a line, each cell closed by its '|' ("产出指标 | 产出数量 | 名称 | 目标 | 完成 |", and "| | 名称 | … |"
+    for a row whose merged cells are empty): nearly every piped line ends with '|' and holds three or more,
+    and not nearly all of them open with one too (that is markdown, whose opening '|' closes no cell)."""
+    piped = [s for ln in lines if "|" in (s := ln.strip())]
+    if not piped:
+        return False
+    rows = [s for s in piped if s.endswith("|") and s.count("|") >= 3]
+    opening = sum(1 for s in rows if s.startswith("|"))
+    return len(rows) >= 0.9 * len(piped) and opening < 0.9 * len(rows)
 
 
 def _width(lines: list[str]) -> int | None:
@@ -78,6 +91,7 @@ class _Stream:
     grid: Grid
     width: int | None
     markdown: bool = True  # a line opening and closing with '|' is a whole row (when no row breaks)
+    terminated: bool = False  # every line is a row whose cells each end in '|' (see _terminated)
     cells: list[Cell] = field(default_factory=list)
     buffer: list[str] = field(default_factory=list)
     buffer_at: tuple[int, int] = (0, 0)
@@ -102,7 +116,7 @@ class _Stream:
         parts = s.split("|")
         if not self.open:
             self.open = True
-            if line.startswith("|"):
+            if line.startswith("|") and not self.terminated:
                 parts = parts[1:]  # the opening pipe closes no cell; " |" is an empty first cell
         self.lines += 1
         self.broken |= self.lines > 1
@@ -114,7 +128,8 @@ class _Stream:
                 self.close(n, col)
             col += len(part) + 1
         # Without broken rows, a line that opens and closes with '|' is a whole row (markdown).
-        whole = self.markdown and self.width is None and len(s) > 1 and s.startswith("|") and s.endswith("|")
+        whole = self.markdown and self.width is None and len(s) > 1 and s.endswith("|") and (
+            s.startswith("|") or self.terminated)
         full = self.width is not None and len(self.cells) >= self.width
         if _RUN_END.search(s):
             self.run_widths.append(len(self.cells))
