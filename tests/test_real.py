@@ -319,6 +319,22 @@ def test_r003_songgang_declaration_workbook() -> None:
     assert "申报表" in said
 
 
+def test_p009_chengan_hebei_space_separated() -> None:
+    [r] = checked("p009_chengan_mzj_gljt_2020.txt")
+    ev = r.ev
+    assert ev.project.name == "19名百岁老人高龄津贴"
+    assert ev.money_unit == "万元"
+    assert amounts(ev.funds.total)[1:3] == (D("6.84"), D("6.84"))
+    assert ev.template == "hebei" and ev.funds.total.rate == 100
+    assert amounts(ev.funds.appropriation)[1:3] == (D("6.84"), D("6.84"))
+    assert amounts(ev.funds.other)[1:3] == (D("0.00"), D("0.00"))
+    assert sum("到位数" in w for w in ev.warnings) == 3  # 资金到位情况 has no field: named, never placed
+    # The indicator table (25.00 25.00 6.25: 折算得分 = 单项得分 × 权重占比) is not read: reported, never checked.
+    assert ev.parts_found["indicators"] == "missing" and warned(ev, "年度绩效指标完成情况未读取")
+    assert warned(ev, "6.25")
+    assert not errors(r)
+
+
 def test_p014_lvliang_targets_without_scores() -> None:
     [r] = checked("p014_lvliang_hgpx_targets_2021.txt")
     ev = r.ev

@@ -40,6 +40,7 @@ NOTES: dict[str, str] = {
     "funds-header-missing": "资金表缺少表头，按“{order}”的顺序读取",
     # parts of the form
     "part-missing": "表格不完整：没有找到{label}",
+    "part-unread": "{label}未读取：{why}",
     # the document around the forms
     "template-doubt": ("模板识别不明确：{best}（{best_score}分：{best_labels}）与{second}（{second_score}分：{second_labels}）"
                        "接近，按{best_title}读取；如有误，可用 --template {second} 指定"),

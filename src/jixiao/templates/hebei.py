@@ -1,0 +1,178 @@
+"""T8: 河北's 预算项目绩效自评表 (邯郸 counties: 基本情况 / 预算执行情况 / 目标完成情况 / 年度绩效指标完成情况).
+
+Its funds block prints each amount after its own label, one row per source:
+``预算数 6.84 到位数 6.84 执行数 6.84 100.00`` (预算安排情况(调整后) | 资金到位情况 | 资金执行情况 |
+预算执行进度(%)), then ``其中:财政资金 6.84 其中:财政资金 6.84 …`` and ``其他 0.00 …``. 预算数 is the
+full-year budget, 执行数 what was spent, the last number the printed 执行率; 到位数 (funds received) has
+no field in the model and is named in a note. The header is ``项目名称: … 是否为专项资金: … 实施(主管)单位 …
+金额单位: 万元``.
+
+Its indicator table (指标分值 | 预期指标值 符号/单位 | 单项指标得分 | 权重占比(%) | 单项指标折算得分) is
+not read: its cells are named in notes and the part is reported unread, so no check runs on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..ingest.grid import Cell, Row
+from ..ingest.layouts.base import FormParser, Segment
+from ..model import Evaluation, FundsRow
+from ..text import clean, label_key
+from ..values import Money, MoneyUnit, is_number, parse_number
+from . import FormTemplate, register_template
+
+# Header label → the field its value fills ("" for a label whose value the model has no field for).
+_HEADER = {"项目名称": "name", "实施(主管)单位": "implementing_unit", "是否为专项资金": "", "金额单位": "unit"}
+_ROWS = {"预算数": "total", "其中:财政资金": "appropriation", "财政资金": "appropriation", "其他": "other"}
+_COLUMN_LABELS = {"预算数": "full_year", "到位数": "received", "执行数": "executed"}
+_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+# An amount and the next column's label run together ("6.84到位数", "0.00其他"): a copy that took the space out.
+_GLUED = re.compile(r"^(\d[\d.,]*\d|\d)([^\d.,].*)$")
+
+
+def _unglued(cells: list[Cell]) -> list[Cell]:
+    """The cells with each amount cut from the label glued after it, both at their own columns."""
+    out = []
+    for c in cells:
+        m = _GLUED.match(c.text.strip())
+        if m is None or not is_number(m.group(1)) or c.line is None:
+            out.append(c)
+            continue
+        col = c.col or 1
+        out += [Cell(m.group(1), None, c.line, col), Cell(m.group(2), None, c.line, col + len(m.group(1)))]
+    return out
+
+
+def _key(cell: Cell) -> str:
+    return label_key(cell.text).rstrip(":")
+
+
+@dataclass
+class HebeiReader(FormParser):
+    unit: MoneyUnit | None = None
+    rows: dict[str, dict[str, Cell]] = field(default_factory=dict)
+    source: tuple[str, int | None, list[Cell]] | None = None  # a funds row being gathered (kind, line, cells)
+    indicators_seen: bool = False
+    in_goals: bool = False
+
+    def row(self, row: Row) -> None:
+        cells = [c for c in row.cells if c.text.strip()]
+        if not cells:
+            return
+        keys = [_key(c) for c in cells]
+        if keys[0] in _ROWS:
+            pieces = _unglued(cells)
+            if len(pieces) > len(cells):
+                for c in cells:
+                    self.use(c)  # read through its pieces
+                cells = pieces
+                keys = [_key(c) for c in cells]
+        if _SECTION.match(keys[0]) and "年度绩效指标完成情况" in keys[0]:
+            self.indicators_seen = True
+        if self.indicators_seen:
+            return  # named by warn_unused: this template's indicator table is not read
+        if _SECTION.match(keys[0]) and "目标完成情况" in keys[0]:
+            self.in_goals = True
+            return
+        if self.in_goals:
+            self.goals_row(cells)
+            return
+        for n, k in enumerate(keys):
+            if k in _HEADER:
+                self.header(k, cells, n)
+        if keys[0] in _ROWS and any(is_number(c.text) for c in cells):
+            kind = _ROWS[keys[0]]
+            if self.source is not None and self.source[:2] == (kind, row.place.line):
+                self.source[2].extend(cells)  # the text reader cut the row before each repeat of its label
+            else:
+                self.flush()
+                self.source = (kind, row.place.line, cells)
+
+    def goals_row(self, cells: list[Cell]) -> None:
+        """年度预期目标 | 具体完成情况 | 总体完成率(%): a row of two texts (and the rate, which has no field)."""
+        texts = [c for c in cells if not is_number(c.text)]
+        if len(texts) != 2:
+            return  # a text broken at its spaces: which words are whose is not certain, named by warn_unused
+        goals = self.ev.goals
+        for attr, cell in zip(("expected", "achieved"), texts):
+            value = self.text(cell, f"goals.{attr}")
+            old = getattr(goals, attr)
+            setattr(goals, attr, value if old is None else f"{old}\n{value}")
+
+    def flush(self) -> None:
+        if self.source is not None:
+            kind, _, cells = self.source
+            self.funds_row(kind, cells, [_key(c) for c in cells])
+            self.source = None
+
+    def header(self, label: str, cells: list[Cell], n: int) -> None:
+        self.use(cells[n])
+        value = cells[n + 1] if n + 1 < len(cells) and _key(cells[n + 1]) not in _HEADER else None
+        target = _HEADER[label]
+        if value is None or not target:
+            return
+        text = clean(value.text)
+        if target == "unit":
+            if text in ("元", "万元"):
+                self.use(value)
+                self.unit = text  # type: ignore[assignment]
+            return
+        setattr(self.ev.project, target, self.text(value, f"project.{target}"))
+
+    def funds_row(self, kind: str, cells: list[Cell], keys: list[str]) -> None:
+        """预算数 N 到位数 N 执行数 N [rate]: each amount after its column label; a source row repeats its
+        own label before each amount, in the same column order."""
+        values = [c for c in cells if is_number(c.text)]
+        labelled = [k for k in keys if k in _COLUMN_LABELS]
+        order = [_COLUMN_LABELS[k] for k in labelled] if kind == "total" else ["full_year", "received", "executed"]
+        if kind == "total" and len(values) == len(order) + 1:
+            order.append("rate")
+        if len(values) != len(order) or kind in self.rows:
+            return  # left to warn_unused: named, not guessed
+        for c in cells:
+            if not is_number(c.text):
+                self.use(c)
+        self.rows[kind] = dict(zip(order, values))
+
+    def finish(self) -> None:
+        self.flush()
+        ev = self.ev
+        ev.money_unit = self.unit
+        for kind, placed in self.rows.items():
+            row = FundsRow()
+            for fld, cell in placed.items():
+                if fld == "received":
+                    self.use(cell)
+                    self.note("values-unplaced", cell.place, text=clean(cell.text),
+                              why="到位数（资金到位情况）在自评表中没有对应栏目")
+                    continue
+                if fld == "rate":
+                    row.rate = self.number(cell, f"funds.{kind}.rate", percent=True)
+                elif (amount := parse_number(cell.text)) is not None and self.unit is not None:
+                    self.use(cell)
+                    setattr(row, fld, Money(amount, self.unit))
+                    ev.locators[f"funds.{kind}.{fld}"] = cell.place
+            setattr(ev.funds, kind, row)
+        self.warn_unused()
+        if self.indicators_seen:
+            ev.note("part-unread", label="年度绩效指标完成情况",
+                    why="河北模板的指标表（单项指标得分、权重占比、折算得分）尚不能读取")
+        self.settle_parts()
+
+
+def parse(segment: Segment, file: str, fmt: str, form_index: int) -> Evaluation:
+    return HebeiReader(segment, file, fmt, form_index).parse()
+
+
+HEBEI = register_template(FormTemplate(
+    name="hebei",
+    title="预算项目绩效自评表（河北：预算数/到位数/执行数，权重占比与折算得分）",
+    titles=("预算项目绩效自评表",),
+    labels=(("是否为专项资金", 3), ("实施(主管)单位", 3), ("单项指标折算得分", 3), ("权重占比", 2), ("预算执行进度", 2)),
+    policy="national",
+    parse=parse,
+    breakdowns=(("appropriation", "other"),),
+    has_notes=False,
+))
