@@ -319,6 +319,25 @@ def test_r003_songgang_declaration_workbook() -> None:
     assert "申报表" in said
 
 
+def test_025_mingshan_transfer_payment_evaluation() -> None:
+    [r] = checked("025_mingshan_lyj_lcgg_2024.txt")
+    ev = r.ev
+    assert ev.year == 2024
+    assert amounts(ev.funds.total)[1:3] == (D("52.8"), D("30.8")) and ev.funds.total.rate == D("58.33")
+    assert "low-execution" in codes(r)
+    assert ev.template == "region" and ev.money_unit == "万元"
+    assert (ev.project.name, ev.project.implementing_unit) == ("林业草原改革发展资金", "雅安市名山区林业局")  # its title
+    central = ev.funds.central
+    assert central is not None and amounts(central)[1:3] == (D("52.800000"), D("30.800000"))
+    # 全年预算数(A), 全年到位资金(D) and 预算到位(D/C) have no field: named; the cut 资金管理情况 text too.
+    assert warned(ev, "全年预算数(A)") and warned(ev, "预算到位(D/C)") and warned(ev, "100.00%")
+    assert warned(ev, "资金分配规范性")
+    assert not errors(r)
+
+
+# ---------------------------------------------------------------------------------------------------- workbooks
+
+
 def test_p009_chengan_hebei_space_separated() -> None:
     [r] = checked("p009_chengan_mzj_gljt_2020.txt")
     ev = r.ev

@@ -381,3 +381,23 @@ def test_pipe_rows_whose_cells_each_end_in_a_pipe_are_a_row_a_line() -> None:
                    ("产出", "产出质量", "结业考核通过率", "100%", "98.79%")]
     assert any("218.92" in w for w in r.ev.warnings)  # the next table is named, not read as indicators
     assert not r.has_errors()
+
+
+_REGION = ("2024年度某资金绩效评价表\n年度:2024年\n资金投入情况\n(万元)\n行次 全年预算数\n(A)\n统筹整合资金数\n(B)\n"
+           "扣除统筹整合资金后预算金额\n(C)\n全年到位资金\n(D)\n预算到位\n(D/C×100%)\n全年执行资金\n(E)\n预算执行\n(E/C×100%)\n"
+           "年度资金总额(万元): 1 {a}\n{rest}\n")
+
+
+def test_a_region_evaluation_reads_its_columns_by_their_arithmetic() -> None:
+    # 025: a row over two lines, B (统筹整合) blank: 52.8 | 52.8 | 52.8 | 100.00% | 30.8 | 58.33% is A, C, D, D/C, E,
+    # E/C, since C = A − B and D/C, E/C hold; 执行率 is E/C, so 全年预算数 is C.
+    [r] = check_document(read(_REGION.format(a="52.8", rest="52.8 52.8 100.00% 30.8 58.33%"))).results
+    total = r.ev.funds.total
+    assert total is not None and (total.full_year.amount, total.executed.amount, total.rate) == (
+        D("52.8"), D("30.8"), D("58.33"))
+    assert "low-execution" in {f.code for f in r.findings} and not r.has_errors()
+    # Three amounts before D/C but A ≠ C: B is not blank, and which one is missing is not certain: none is read.
+    [r] = check_document(read(_REGION.format(a="60", rest="52.8 52.8 100.00% 30.8 58.33%"))).results
+    assert r.ev.funds.total is None
+    assert any("60 52.8 52.8 100.00% 30.8 58.33%" in w for w in r.ev.warnings)
+    assert not r.has_errors()

@@ -31,6 +31,8 @@ _ATTACHMENT = re.compile(r"^附件[\d\-—－.、]*[:：]?")
 # Labels that show a provincial form has begun, beside the national ones.
 _TEMPLATE_CONTENT = frozenset({"总额", "合计", "指标名称", "基本支出"})
 # An indicator row's two level labels run together (flattened text of a form's tail: "产出指标数量指标足额保障率…").
+# A funds total row copied as one line of text, its label running into its numbers ("年度资金总额(万元):152.800000").
+_TOTAL_WITH_VALUES = re.compile(r"年度资金总额(?:\((?:万元|元)\))?:?\d")
 _LEVEL_PAIRS = tuple(f"{a}指标{b}指标" for a in ("产出", "效益", "满意度")
                      for b in ("数量", "质量", "时效", "成本", "经济效益", "社会效益", "生态效益", "可持续影响",
                                "服务对象满意度"))
@@ -175,7 +177,7 @@ def _has_form_content(rows: list[Row]) -> bool:
             if k == LONG:  # flattened text: the indicator header is inside a long run of glued cells
                 k = label_key(c.text)
             if k and (funds_row_kind(k) or k == "总分" or "一级指标" in k or k in _TEMPLATE_CONTENT
-                      or k.startswith(_LEVEL_PAIRS)):
+                      or k.startswith(_LEVEL_PAIRS) or _TOTAL_WITH_VALUES.match(k)):
                 return True
     return False
 
