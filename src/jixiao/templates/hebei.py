@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..ingest.grid import Cell, Row
-from ..ingest.layouts.base import FormParser, Segment
-from ..model import Evaluation, FundsRow
+from ..ingest.layouts.base import FormParser
+from ..model import FundsRow
 from ..text import clean, label_key
 from ..values import Money, MoneyUnit, is_number, parse_number
 from . import FormTemplate, register_template
@@ -162,9 +162,6 @@ class HebeiReader(FormParser):
         self.settle_parts()
 
 
-def parse(segment: Segment, file: str, fmt: str, form_index: int) -> Evaluation:
-    return HebeiReader(segment, file, fmt, form_index).parse()
-
 
 HEBEI = register_template(FormTemplate(
     name="hebei",
@@ -172,7 +169,7 @@ HEBEI = register_template(FormTemplate(
     titles=("预算项目绩效自评表",),
     labels=(("是否为专项资金", 3), ("实施(主管)单位", 3), ("单项指标折算得分", 3), ("权重占比", 2), ("预算执行进度", 2)),
     policy="national",
-    parse=parse,
+    parse=HebeiReader.read,
     breakdowns=(("appropriation", "other"),),
     has_notes=False,
 ))

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..ingest.grid import Cell, Row
-from ..ingest.layouts.base import FormParser, Segment
-from ..model import Evaluation, FundsRow
+from ..ingest.layouts.base import FormParser
+from ..model import FundsRow
 from ..place import Place
 from ..text import clean, label_key
 from ..values import HUNDRED, Money, MoneyUnit, NotANumber, parse_number, places, quantum
@@ -107,8 +107,7 @@ class RegionReader(FormParser):
             kind = _KINDS[re.sub(r"^其中[:：]?", "", m.group(1))]
             self.unit = self.unit or m.group(2)  # type: ignore[assignment]
             rest = clean(text)[m.end():]
-            self.current = (kind, row.place, [c for c in _tokens(Row([Cell(rest, None, row.place.line, None)],
-                                                                      row.place))] if rest.strip() else [])
+            self.current = (kind, row.place, _tokens(Row([Cell(rest, None, row.place.line, None)], row.place)))
             self.use_row(row)
             return
         if self.current is not None and _NUMBER.match(key):
@@ -165,15 +164,12 @@ class RegionReader(FormParser):
             if self.unit is not None:
                 for fld, col in (("full_year", "C"), ("executed", "E")):
                     amount = _dec(named[col].text)
-                    fr.__setattr__(fld, Money(amount, self.unit) if amount is not None else None)
+                    setattr(fr, fld, Money(amount, self.unit) if amount is not None else None)
             setattr(ev.funds, kind, fr)
         self.warn_unused()
         ev.note("part-missing", part="indicators", label="绩效指标")
         self.settle_parts()
 
-
-def parse(segment: Segment, file: str, fmt: str, form_index: int) -> Evaluation:
-    return RegionReader(segment, file, fmt, form_index).parse()
 
 
 REGION = register_template(FormTemplate(
@@ -182,7 +178,7 @@ REGION = register_template(FormTemplate(
     titles=(),
     labels=(("统筹整合资金数", 4), ("扣除统筹整合资金后预算金额", 4), ("全年到位资金", 2), ("全年执行资金", 2)),
     policy="national",
-    parse=parse,
+    parse=RegionReader.read,
     has_notes=False,
     has_unit=False,
 ))

@@ -54,6 +54,11 @@ class FormParser:
     level1: tuple[str, str] | None = None  # (canonical, as printed), carried down merged cells
     level2: tuple[str, str] | None = None
 
+    @classmethod
+    def read(cls, segment: Segment, file: str, fmt: str, form_index: int) -> Evaluation:
+        """One form read by this layout: what a template whose layout is its own gives as its parse."""
+        return cls(segment, file, fmt, form_index).parse()
+
     def parse(self) -> Evaluation:
         for row in self.segment.rows:
             self.row(row)
