@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, cast
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from ..checks import SEVERITY_ORDER, Finding, run_checks
 from ..checks.years import codes
@@ -28,8 +28,8 @@ from .rebuild import evaluation_from_json
 from .rows import finding_row
 from .schema import EvaluationRow, FindingRow
 
-E = EvaluationRow.__table__
-F = FindingRow.__table__
+E = cast(Table, EvaluationRow.__table__)
+F = cast(Table, FindingRow.__table__)
 _CHUNK = 500
 _FIELDS = ("code", "severity", "field", "message", "expected", "found", "locator")
 

@@ -25,7 +25,7 @@ NUMERIC = frozenset({"initial", "full_year", "executed", "rate", "weight", "scor
 _YES = ("是", "否")
 # One record of a flattened headerless tail whose empty cells vanished: name, 指标性质 glued to the target
 # (=100%, ≤10次), a space, and the row's one number ("…足额保障率=100% 22.5科目调整次数≤10次 22.5…").
-_RECORD = re.compile(r"(?P<name>[^\s=＝≤≥<>≦≧]+?)(?P<op>[=＝≤≥<>≦≧])(?P<target>\d+(?:\.\d+)?[^\s\d]{0,4}?)\s+"
+RECORD = re.compile(r"(?P<name>[^\s=＝≤≥<>≦≧]+?)(?P<op>[=＝≤≥<>≦≧])(?P<target>\d+(?:\.\d+)?[^\s\d]{0,4}?)\s+"
                      r"(?P<value>\d+(?:\.\d+)?)(?![\d.%])")
 
 
@@ -177,39 +177,6 @@ class FlatReading:
             self.unplaced(rest, "指标值、完成值等列缺少空白单元格，无法确定对应关系")
         return values
 
-    def flat_tail_run(self: FormReader, row: Row) -> bool:
-        """A flattened form's tail that opens inside its indicator table, with no header: its records read by
-        the template's column order only when the whole run is records of name, 指标性质 + target and one
-        number each (the number is settled at the end, by the 合计 row: :meth:`FormReader.place_lone`)."""
-        cells = [c for c in row.cells if c.text.strip()]
-        text, starts = "", []
-        for c in cells:
-            starts.append(len(text))
-            text += c.text.strip() + " "
-        records = list(_RECORD.finditer(text))
-        if not records or not _covers(text, records):
-            return False
-        self.assume_indicator_header(row)
-
-        def cell(at: int, value: str) -> Cell:
-            n = max(i for i, s0 in enumerate(starts) if s0 <= at)
-            c = cells[n]
-            return Cell(value, None, c.line, (c.col or 1) + at - starts[n])
-
-        for c in cells:
-            self.use(c)
-        for m in records:
-            name = m.group("name")
-            while (cut := name.find("指标")) > 0 and (kind := label_kind(name[:cut + 2])) is not None and kind[0] >= 1:
-                self.level(cell(m.start("name"), name[:cut + 2]), name[:cut + 2], "level1" if kind[0] == 1 else "level2")
-                name = name[cut + 2:]
-            at = m.end("name") - len(name)
-            values = {"name": cell(at, name), "nature": cell(m.start("op"), m.group("op")),
-                      "target": cell(m.start("target"), m.group("target"))}
-            self.lone.append((len(self.ev.indicators), cell(m.start("value"), m.group("value"))))
-            self.indicator(values)
-        return True
-
     def unplaced(self: FormReader, cells: list[Cell], why: str) -> None:
         if not cells:
             return
@@ -220,7 +187,7 @@ class FlatReading:
 
 
 
-def _covers(text: str, records: list[re.Match[str]]) -> bool:
+def covers(text: str, records: list[re.Match[str]]) -> bool:
     """Whether the records are the whole text, with nothing but spaces between them."""
     at = 0
     for m in records:

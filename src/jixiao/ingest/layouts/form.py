@@ -39,7 +39,7 @@ from ..grid import Cell, Place, Row
 from ..vocab import INDICATOR_SECTION, MONEY_UNIT, NATURES, YEAR_ROW, label_kind
 from .align import Columns, shift_of
 from .base import FormParser, Segment, infer_unit, join_cells
-from .flat import FlatReading
+from .flat import RECORD, FlatReading, covers
 from .spec import FormSpec, section_key
 from .tokens import read_tokens, uses_tokens
 
@@ -790,6 +790,39 @@ class FormReader(FlatReading, FormParser):
         filled = [k for k in keys if k]
         return any(f == "nature" for _, f in self.spec.indicator_columns) and len(filled) >= 3 \
             and filled[1] in NATURES and not is_number(filled[0]) and label_kind(filled[0]) is None
+
+    def flat_tail_run(self, row: Row) -> bool:
+        """A flattened form's tail that opens inside its indicator table, with no header: its records read by
+        the template's column order only when the whole run is records of name, 指标性质 + target and one
+        number each (the number is settled at the end, by the 合计 row: :meth:`place_lone`)."""
+        cells = [c for c in row.cells if c.text.strip()]
+        text, starts = "", []
+        for c in cells:
+            starts.append(len(text))
+            text += c.text.strip() + " "
+        records = list(RECORD.finditer(text))
+        if not records or not covers(text, records):
+            return False
+        self.assume_indicator_header(row)
+
+        def cell(at: int, value: str) -> Cell:
+            n = max(i for i, s0 in enumerate(starts) if s0 <= at)
+            c = cells[n]
+            return Cell(value, None, c.line, (c.col or 1) + at - starts[n])
+
+        for c in cells:
+            self.use(c)
+        for m in records:
+            name = m.group("name")
+            while (cut := name.find("指标")) > 0 and (kind := label_kind(name[:cut + 2])) is not None and kind[0] >= 1:
+                self.level(cell(m.start("name"), name[:cut + 2]), name[:cut + 2], "level1" if kind[0] == 1 else "level2")
+                name = name[cut + 2:]
+            at = m.end("name") - len(name)
+            values = {"name": cell(at, name), "nature": cell(m.start("op"), m.group("op")),
+                      "target": cell(m.start("target"), m.group("target"))}
+            self.lone.append((len(self.ev.indicators), cell(m.start("value"), m.group("value"))))
+            self.indicator(values)
+        return True
 
     def place_lone(self) -> None:
         """The one number of each headerless row whose empty cells were dropped: 分值 when the 合计 row
