@@ -237,7 +237,7 @@ def _written(template: str, suffix: str, tmp_path: Path, *extra: str) -> bytes:
 
 
 def test_every_registered_template_has_a_filled_case() -> None:
-    assert set(FILLS) == set(TEMPLATES)
+    assert set(FILLS) == {name for name, t in TEMPLATES.items() if t.writes}
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])

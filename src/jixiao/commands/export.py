@@ -102,7 +102,7 @@ def template(
     from ..templates import TEMPLATES
 
     known(policy, POLICIES, "评分规则")
-    known(template_name, TEMPLATES, "表格模板")
+    known(template_name, {n: t for n, t in TEMPLATES.items() if t.writes}, "可写出的表格模板")
     writers = {".xlsx": template_xlsx, ".docx": template_docx}
     if output.suffix.lower() not in writers:
         usage(f"模板只能是 .xlsx 或 .docx，而不是“{output.name}”")

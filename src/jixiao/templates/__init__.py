@@ -41,6 +41,9 @@ class FormTemplate:
     row_names: Mapping[str, str] = field(default_factory=dict)  # funds rows as this template prints them
     has_notes: bool = True  # whether indicators have a 偏差原因 column to fill when points are lost
     has_unit: bool = True  # whether the header has a 实施单位 to fill
+    # Whether ``jixiao template`` writes a blank of it: False for a published shape jixiao only reads (河北,
+    # 吕梁, 区域评价表), whose filers are given no form of jixiao's.
+    writes: bool = True
 
     def score(self, title_matches: set[str], probe: str, found: set[str]) -> int:
         """Title, labels found in the form's first rows, and a matching report code."""

@@ -172,4 +172,5 @@ HEBEI = register_template(FormTemplate(
     parse=HebeiReader.read,
     breakdowns=(("appropriation", "other"),),
     has_notes=False,
+    writes=False,
 ))

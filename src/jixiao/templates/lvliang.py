@@ -30,4 +30,5 @@ LVLIANG = register_template(FormTemplate(
     parse=partial(read_form, SPEC),
     anchors=SPEC.anchors(),
     has_notes=False,
+    writes=False,
 ))

@@ -180,5 +180,6 @@ REGION = register_template(FormTemplate(
     policy="national",
     parse=RegionReader.read,
     has_notes=False,
+    writes=False,
     has_unit=False,
 ))
