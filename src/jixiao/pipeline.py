@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 
 from . import isolation
 from .checks import CheckResult, Finding, run_checks, run_list_checks
+from .checks.pool import Pool
 from .checks.years import AcrossFiles
 from .errors import FileFailure, JixiaoError, UnreadableFile, os_reason
 from .exitcodes import Exit
@@ -156,16 +157,17 @@ def policy_of(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> Scor
 
 
 def check_document(doc: Document, policy: ScoringPolicy | str | None = None,
-                   batch: list[Evaluation] | None = None, final: bool = True) -> CheckedDocument:
+                   batch: Pool | list[Evaluation] | None = None, final: bool = True) -> CheckedDocument:
     """Check every form of ``doc``; ``batch`` is every form loaded with it, for checks across files;
     ``final`` False when the forms are drafts being filled, not forms submitted as final."""
     out = CheckedDocument(doc)
-    out.results = [run_checks(ev, policy_of(ev, policy), doc, batch=batch, final=final) for ev in doc.evaluations]
+    pool = Pool(batch) if isinstance(batch, list) else batch
+    out.results = [run_checks(ev, policy_of(ev, policy), doc, batch=pool, final=final) for ev in doc.evaluations]
     out.list_findings = [(dl, run_list_checks(dl, doc)) for dl in doc.lists]
     return out
 
 
-def _slim(ev: Evaluation) -> Evaluation:
+def slim(ev: Evaluation) -> Evaluation:
     """What checks across files read of another form (template, year, project, funds), without its text."""
     return replace(ev, indicators=[], notes=[], locators={}, invalid=[], strays=[], goals=Goals(), remarks=None,
                    implementation=None, conclusion=None, problems=None, improvements=None)
@@ -201,14 +203,14 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy |
 
     Only a department-wide form (部门整体支出) is checked against the other files' project forms: from
     the first file holding one on, the results wait for the end of the run, when every project form
-    is known. The other forms are kept for that only in outline (:func:`_slim`)."""
+    is known. The other forms are kept for that only in outline (:func:`slim`)."""
     batch: list[Evaluation] = []
     held: list[CheckedDocument | FileFailure] = []
     years = AcrossFiles()
     for serial, item in enumerate(isolation.run(check_file, _tasks(paths, template, policy, final), workers, limits)):
         if isinstance(item, CheckedDocument):
             years.take(serial, item.results)
-            batch += [_slim(ev) for ev in item.doc.evaluations]
+            batch += [slim(ev) for ev in item.doc.evaluations]
             if held or _department_wide(item.doc):
                 held.append(item)
                 continue
@@ -216,9 +218,10 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy |
             held.append(item)
             continue
         yield item
+    pool = Pool(batch)
     for item in held:
         if isinstance(item, CheckedDocument) and _department_wide(item.doc):
-            item.results = [run_checks(r.ev, r.policy, item.doc, batch=batch, final=final)
+            item.results = [run_checks(r.ev, r.policy, item.doc, batch=pool, final=final)
                             if get_template(r.ev.template).department_wide else r for r in item.results]
         yield item
     for ev, findings in years.late():

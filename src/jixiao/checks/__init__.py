@@ -15,6 +15,7 @@ from ..model import FUNDS_ROW_ZH, DepartmentList, Document, Evaluation
 from ..scoring import Recomputed, ScoringPolicy, recompute
 from ..scoring.direction import Certainty
 from ..templates import FormTemplate, get_template
+from .pool import Pool
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -47,7 +48,7 @@ class CheckContext:
     policy: ScoringPolicy
     rec: Recomputed
     doc: Document | None = None
-    batch: list[Evaluation] | None = None  # every form loaded in the run, across files
+    batch: Pool | None = None  # every form loaded in the run, across files
     selected: frozenset[str] | None = None  # the codes asked for; None: all
     final: bool = True  # the form is submitted as final (a published form), not a draft being filled
 
@@ -73,10 +74,12 @@ class CheckContext:
         """A funds row by the name its template prints."""
         return self.template.row_names.get(key) or FUNDS_ROW_ZH[key]
 
-    def others(self) -> list[Evaluation]:
-        """The other forms loaded with this one: the whole run when known, else its document."""
-        pool = self.batch if self.batch is not None else (self.doc.evaluations if self.doc else [])
-        return [e for e in pool if e is not self.ev]
+    @property
+    def pool(self) -> Pool:
+        """The forms loaded with this one: the whole run when known, else its document."""
+        if self.batch is None:
+            self.batch = Pool(self.doc.evaluations if self.doc else [])
+        return self.batch
 
     def locate(self, field: str) -> str | None:
         loc = self.ev.locators.get(field) or self.ev.locators.get(field.rsplit(".", 1)[0])
@@ -163,11 +166,13 @@ def parts_read(ev: Evaluation) -> frozenset[str]:
 
 
 def run_checks(ev: Evaluation, policy: ScoringPolicy, doc: Document | None = None,
-               only: Iterable[str] | None = None, batch: list[Evaluation] | None = None,
+               only: Iterable[str] | None = None, batch: Pool | list[Evaluation] | None = None,
                final: bool = True) -> CheckResult:
+    """One form's findings; ``batch`` the forms loaded with it (a :class:`Pool` built once when the
+    same forms serve many calls)."""
     rec = recompute(ev, policy)
     wanted = frozenset(only) if only else None
-    ctx = CheckContext(ev, policy, rec, doc, batch, wanted, final)
+    ctx = CheckContext(ev, policy, rec, doc, Pool(batch) if isinstance(batch, list) else batch, wanted, final)
     findings: list[Finding] = []
     # A blank form gets the one finding that says so, not one per empty cell.
     unfilled = list(CHECKS["form-unfilled"].fn(ctx)) if wanted is None or "form-unfilled" in wanted else []

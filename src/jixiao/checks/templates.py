@@ -80,7 +80,7 @@ def _project_forms(ctx: CheckContext, department: str) -> list[Evaluation]:
     the same form twice (the PDF and the Excel published side by side)."""
     key = normalized(department)
     forms: dict[str, Evaluation] = {}
-    for e in ctx.others():
+    for e in ctx.pool.department_forms(department, ctx.ev.year, ctx.ev):
         if not get_template(e.template).department_wide and e.year == ctx.ev.year and e.project.department \
                 and normalized(e.project.department) == key and e.funds.total is not None:
             forms.setdefault(e.project.code or normalized(e.project.name or e.label()), e)

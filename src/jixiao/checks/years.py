@@ -40,7 +40,7 @@ def previous_year(ctx: CheckContext) -> Evaluation | None:
     ev = ctx.ev
     if ev.year is None:
         return None
-    earlier = [e for e in ctx.others() if e.year is not None and e.year < ev.year and _same_project(ev, e)]
+    earlier = [e for e in ctx.pool.earlier(ev) if _same_project(ev, e)]
     return max(earlier, key=lambda e: e.year or 0, default=None)
 
 

@@ -43,6 +43,11 @@ FromDb = Annotated[bool, typer.Option(
     "--from-db", help="也从数据库读取（默认数据库；--db 指定其他），可按 --year、--department 筛选")]
 
 
+def _none_found(year: int | None, department: str | None) -> None:
+    wanted = "".join(f"，{k}“{v}”" for k, v in (("年度", year), ("主管部门", department)) if v is not None)
+    err.print(f"数据库中没有符合条件的自评表{wanted}（先用 jixiao import 导入）", highlight=False)
+
+
 def _stored(from_db: bool, db: str | None, year: int | None, department: str | None
             ) -> list[tuple[Evaluation, str | None]]:
     """Forms from the store when asked for (``--from-db`` or ``--db``), the current version of each, with
@@ -55,8 +60,7 @@ def _stored(from_db: bool, db: str | None, year: int | None, department: str | N
     with reading(db):
         found = load_decided(open_db(db), Filters(year=year, department=department))
     if not found:
-        wanted = "".join(f"，{k}“{v}”" for k, v in (("年度", year), ("主管部门", department)) if v is not None)
-        err.print(f"数据库中没有符合条件的自评表{wanted}（先用 jixiao import 导入）", highlight=False)
+        _none_found(year, department)
     return found
 
 
@@ -179,8 +183,20 @@ def report(
 
     known(policy, POLICIES, "评分规则")
     _need_input(files, from_db or db is not None)
-    result = build_report(files or [], policy, stored=_stored(from_db, db, year, department),
-                          loaded=read_all(files or [], what="读取", workers=jobs, limits=limits_of(limit)))
+    loaded = read_all(files or [], what="读取", workers=jobs, limits=limits_of(limit))
+    if from_db or db is not None:
+        from ..store.query import Filters, StoredForms, iter_decided
+        from .store import open_db, reading
+
+        # The store is read while the report is built: its keys first, then its forms as a stream.
+        engine, filters = open_db(db), Filters(year=year, department=department)
+        with reading(db):
+            pool = StoredForms(engine, filters)
+            if not pool.count:
+                _none_found(year, department)
+            result = build_report(files or [], policy, stored=iter_decided(engine, filters), pool=pool, loaded=loaded)
+    else:
+        result = build_report(files or [], policy, loaded=loaded)
     for failure in result.failures:
         fail(failure)
     with writing(output):

@@ -11,7 +11,7 @@ import base64
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
@@ -19,18 +19,20 @@ from typing import Iterable
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..checks import SEVERITY_ZH, CheckResult, Finding, run_checks
+from ..checks.pool import Lookup, Pool
 from ..errors import ExportError
-from ..files import replacing, write_text
+from ..files import replacing
 from ..limits import Limits
 from ..model import COLUMN_ZH, FUNDS_ROW_ZH, DepartmentList, Document, Evaluation
 from ..outcome import Outcome, list_department, outcome
-from ..pipeline import FileFailure, check_document, load, policy_of
+from ..pipeline import FileFailure, check_document, load, policy_of, slim
 from ..scoring import ScoringPolicy, get_policy
 from ..scoring.rounding import show
 from ..text import label_key
 from ..values import Money, fmt
 from .chart import Bar, scores_chart
 
+CHART_BARS = 60
 _INDICATOR_FIELD = re.compile(r"indicators\[(\d+)\](?:\.(\w+))?")
 INDICATOR_ZH = {"name": "三级指标", "target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分",
                 "note": "偏差原因分析及改进措施"}
@@ -59,9 +61,20 @@ def field_zh(ev: Evaluation, path: str) -> str:
 
 @dataclass(slots=True)
 class FormEntry:
+    """One form's line of the report. It keeps the form only in outline (:func:`slim`, the recomputed
+    values without the indicators'), its findings' places already in words: a report over a store of
+    150 000 forms holds lines, not forms."""
+
     result: CheckResult
     decided: Outcome
     number: int = 0
+    places: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, result: CheckResult, decided: Outcome) -> FormEntry:
+        places = [field_zh(result.ev, f.field) for f in result.findings]
+        kept = replace(result, ev=slim(result.ev), recomputed=replace(result.recomputed, indicator_scores=[]))
+        return cls(kept, decided, places=places)
 
     @property
     def ev(self) -> Evaluation:
@@ -91,7 +104,7 @@ class FormEntry:
         return fmt(self.ev.total.score) if self.ev.total and self.ev.total.score is not None else None
 
     def findings(self) -> list[tuple[Finding, str]]:
-        return [(f, field_zh(self.ev, f.field)) for f in self.result.findings]
+        return list(zip(self.result.findings, self.places))
 
 
 @dataclass(slots=True)
@@ -171,20 +184,26 @@ class Report:
 
 
 def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPolicy | str | None = None, *,
-                 stored: Iterable[tuple[Evaluation, str | None]] = (), charts: bool = True, workers: int = 1,
-                 limits: Limits | None = None, loaded: list[Document | FileFailure] | None = None) -> Report:
+                 stored: Iterable[tuple[Evaluation, str | None]] = (), pool: Lookup | None = None,
+                 charts: bool = True, workers: int = 1, limits: Limits | None = None,
+                 loaded: list[Document | FileFailure] | None = None) -> Report:
     """Read and check every form under ``paths`` (and the ``stored`` ones, from the store, each with the
     主管部门 the store decided for it) for the report;
-    ``loaded`` when the caller has read ``paths`` already (the CLI, with its progress bar)."""
+    ``loaded`` when the caller has read ``paths`` already (the CLI, with its progress bar).
+
+    ``pool``, when given, finds the ``stored`` forms for the checks across forms (the store's
+    :class:`~jixiao.store.query.StoredForms`): ``stored`` is then read once, as a stream, and no
+    form is held whole beyond its own check (a report over a store of any size)."""
     inputs = [str(p) for p in paths]
     chosen = get_policy(policy) if isinstance(policy, str) else policy
     report = Report(chosen, dt.datetime.now().strftime("%Y-%m-%d %H:%M"), inputs)
     items = list(load(inputs, workers=workers, limits=limits)) if loaded is None else loaded
-    stored = list(stored)
+    if pool is None:
+        stored = list(stored)
     # Checks across files (a department's totals against its projects) see every form of the report.
-    batch = [ev for item in items if not isinstance(item, FileFailure) for ev in item.evaluations] + [
-        ev for ev, _ in stored]
-    entries = [FormEntry(r, outcome(r, dept)) for r, dept in
+    held = [ev for item in items if not isinstance(item, FileFailure) for ev in item.evaluations]
+    batch = Pool(held, pool) if pool is not None else Pool(held + [ev for ev, _ in stored])
+    entries = [FormEntry.of(r, outcome(r, dept)) for r, dept in
                ((run_checks(ev, policy_of(ev, policy), batch=batch), dept) for ev, dept in stored)]
     for item in items:
         if isinstance(item, FileFailure):
@@ -192,7 +211,7 @@ def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPo
             continue
         checked = check_document(item, policy, batch)
         list_dept = list_department(item)
-        entries += [FormEntry(r, outcome(r, list_dept)) for r in checked.results]
+        entries += [FormEntry.of(r, outcome(r, list_dept)) for r in checked.results]
         report.lists += [ListEntry(dl, findings) for dl, findings in checked.list_findings]
     units: dict[str, UnitSection] = {}
     for entry in entries:
@@ -207,9 +226,13 @@ def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPo
             number += 1
             form.number = number
         if charts:
+            # A department of thousands of forms gets a chart of the ones most in need (they sort first):
+            # a bar per form would cost minutes and be read by no one.
+            drawn = unit.forms[:CHART_BARS]
+            title = unit.name if len(drawn) == len(unit.forms) else \
+                f"{unit.name}（共 {len(unit.forms)} 张表，图中为排在前面的 {CHART_BARS} 张）"
             unit.chart = scores_chart([Bar(f.ev.project.name or f"第{f.number}张表", f.result.recomputed.rate,
-                                           f.decided.total, f.status) for f in unit.forms],
-                                      unit.name)
+                                           f.decided.total, f.status) for f in drawn], title)
     return report
 
 
@@ -246,12 +269,12 @@ def html_to_pdf(html: str, path: Path) -> None:
 
 
 def write_report(report: Report, path: Path) -> None:
-    """``.html`` or ``.pdf`` by the target's suffix."""
-    html = render_html(report)
+    """``.html`` or ``.pdf`` by the target's suffix; HTML is written as it is rendered, never whole in memory."""
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
-        write_text(path, html)
+        with replacing(path) as part, part.open("w", encoding="utf-8") as fh:
+            fh.writelines(_environment().get_template("report.html.j2").generate(report=report))
     elif suffix == ".pdf":
-        html_to_pdf(html, path)
+        html_to_pdf(render_html(report), path)
     else:
         raise ExportError(str(path), "报告只能输出为 .html 或 .pdf")

@@ -7,20 +7,24 @@ build on the same functions. Each accepts an open engine or a ``--db`` value (No
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from sqlalchemy import Engine, Select, null, select
 
 from ..checks import SEVERITY_ORDER
+from ..checks.pool import department_key, project_keys
 from ..model import Evaluation
+from ..templates import get_template
 from ..text import label_key
 from .db import open_store
 from .rebuild import evaluation_from_json
 from .schema import DepartmentListRow, EvaluationRow, FindingRow, ListItemRow, SourceFile
 
 Db = Engine | str | None
+_CHUNK = 500
 
 
 def engine_of(db: Db) -> Engine:
@@ -130,18 +134,78 @@ def load_decided(db: Db = None, filters: Filters = Filters()) -> list[tuple[Eval
     """Stored forms as :func:`load_evaluations` gives them, each with the 主管部门 decided when it was
     imported (as printed, else the one its file's list names: :mod:`jixiao.outcome`), which the form
     itself may not print."""
+    return list(iter_decided(db, filters))
+
+
+def iter_decided(db: Db = None, filters: Filters = Filters()) -> Iterator[tuple[Evaluation, str | None]]:
+    """:func:`load_decided` one form at a time, the rows fetched a chunk at a time: a store of any size
+    is read in the memory of one chunk (``report --db``)."""
     with engine_of(db).connect() as conn:
-        rows = conn.execute(_ordered(filters, EvaluationRow.document, EvaluationRow.places,
-                                     EvaluationRow.department)).all()
-    return [(evaluation_from_json(document, places), department) for document, places, department in rows]
+        rows = conn.execution_options(yield_per=_CHUNK).execute(
+            _ordered(filters, EvaluationRow.document, EvaluationRow.places, EvaluationRow.department))
+        for document, places, department in rows:
+            yield evaluation_from_json(document, places), department
+
+
+class StoredForms:
+    """The stored forms a query covers, as the forms loaded with each one for the checks across forms
+    (a :class:`~jixiao.checks.pool.Lookup`): only their keys are held (read from the columns, not the
+    documents), the forms a check asks for are fetched then."""
+
+    def __init__(self, db: Db = None, filters: Filters = Filters()) -> None:
+        self._engine = engine_of(db)
+        self.count = 0
+        projects: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        departments: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+        wide: set[tuple[str, int | None]] = set()
+        with self._engine.connect() as conn:
+            for row_id, year, code, name, department, template in conn.execution_options(yield_per=_CHUNK * 10).execute(
+                    _ordered(filters, EvaluationRow.id, EvaluationRow.year, EvaluationRow.project_code,
+                             EvaluationRow.project_name, EvaluationRow.department, EvaluationRow.template)):
+                self.count += 1
+                if year is not None:
+                    for key in project_keys(code, name):
+                        projects[key].append((row_id, year))
+                # The stored department is the printed one when the form prints one (else its list's,
+                # which the check then rules out on the form itself): a superset of the candidates.
+                if dept := department_key(department):
+                    if get_template(template).department_wide:
+                        wide.add((dept, year))
+                    else:
+                        departments[(dept, year)].append(row_id)
+        # Only keys that more than one form shares can pair forms; only departments with a
+        # department-wide form are asked for.
+        self._projects = {k: v for k, v in projects.items() if len(v) > 1}
+        self._departments = {k: departments[k] for k in wide if k in departments}
+
+    def _fetch(self, ids: Iterable[int]) -> list[Evaluation]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        found: list[Evaluation] = []
+        with self._engine.connect() as conn:
+            for start in range(0, len(wanted), _CHUNK):
+                found += [evaluation_from_json(document, places) for document, places in conn.execute(
+                    select(EvaluationRow.document, EvaluationRow.places)
+                    .where(EvaluationRow.id.in_(wanted[start:start + _CHUNK]))
+                    .order_by(EvaluationRow.source_file_id, EvaluationRow.form_index))]
+        return found
+
+    def earlier(self, ev: Evaluation) -> list[Evaluation]:
+        if ev.year is None:
+            return []
+        year = ev.year
+        return self._fetch(row_id for key in project_keys(ev.project.code, ev.project.name)
+                           for row_id, y in self._projects.get(key, ()) if y < year)
+
+    def department_forms(self, department: str, year: int | None) -> list[Evaluation]:
+        return self._fetch(self._departments.get((department, year), ()))
 
 
 def load_evaluations(db: Db = None, filters: Filters = Filters()) -> list[Evaluation]:
     """Stored forms as :class:`~jixiao.model.Evaluation` objects, as the parser made them (their stored
     findings are not read: whoever wants findings checks the forms again or uses :func:`load_stored`)."""
-    with engine_of(db).connect() as conn:
-        rows = conn.execute(_ordered(filters, EvaluationRow.document, EvaluationRow.places)).all()
-    return [evaluation_from_json(document, places) for document, places in rows]
+    return [ev for ev, _ in iter_decided(db, filters)]
 
 
 @dataclass(slots=True)
