@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -26,11 +26,12 @@ from ..limits import Limits
 from ..model import COLUMN_ZH, FUNDS_ROW_ZH, DepartmentList, Document, Evaluation
 from ..outcome import Outcome, list_department, outcome
 from ..pipeline import FileFailure, check_document, load, policy_of, slim
-from ..scoring import ScoringPolicy, get_policy
+from ..scoring import Recomputed, ScoringPolicy, get_policy
 from ..scoring.rounding import show
 from ..text import label_key
 from ..values import Money, fmt
 from .chart import Bar, scores_chart
+from .shelf import Ref, Shelf, Shelved
 
 CHART_BARS = 60
 _INDICATOR_FIELD = re.compile(r"indicators\[(\d+)\](?:\.(\w+))?")
@@ -62,8 +63,9 @@ def field_zh(ev: Evaluation, path: str) -> str:
 @dataclass(slots=True)
 class FormEntry:
     """One form's line of the report. It keeps the form only in outline (:func:`slim`, the recomputed
-    values without the indicators'), its findings' places already in words: a report over a store of
-    150 000 forms holds lines, not forms."""
+    values without the indicators'), its findings' places already in words, and waits in the report's
+    :class:`~jixiao.export.shelf.Shelf` (a temporary file) until the report is written: a report over
+    a store of 150 000 forms holds in memory where each line is, not the lines."""
 
     result: CheckResult
     decided: Outcome
@@ -107,34 +109,57 @@ class FormEntry:
         return list(zip(self.result.findings, self.places))
 
 
+# What a line is shelved as: its policy by name (the report keeps the policies), the rest as it is.
+_Packed = tuple[Evaluation, list[Finding], Recomputed, str, Outcome, list[str]]
+
+
 @dataclass(slots=True)
 class UnitSection:
+    """One 主管部门's forms: counted as they come, their lines shelved, read back in order (``forms``)."""
+
     name: str
-    forms: list[FormEntry] = field(default_factory=list)
+    forms: Sequence[FormEntry] = ()
     chart: str = ""
+    errors: int = 0
+    warnings: int = 0
+    unfilled: int = 0
+    _total_sum: Decimal = Decimal(0)
+    _totals: int = 0
+    _keys: list[tuple[tuple[int, int, str], Ref]] = field(default_factory=list)
 
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.forms if f.status == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.forms if f.status == "warning")
+    def add(self, entry: FormEntry, ref: Ref) -> None:
+        status = entry.status
+        self.errors += status == "error"
+        self.warnings += status == "warning"
+        self.unfilled += entry.decided.status == "unfilled"
+        if entry.decided.total is not None:
+            self._total_sum += entry.decided.total
+            self._totals += 1
+        self._keys.append((entry.sort_key(), ref))
 
     def average_total(self) -> str | None:
         """The mean of the totals grades come from (outcome.py), as ``summary`` computes it."""
-        totals = [f.decided.total for f in self.forms if f.decided.total is not None]
-        return show(sum(totals, Decimal(0)) / len(totals)) if totals else None
-
-    @property
-    def unfilled(self) -> int:
-        return sum(1 for f in self.forms if f.decided.status == "unfilled")
+        return show(self._total_sum / self._totals) if self._totals else None
 
 
 @dataclass(slots=True)
 class ListEntry:
     dl: DepartmentList
     findings: list[Finding]
+
+
+class _Picked(Sequence[tuple[UnitSection, FormEntry]]):
+    """Some forms of some units, each read back when asked for."""
+
+    def __init__(self, picked: list[tuple[UnitSection, int]]) -> None:
+        self._picked = picked
+
+    def __len__(self) -> int:
+        return len(self._picked)
+
+    def __getitem__(self, n: int) -> tuple[UnitSection, FormEntry]:  # type: ignore[override]
+        unit, i = self._picked[n]
+        return unit, unit.forms[i]
 
 
 @dataclass(slots=True)
@@ -145,6 +170,46 @@ class Report:
     units: list[UnitSection] = field(default_factory=list)
     lists: list[ListEntry] = field(default_factory=list)
     failures: list[FileFailure] = field(default_factory=list)
+    _shelf: Shelf = field(default_factory=Shelf)
+    _by_key: dict[str, UnitSection] = field(default_factory=dict)
+    _policies: dict[str, ScoringPolicy] = field(default_factory=dict)
+    _grades: dict[str, int] = field(default_factory=dict)
+    _errors: list[tuple[UnitSection, int]] = field(default_factory=list)
+
+    def add(self, entry: FormEntry) -> None:
+        """A form's line, under its department (one printed with full- or half-width brackets, with or
+        without a space, is one department)."""
+        name = entry.decided.department_shown
+        policy = entry.result.policy
+        self._policies.setdefault(policy.name, policy)
+        for _, grade in policy.grade_bands:
+            self._grades.setdefault(grade, 0)
+        if entry.decided.grade:
+            self._grades[entry.decided.grade] += 1
+        r = entry.result
+        packed: _Packed = (r.ev, r.findings, r.recomputed, policy.name, entry.decided, entry.places)
+        self._by_key.setdefault(label_key(name), UnitSection(name)).add(entry, self._shelf.put(packed))
+
+    def _unpack(self, number: int, packed: object) -> FormEntry:
+        ev, findings, rec, policy, decided, places = packed  # type: ignore[misc]
+        return FormEntry(CheckResult(ev, findings, rec, self._policies[policy]), decided, number, places)
+
+    def close(self) -> None:
+        """Every line added: departments in order (most errors first), forms in order, numbered."""
+        self.units = sorted(self._by_key.values(), key=lambda u: (-u.errors, -u.warnings, u.name))
+        number = 0
+        errors: list[tuple[int, int, UnitSection, int]] = []
+        for unit in self.units:
+            unit._keys.sort()
+            first = number + 1
+            for n, (key, _) in enumerate(unit._keys):
+                if key[0] == 0:
+                    errors.append((key[1], first + n, unit, n))
+            unit.forms = Shelved(self._shelf, [ref for _, ref in unit._keys],
+                                 lambda n, packed, first=first: self._unpack(first + n, packed))
+            unit._keys = []
+            number += len(unit.forms)
+        self._errors = [(unit, n) for _, _, unit, n in sorted(errors, key=lambda e: e[:2])]
 
     @property
     def form_count(self) -> int:
@@ -158,10 +223,9 @@ class Report:
     def warning_forms(self) -> int:
         return sum(u.warnings for u in self.units)
 
-    def error_entries(self) -> list[tuple[UnitSection, FormEntry]]:
+    def error_entries(self) -> Sequence[tuple[UnitSection, FormEntry]]:
         """Forms with errors, most errors first: what the reviewer sends back."""
-        found = [(u, f) for u in self.units for f in u.forms if f.status == "error"]
-        return sorted(found, key=lambda uf: (-uf[1].result.count("error"), uf[1].number))
+        return _Picked(self._errors)
 
     @property
     def policy_title(self) -> str:
@@ -169,14 +233,7 @@ class Report:
 
     def grades(self) -> dict[str, int]:
         """Forms per grade, from the total each grade comes from (outcome.py); blank forms are not graded."""
-        out: dict[str, int] = {}
-        for unit in self.units:
-            for form in unit.forms:
-                for _, name in form.result.policy.grade_bands:
-                    out.setdefault(name, 0)
-                if form.decided.grade:
-                    out[form.decided.grade] += 1
-        return out
+        return dict(self._grades)
 
     @property
     def unfilled(self) -> int:
@@ -193,7 +250,7 @@ def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPo
 
     ``pool``, when given, finds the ``stored`` forms for the checks across forms (the store's
     :class:`~jixiao.store.query.StoredForms`): ``stored`` is then read once, as a stream, and no
-    form is held whole beyond its own check (a report over a store of any size)."""
+    form is held beyond its own check (a report over a store of any size)."""
     inputs = [str(p) for p in paths]
     chosen = get_policy(policy) if isinstance(policy, str) else policy
     report = Report(chosen, dt.datetime.now().strftime("%Y-%m-%d %H:%M"), inputs)
@@ -203,36 +260,27 @@ def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPo
     # Checks across files (a department's totals against its projects) see every form of the report.
     held = [ev for item in items if not isinstance(item, FileFailure) for ev in item.evaluations]
     batch = Pool(held, pool) if pool is not None else Pool(held + [ev for ev, _ in stored])
-    entries = [FormEntry.of(r, outcome(r, dept)) for r, dept in
-               ((run_checks(ev, policy_of(ev, policy), batch=batch), dept) for ev, dept in stored)]
+    for ev, dept in stored:
+        result = run_checks(ev, policy_of(ev, policy), batch=batch)
+        report.add(FormEntry.of(result, outcome(result, dept)))
     for item in items:
         if isinstance(item, FileFailure):
             report.failures.append(item)
             continue
         checked = check_document(item, policy, batch)
         list_dept = list_department(item)
-        entries += [FormEntry.of(r, outcome(r, list_dept)) for r in checked.results]
+        for result in checked.results:
+            report.add(FormEntry.of(result, outcome(result, list_dept)))
         report.lists += [ListEntry(dl, findings) for dl, findings in checked.list_findings]
-    units: dict[str, UnitSection] = {}
-    for entry in entries:
-        name = entry.decided.department_shown
-        # One department printed with full- or half-width brackets, with or without a space, is one department.
-        units.setdefault(label_key(name), UnitSection(name)).forms.append(entry)
-    report.units = sorted(units.values(), key=lambda u: (-u.errors, -u.warnings, u.name))
-    number = 0
-    for unit in report.units:
-        unit.forms.sort(key=FormEntry.sort_key)
-        for form in unit.forms:
-            number += 1
-            form.number = number
-        if charts:
-            # A department of thousands of forms gets a chart of the ones most in need (they sort first):
-            # a bar per form would cost minutes and be read by no one.
-            drawn = unit.forms[:CHART_BARS]
-            title = unit.name if len(drawn) == len(unit.forms) else \
-                f"{unit.name}（共 {len(unit.forms)} 张表，图中为排在前面的 {CHART_BARS} 张）"
-            unit.chart = scores_chart([Bar(f.ev.project.name or f"第{f.number}张表", f.result.recomputed.rate,
-                                           f.decided.total, f.status) for f in drawn], title)
+    report.close()
+    for unit in report.units if charts else ():
+        # A department of thousands of forms gets a chart of the ones most in need (they sort first):
+        # a bar per form would cost minutes and be read by no one.
+        drawn = unit.forms[:CHART_BARS]
+        title = unit.name if len(drawn) == len(unit.forms) else \
+            f"{unit.name}（共 {len(unit.forms)} 张表，图中为排在前面的 {CHART_BARS} 张）"
+        unit.chart = scores_chart([Bar(f.ev.project.name or f"第{f.number}张表", f.result.recomputed.rate,
+                                       f.decided.total, f.status) for f in drawn], title)
     return report
 
 

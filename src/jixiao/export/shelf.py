@@ -1,0 +1,62 @@
+"""Objects kept in a temporary file instead of memory, read back one at a time in the order asked for.
+
+A report over a store of 150 000 forms writes each form's line here as it is checked and holds only
+where it is; the lines are read back, in the report's order, while the HTML is written.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from typing import Callable, Generic, Iterator, Sequence, TypeVar, overload
+
+T = TypeVar("T")
+Ref = tuple[int, int]  # offset and length in the shelf's file
+
+
+class Shelf:
+    """A temporary file of pickled objects (removed when closed or collected)."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="jixiao-")
+        self._end = 0
+
+    def put(self, obj: object) -> Ref:
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.seek(self._end)
+        self._file.write(data)
+        ref = (self._end, len(data))
+        self._end += len(data)
+        return ref
+
+    def get(self, ref: Ref) -> object:
+        self._file.seek(ref[0])
+        return pickle.loads(self._file.read(ref[1]))
+
+
+class Shelved(Sequence[T], Generic[T]):
+    """The objects at ``refs`` of a shelf, each read back (and made by ``make`` from its position and
+    what was put) when it is asked for."""
+
+    def __init__(self, shelf: Shelf, refs: list[Ref], make: Callable[[int, object], T]) -> None:
+        self._shelf, self._refs, self._make = shelf, refs, make
+
+    def __len__(self) -> int:
+        return len(self._refs)
+
+    @overload
+    def __getitem__(self, n: int) -> T: ...
+
+    @overload
+    def __getitem__(self, n: slice) -> list[T]: ...
+
+    def __getitem__(self, n: int | slice) -> T | list[T]:
+        if isinstance(n, slice):
+            return [self[i] for i in range(*n.indices(len(self)))]
+        if n < 0:
+            n += len(self)
+        return self._make(n, self._shelf.get(self._refs[n]))
+
+    def __iter__(self) -> Iterator[T]:
+        for n in range(len(self._refs)):
+            yield self[n]
