@@ -183,3 +183,18 @@ def test_an_xls_record_cut_short_is_a_damaged_file(tmp_path: Path) -> None:
     (item,) = _batch(bad)
     _failure(item, "cut.xls", "xls 文件已损坏")
     assert item.code != "internal-error"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-8-sig"])
+def test_the_encoding_error_names_the_damaged_byte(encoding: str) -> None:
+    # A byte no encoding reads (0xFF) after three lines of a form: the message counts it from 1, in the
+    # file's own bytes (after a BOM too), and not where the other encoding stumbled on the first 汉字.
+    from jixiao.errors import EncodingError
+    from jixiao.ingest.readers.decode import decode_text
+
+    text = Form().text().encode(encoding)
+    head = b"\n".join(text.split(b"\n")[:3]) + b"\n"
+    data = head + b"\xff\xff" + text[len(head):]
+    with pytest.raises(EncodingError) as caught:
+        decode_text(data, "坏编码.txt")
+    assert f"第4行（第{len(head) + 1}字节）" in str(caught.value), str(caught.value)

@@ -28,6 +28,12 @@ def looks_binary(data: bytes) -> bool:
     return bool(head) and controls / len(head) > 0.05
 
 
+def where(data: bytes, offset: int) -> str:
+    """A byte's place in words, counted from 1 as people count: 第3行（第501字节）."""
+    line = data.count(b"\n", 0, offset) + 1
+    return f"第{line}行（第{offset + 1}字节）"
+
+
 def decode_text(data: bytes, file: str) -> tuple[str, str]:
     """Decode with BOM sniffing, then strict UTF-8, then GB18030. Returns (text, encoding)."""
     if looks_binary(data):
@@ -37,15 +43,20 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise EncodingError(file, f"带{encoding} BOM 但第{exc.start}字节处无法解码") from None
+                # utf-8-sig counts from after its BOM, utf-16 from the file's start.
+                offset = exc.start + (len(bom) if encoding == "utf-8-sig" else 0)
+                raise EncodingError(file, f"带{encoding} BOM 但{where(data, offset)}无法解码") from None
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8 = exc.start
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise EncodingError(file, f"第{exc.start}字节处无法解码") from None
+        # The file's own encoding reads further before the damaged byte; the other one stops early at
+        # the first character it misreads.
+        encoding, offset = max((("UTF-8", utf8), ("GB18030", exc.start)), key=lambda e: e[1])
+        raise EncodingError(file, f"按 {encoding} 读取时{where(data, offset)}无法解码") from None
 
 
 def decode_lines(data: bytes, file: str) -> tuple[list[str], list[str]]:

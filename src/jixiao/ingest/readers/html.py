@@ -18,7 +18,7 @@ from ...errors import EncodingError, UnreadableFile
 from ..grid import Grid, Place
 from ..vocab import FORM_TITLE
 from . import register
-from .decode import decode_text
+from .decode import decode_text, where
 from .rows import SpanCell, add_row, lay_out
 
 _START = re.compile(
@@ -48,7 +48,7 @@ def decode_html(data: bytes, file: str) -> str:
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError as exc:
-            raise EncodingError(file, f"页面声明为 {declared}，但第{exc.start}字节处无法解码") from None
+            raise EncodingError(file, f"页面声明为 {declared}，但{where(data, exc.start)}无法解码") from None
     if declared and declared not in ("utf-8", "utf8"):
         try:
             return data.decode(declared)
