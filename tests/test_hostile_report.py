@@ -111,3 +111,10 @@ def test_report_from_the_store(tmp_path: Path) -> None:
     proc = subprocess.run([*run, "report", "--db", str(db), "--year", "1999", "-o", "r.html"], capture_output=True,
                           text=True, cwd=tmp_path, timeout=300)
     assert "数据库中没有符合条件的自评表，年度“1999”" in proc.stderr
+
+
+def test_a_dollar_sign_in_a_project_name_is_drawn_as_written() -> None:
+    # matplotlib read "$\frac{$" as mathtext and raised while drawing the chart: the report was lost.
+    text = Form(name="经费$\\frac{$测算").text()
+    report = build_report(stored=[(ev, None) for ev in read_bytes(text.encode(), "元.txt").evaluations])
+    assert report.units[0].chart.startswith("<?xml")

@@ -98,3 +98,29 @@ def test_summary_and_findings_write_formula_like_text_as_text(tmp_path: Path) ->
     assert cells and all(c.data_type == "s" for c in cells)
     out = tmp_path / "s.xlsx"
     assert _run("summary", "--db", str(db), "--by", "unit", "--format", "xlsx", "-o", str(out)).returncode == 0
+
+
+def test_terminal_escapes_in_file_names_never_reach_the_terminal(tmp_path: Path) -> None:
+    # A file name retitles and clears the reviewer's terminal when printed raw: every line that names
+    # a file (outputs named after it, a list's note, a filled copy, a store's filter) prints it inert.
+    name = "表\x1b]0;被改的标题\x07\x1b[2J[bold]"
+    form = tmp_path / f"{name}.txt"
+    form.write_text(Form(name=f"培训{name}").text(), encoding="utf-8")
+    listing = tmp_path / f"清单{name}.txt"
+    seed = Path(__file__).parent.parent / "examples"
+    listing.write_bytes(next(seed.glob("004_*")).read_bytes())
+    single = tmp_path / f"单表{name}.xlsx"
+    assert _run("export", str(form), "-o", str(tmp_path), "-f", "xlsx").returncode == 0
+    (written,) = [p for p in tmp_path.glob("*.xlsx") if p.name.startswith("表")]
+    written.rename(single)
+    runs = [_run("export", str(form), str(listing), "-o", str(tmp_path / "out"), "-f", "json"),
+            _run("fill", str(single)),
+            _run("report", str(form), "-o", str(tmp_path / f"报告{name}.html")),
+            _run("summary", str(form), "--format", "csv", "-o", str(tmp_path / f"汇总{name}.csv")),
+            _run("summary", "--db", str(tmp_path / "empty.db"), "--department", name)]
+    for proc in runs:
+        shown = proc.stdout + proc.stderr
+        assert "Traceback" not in shown and "\x1b" not in shown and "\x07" not in shown, (proc.args, shown)
+    assert "被改的标题" in runs[0].stdout and "[bold]" in runs[1].stdout  # the name shown, only inert
+    out_names = [p.name for p in (tmp_path / "out").iterdir()]
+    assert out_names and not any("\x1b" in n or "\x07" in n for n in out_names)  # nor in the files it writes

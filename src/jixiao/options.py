@@ -152,7 +152,7 @@ def write(sections: Sequence[Section], fmt: Format, data: Any, output: Path | No
     except OSError as exc:
         stop(f"{exc.filename or output}: 无法写入（{os_reason(exc)}）", Exit.OUTPUT)
     if output is not None:
-        err.print(f"已写入 {output}", highlight=False)
+        err.print(f"已写入 {inert.console(output)}", highlight=False)
 
 
 @contextmanager

@@ -44,6 +44,7 @@ class Pool:
     def __init__(self, forms: Iterable[Evaluation] = (), *more: Lookup) -> None:
         self.forms = list(forms)
         self._more = more
+        self._last: tuple[Evaluation | None, list[Evaluation]] = (None, [])
         self._projects: dict[str, list[int]] = defaultdict(list)
         self._departments: dict[tuple[str, int | None], list[int]] = defaultdict(list)
         for n, ev in enumerate(self.forms):
@@ -56,12 +57,17 @@ class Pool:
         return [self.forms[n] for n in sorted(set(positions)) if self.forms[n] is not ev]
 
     def earlier(self, ev: Evaluation) -> list[Evaluation]:
-        """Candidates for ``ev``'s earlier years, in the run's order."""
+        """Candidates for ``ev``'s earlier years, in the run's order (kept for the next check of the
+        same form: three checks ask in turn, and a store fetches them)."""
         if ev.year is None:
             return []
+        if self._last[0] is ev:
+            return self._last[1]
         mine = self._of((n for key in project_keys(ev.project.code, ev.project.name) for n in self._projects.get(key, ())), ev)
         found = [e for e in mine if e.year is not None and e.year < ev.year]
-        return found + [e for lookup in self._more for e in lookup.earlier(ev)]
+        found += [e for lookup in self._more for e in lookup.earlier(ev)]
+        self._last = (ev, found)
+        return found
 
     def department_forms(self, department: str, year: int | None, ev: Evaluation | None = None) -> list[Evaluation]:
         """Candidates for the project forms of ``department`` in ``year``, in the run's order."""

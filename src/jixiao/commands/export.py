@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .. import inert
 from ..exitcodes import Exit
 from ..files import write_bytes
 from ..model import Evaluation
@@ -34,7 +35,8 @@ from ..pipeline import FileFailure, batch_exit
 from ..scoring import POLICIES, get_policy
 from ..zhcli import command
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")  # an escape sequence in a name would reach every listing
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f]+')
 _NAME_BYTES = 240
 
 OutDir = Annotated[Path, typer.Option("-o", "--out", help="输出目录", file_okay=False)]
@@ -45,7 +47,7 @@ FromDb = Annotated[bool, typer.Option(
 
 def _none_found(year: int | None, department: str | None) -> None:
     wanted = "".join(f"，{k}“{v}”" for k, v in (("年度", year), ("主管部门", department)) if v is not None)
-    err.print(f"数据库中没有符合条件的自评表{wanted}（先用 jixiao import 导入）", highlight=False)
+    err.print(inert.console(f"数据库中没有符合条件的自评表{wanted}（先用 jixiao import 导入）"), highlight=False)
 
 
 def _stored(from_db: bool, db: str | None, year: int | None, department: str | None
@@ -74,7 +76,7 @@ def output_name(ev: Evaluation, suffix: str) -> str:
     The stem is shortened to keep the name within what file systems allow (255 bytes, with room for _2)."""
     name = _UNSAFE.sub("_", ev.project.name or "未命名")[:40].strip("_")
     tail = f"_{ev.source.form_index + 1:02d}_{name}.{suffix}"
-    stem = Path(ev.source.file).stem
+    stem = _CONTROLS.sub("_", Path(ev.source.file).stem)
     while len((stem + tail).encode()) > _NAME_BYTES:
         stem = stem[:-1]
     return stem + tail
@@ -116,7 +118,7 @@ def template(
     chosen = get_policy(policy or TEMPLATES[name].policy)
     with writing(output):
         write_bytes(output, writers[output.suffix.lower()](chosen, year, name))
-    out.print(f"已生成模板：{output}（{TEMPLATES[name].title}，评分规则 {chosen.name}）", highlight=False)
+    out.print(f"已生成模板：{inert.console(output)}（{TEMPLATES[name].title}，评分规则 {chosen.name}）", highlight=False)
 
 
 def export(
@@ -151,7 +153,7 @@ def export(
             continue
         items += [(ev, output / output_name(ev, exporter.suffix)) for ev in item.evaluations]
         for dl in item.lists:
-            err.print(f"提示：{item.file} 中的项目清单“{dl.title or '无标题'}”不是自评表，没有导出"
+            err.print(f"提示：{inert.console(item.file)} 中的项目清单“{inert.console(dl.title or '无标题')}”不是自评表，没有导出"
                       "（jixiao parse --json 和审核报告中有它）", highlight=False)
     items = _unique(items)
     with writing(output):
@@ -159,7 +161,7 @@ def export(
     failed = {f.file for f in failures}
     for _, path in items:
         if str(path) not in failed:
-            out.print(str(path), highlight=False)
+            out.print(inert.console(path), highlight=False)
     for failure in failures:
         fail(failure)
     out.print(f"共导出 {len(items) - len(failed)} 张表（{exporter.title}）"
@@ -201,7 +203,8 @@ def report(
         fail(failure)
     with writing(output):
         write_report(result, output)
-    out.print(f"已生成审核报告：{output}（{result.form_count} 张表，其中有错误的 {result.error_forms} 张）", highlight=False)
+    out.print(f"已生成审核报告：{inert.console(output)}（{result.form_count} 张表，其中有错误的 {result.error_forms} 张）",
+              highlight=False)
     raise typer.Exit(Exit.UNREADABLE if result.failures else Exit.OK)
 
 
@@ -249,7 +252,7 @@ def fill(
     with writing(target):
         write_bytes(target, form_xlsx(ev, policy))
     rate = ev.funds.total.rate if ev.funds.total else None
-    out.print(f"已写入 {target}（执行率 {rate if rate is not None else '—'}，"
+    out.print(f"已写入 {inert.console(target)}（执行率 {rate if rate is not None else '—'}，"
               f"总分 {ev.total.score if ev.total and ev.total.score is not None else '—'}）", highlight=False)
 
 

@@ -18,6 +18,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .. import inert
 from ..checks import run_checks
 from ..exitcodes import Exit
 from ..files import replacing, write_bytes
@@ -231,7 +232,7 @@ def publish(
                 written += [p for _, p in items if str(p) not in missing]
                 unwritten_all += unwritten
     for path in written:
-        out.print(str(path), highlight=False)
+        out.print(inert.console(path), highlight=False)
     for failure in unwritten_all:
         fail(failure)
     failures += unwritten_all

@@ -223,7 +223,7 @@ def _nothing_matched(engine: "Engine", filters: "Filters") -> bool:
     wanted += [STATUSES[filters.status]] if filters.status else []
     tip = suggest(filters.department, departments, "主管部门") if filters.department else \
         suggest(filters.unit, units, "实施单位") if filters.unit else ""
-    err.print(f"数据库中没有{'、'.join(wanted)}的自评表{tip}", highlight=False)
+    err.print(inert.console(f"数据库中没有{'、'.join(wanted)}的自评表{tip}"), highlight=False)
     return True
 
 

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import matplotlib
 
+from .. import inert
+
 matplotlib.use("Agg")
 
 from matplotlib import font_manager  # noqa: E402 - the backend is chosen before pyplot loads
@@ -38,7 +40,14 @@ class Bar:
     status: str  # "error", "warning" or "ok": the bar's colour
 
 
+def _plain(text: str) -> str:
+    """A form's text as matplotlib draws it, as written: inert (its warnings about glyphs a font lacks
+    print the characters), and a ``$`` never starting mathtext (a name holding ``$\\frac{`` raised)."""
+    return inert.text(text).replace("$", r"\$")
+
+
 def _short(label: str, limit: int = 14) -> str:
+    label = _plain(label)
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -73,7 +82,7 @@ def chart_bytes(bars: list[Bar], title: str, fmt: str = "svg") -> bytes:
             ax.spines[["top", "right"]].set_visible(False)
         ax_rate.set_yticks(y, labels)
         ax_rate.invert_yaxis()
-        fig.suptitle(title, fontsize=11)
+        fig.suptitle(_plain(title), fontsize=11)
         fig.tight_layout()
         buf = io.BytesIO()
         fig.savefig(buf, format=fmt, dpi=200)
