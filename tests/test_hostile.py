@@ -198,3 +198,12 @@ def test_the_encoding_error_names_the_damaged_byte(encoding: str) -> None:
     with pytest.raises(EncodingError) as caught:
         decode_text(data, "坏编码.txt")
     assert f"第4行（第{len(head) + 1}字节）" in str(caught.value), str(caught.value)
+
+
+def test_the_readme_names_the_libreoffice_timeout_the_code_uses() -> None:
+    # The README said 120 s while the code waited 240 s: the number now lives in one setting
+    # (Limits.office, --limit office=…), and the README's sentence must give its default.
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    (sentence,) = [line for line in readme.splitlines() if "LibreOffice 崩溃" in line]
+    assert f"{Limits().office} 秒没有进展（上限 `office`" in sentence
+    assert from_options(["office=600"]).office == 600

@@ -92,11 +92,13 @@ def _many(folder: Path, n: int) -> Path:
     return folder
 
 
-def _interrupt(cwd: Path, *args: str, after: float, working: Callable[[], bool] | None = None
-               ) -> subprocess.CompletedProcess[str]:
+def _interrupt(cwd: Path, *args: str, after: float, working: Callable[[], bool] | None = None,
+               stdout: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The command run as a user runs it, then Ctrl-C (SIGINT to its process group, as a terminal sends):
-    ``after`` seconds, or as soon as ``working`` says it is midway (so a fast machine cannot finish first)."""
-    proc = subprocess.Popen([*jixiao_cmd(), *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    ``after`` seconds, or as soon as ``working`` says it is midway (so a fast machine cannot finish first).
+    ``stdout``: a file its output goes to (and is read back from), for ``working`` to watch."""
+    sink = stdout.open("w", encoding="utf-8") if stdout else subprocess.PIPE
+    proc = subprocess.Popen([*jixiao_cmd(), *args], cwd=cwd, stdout=sink, stderr=subprocess.PIPE,
                             text=True, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
     deadline = time.monotonic() + 120
@@ -108,6 +110,9 @@ def _interrupt(cwd: Path, *args: str, after: float, working: Callable[[], bool] 
     assert proc.poll() is None, "the command ended before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=120)
+    if stdout:
+        sink.close()  # type: ignore[union-attr]
+        out = stdout.read_text(encoding="utf-8")
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
@@ -154,7 +159,13 @@ def test_ctrl_c_during_import_keeps_the_store_whole(tmp_path: Path) -> None:
 
 def test_ctrl_c_during_check_is_one_line(tmp_path: Path) -> None:
     folder = _many(tmp_path / "in", 2000)
-    _one_interrupt_line(_interrupt(tmp_path, "check", str(folder), after=4.0))
+    printed = tmp_path / "out.txt"
+    # Interrupted once its first results are out (a fixed delay let a fast machine finish first, a
+    # loaded one interrupt it while it was still starting).
+    proc = _interrupt(tmp_path, "check", str(folder), after=0, working=lambda: printed.stat().st_size > 0,
+                      stdout=printed)
+    _one_interrupt_line(proc)
+    assert "表0000.txt" in proc.stdout and "表1999.txt" not in proc.stdout  # midway: some results, not all
 
 
 def test_python_dash_m_jixiao_runs_the_cli(tmp_path: Path) -> None:

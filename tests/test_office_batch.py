@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from xlrd.compdoc import CompDoc
 
-from jixiao import office
+from jixiao import limits, office
 from jixiao.export.json import evaluation_json
 from jixiao.ingest.readers.legacy import DOC
+from jixiao.limits import Limits
 from jixiao.pipeline import FileFailure, load
 
 from .test_formats import FORMS, comparable, needs_soffice
@@ -139,7 +140,7 @@ def _copy(src: Path, dst: Path, extra: bytes = b"") -> Path:
 def test_a_conversion_that_hangs_or_crashes_fails_only_its_file(tmp_path: Path, monkeypatch) -> None:
     want = _evaluations(next(load([FORMS / "000.doc"])))
     pids = _replaying_soffice(tmp_path, monkeypatch)
-    monkeypatch.setattr(office, "TIMEOUT_SECONDS", 2)
+    monkeypatch.setattr(limits, "_active", Limits(office=2))  # as --limit office=2 sets it
     folder = tmp_path / "batch"
     folder.mkdir()
     for n in range(6):

@@ -21,7 +21,7 @@ ENV_PREFIX = "JIXIAO_LIMIT_"
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    # Above LibreOffice's own conversion timeout (office.py), so an old .doc has time to convert.
+    # Above LibreOffice's (``office``), so an old .doc has time to convert.
     timeout: int = 300
     memory: int = 3072
     bytes: int = 200
@@ -34,6 +34,7 @@ class Limits:
     line: int = 1_000_000
     pages: int = 500
     rulings: int = 500  # ruling lines per PDF page: real forms have under 100
+    office: int = 240  # seconds a LibreOffice run may go without finishing a file (office.py)
 
     def with_values(self, values: dict[str, int]) -> Limits:
         return dataclasses.replace(self, **values)
@@ -51,7 +52,7 @@ _ZH = {
     "timeout": ("每个文件的读取时间", "秒"), "memory": ("每个文件的内存", "MB"), "bytes": ("文件大小", "MB"),
     "rows": ("行数", "行"), "columns": ("列数", "列"), "span": ("合并单元格的跨度", "行或列"),
     "cells": ("单元格数", "个"), "depth": ("嵌套层数", "层"), "line": ("单行长度", "字符"), "pages": ("页数", "页"),
-    "rulings": ("每页表格线数", "条"),
+    "rulings": ("每页表格线数", "条"), "office": ("LibreOffice 转换无进展的时间", "秒"),
 }
 SETTINGS = tuple(Setting(f.name, f.default, *_ZH[f.name]) for f in dataclasses.fields(Limits))  # type: ignore[arg-type]
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -7,7 +7,7 @@ throw-away user profile (and HOME), so runs in parallel — tests, batch workers
 LibreOffice the user has open — never wait on one another's lock.
 
 One bad file must fail alone. A run converts its files in order, so when it crashes, hangs (no
-file finished for :data:`TIMEOUT_SECONDS`) or leaves a file unconverted, the files before are
+file finished for the ``office`` limit) or leaves a file unconverted, the files before are
 kept, the first unconverted file is retried in a run of its own (where its failure is its own)
 and the rest go on in a new run.
 """
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import JixiaoError, UnreadableFile
+from .limits import active
 
-TIMEOUT_SECONDS = 240
 # Files per run: start-up costs a second and a half of CPU, a file a tenth of one. (A crash costs
 # no more in a long run: the files it converted are kept, the rest go on in a new one.)
 CHUNK = 200
@@ -166,7 +166,7 @@ def convert_each(files: list[Path], target: str, outdir: Path, *, recalc: bool =
 
     ``target`` is a LibreOffice filter spec such as ``"pdf"`` or ``"xls:MS Excel 97"``. With ``recalc``
     every formula is recomputed on load instead of keeping the results stored in the file. A run
-    that finishes no file for ``timeout`` seconds (default :data:`TIMEOUT_SECONDS`) is killed. Stems
+    that finishes no file for ``timeout`` seconds (default: the ``office`` limit) is killed. Stems
     must be distinct (the outputs are named after them).
     """
     names = names or [str(f) for f in files]
@@ -174,7 +174,7 @@ def convert_each(files: list[Path], target: str, outdir: Path, *, recalc: bool =
     if exe is None:
         return [ConverterMissing(n, detail=kind) for n in names]
     outdir.mkdir(parents=True, exist_ok=True)
-    batch = _Batch(exe, files, target, outdir, recalc, timeout or TIMEOUT_SECONDS, error, names, kind)
+    batch = _Batch(exe, files, target, outdir, recalc, timeout or active().office, error, names, kind)
     jobs = max(1, jobs)
     chunk = max(1, min(chunk, -(-len(files) // jobs)))  # every run busy, even for a short batch
     todo: deque[list[int]] = deque(list(range(s, min(s + chunk, len(files)))) for s in range(0, len(files), chunk))

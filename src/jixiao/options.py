@@ -20,7 +20,7 @@ from . import inert
 from .checks import CHECKS, SEVERITY_ORDER
 from .errors import FileFailure, JixiaoError, os_reason
 from .exitcodes import Exit
-from .limits import BadLimit, Limits, from_options, help_text
+from .limits import BadLimit, Limits, activate, from_options, help_text
 from .model import Document
 from .render import FORMATS, Format, OutputNeeded, Section, emit
 
@@ -98,11 +98,14 @@ def known(name: str | None, registry: dict[str, Any], what: str) -> None:
 
 
 def limits_of(options: list[str] | None) -> Limits:
-    """The ``--limit`` values over the environment's; a bad one is a usage error in one line."""
+    """The ``--limit`` values over the environment's, for this process too (LibreOffice runs from
+    here); a bad one is a usage error in one line."""
     try:
-        return from_options(options)
+        limits = from_options(options)
     except BadLimit as exc:
         usage(str(exc))
+    activate(limits)
+    return limits
 
 
 def output_format(fmt: str | None, as_json: bool) -> Format:
