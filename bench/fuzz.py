@@ -1,10 +1,11 @@
 """Byte-level mutants of every format's fixtures, each run through the real CLI under its limits.
 
-For each format (xlsx, xls, docx, pdf, html, txt, csv) the fixtures are mutated with a seeded random
+For each format (xlsx, xls, docx, doc, pdf, html, txt, csv) the fixtures are mutated with a seeded random
 generator: bytes flipped, a run overwritten with random bytes or zeros, the file cut short, a block
 repeated or deleted. For zip formats (xlsx, docx) half the mutants mutate a member's bytes (the
 sheet or document XML) and zip it again, so the reader gets past the archive. Every case is one
-``jixiao check --json FILE`` process with ``--limit timeout=T``, timed, its peak memory taken from
+``jixiao check --json FILE`` process with ``--limit timeout=T`` (and ``office=T``: a .doc is converted
+by LibreOffice before its reading starts), timed, its peak memory taken from
 the kernel (the process and its workers). A case is:
 
 - read: exit 0 or 1 (forms read, findings or not);
@@ -42,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FORMS = ROOT / "tests" / "fixtures" / "forms"
 EXAMPLES = ROOT / "examples"
-FORMATS = ("xlsx", "xls", "docx", "pdf", "html", "txt", "csv")
+FORMATS = ("xlsx", "xls", "docx", "doc", "pdf", "html", "txt", "csv")
 MEMBERS = {"xlsx": "xl/worksheets/sheet1.xml", "docx": "word/document.xml"}
 OUTCOMES = ("read", "clean", "timeout", "crash", "hang")
 KEEP = Path(tempfile.gettempdir()) / "jixiao-fuzz-failures"  # the mutants that crashed or hung, to replay
@@ -131,7 +132,8 @@ def command(src: str | None) -> tuple[list[str], dict[str, str]]:
 def run_case(path: Path, timeout: int, src: str | None) -> Case:
     cmd, env = command(src)
     start = time.monotonic()
-    proc = subprocess.Popen([*cmd, "check", "--json", "--limit", f"timeout={timeout}", str(path)],
+    proc = subprocess.Popen([*cmd, "check", "--json", "--limit", f"timeout={timeout}", "--limit", f"office={timeout}",
+                             str(path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
     killed = threading.Event()
 

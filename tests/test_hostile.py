@@ -207,3 +207,16 @@ def test_the_readme_names_the_libreoffice_timeout_the_code_uses() -> None:
     (sentence,) = [line for line in readme.splitlines() if "LibreOffice 崩溃" in line]
     assert f"{Limits().office} 秒没有进展（上限 `office`" in sentence
     assert from_options(["office=600"]).office == 600
+
+
+def test_a_pdf_page_that_fails_to_load_is_a_damaged_file(tmp_path: Path) -> None:
+    """What bench/fuzz.py found (001.pdf with bits flipped): a page object pdfium cannot load was an
+    internal error (PdfiumError: Failed to load page) instead of the file's own failure."""
+    import re
+
+    from .test_formats import FORMS
+
+    data = re.sub(rb"/Type\s*/Page\b", b"/Type /Pagx", (FORMS / "001.pdf").read_bytes(), count=1)
+    (item,) = _batch(hostile.write(tmp_path / "page.pdf", data))
+    _failure(item, "page.pdf", "PDF 第1页已损坏")
+    assert item.code != "internal-error"  # type: ignore[union-attr]

@@ -352,8 +352,9 @@ def read_pdf(data: bytes, file: str) -> Grid:
         raise limits.LimitExceeded(file, "pages", f"共 {pages} 页")
     end: TableEnd | None = None
     try:
-        for number, page in enumerate(doc, start=1):
+        for number in range(1, pages + 1):
             try:
+                page = doc[number - 1]  # a damaged page object fails to load: the file is damaged
                 chars, turn = _chars(page)
             except pdfium.PdfiumError as exc:
                 raise UnreadableFile(file, f"PDF 第{number}页已损坏，无法读取（{exc}）") from None
