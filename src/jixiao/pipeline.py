@@ -9,13 +9,14 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, cast
 
 from . import isolation
 from .checks import CheckResult, Finding, run_checks, run_list_checks
-from .checks.pool import Pool
+from .checks.pool import Pool, department_key
 from .checks.years import AcrossFiles
 from .errors import FileFailure, JixiaoError, UnreadableFile, os_reason
 from .exitcodes import Exit
@@ -28,6 +29,7 @@ from .limits import Limits
 from .model import DepartmentList, Document, Evaluation, Goals
 from .scoring import ScoringPolicy, get_policy
 from .scoring.choice import configured
+from .shelf import Ref, Shelf
 from .templates import get_template
 
 # Directory scans pick files by name; reading itself goes by content.
@@ -192,6 +194,26 @@ def _department_wide(doc: Document) -> bool:
     return any(get_template(ev.template).department_wide for ev in doc.evaluations)
 
 
+class _ProjectForms:
+    """A run's project forms (in outline, :func:`slim`) kept on a shelf for its department-wide forms
+    (a :class:`~jixiao.checks.pool.Lookup`): memory holds their departments and places, flat in the run."""
+
+    def __init__(self) -> None:
+        self._shelf = Shelf()
+        self._by_department: dict[tuple[str, int | None], list[Ref]] = defaultdict(list)
+
+    def add(self, ev: Evaluation) -> None:
+        dept = department_key(ev.project.department)
+        if dept and ev.funds.total is not None and not get_template(ev.template).department_wide:
+            self._by_department[(dept, ev.year)].append(self._shelf.put(slim(ev)))
+
+    def earlier(self, ev: Evaluation) -> list[Evaluation]:
+        return []  # a project's years are compared as its files come (AcrossFiles)
+
+    def department_forms(self, department: str, year: int | None) -> list[Evaluation]:
+        return [cast(Evaluation, self._shelf.get(ref)) for ref in self._by_department.get((department, year), ())]
+
+
 def check_paths(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy | str | None = None,
                 template: str | None = None, *, workers: int = 1, limits: Limits | None = None,
                 final: bool = True) -> Iterator[CheckedDocument | FileFailure | LateFindings]:
@@ -203,14 +225,15 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy |
 
     Only a department-wide form (部门整体支出) is checked against the other files' project forms: from
     the first file holding one on, the results wait for the end of the run, when every project form
-    is known. The other forms are kept for that only in outline (:func:`slim`)."""
-    batch: list[Evaluation] = []
+    is known. The other forms are kept for that only in outline (:func:`slim`), on a shelf."""
+    projects = _ProjectForms()
     held: list[CheckedDocument | FileFailure] = []
     years = AcrossFiles()
     for serial, item in enumerate(isolation.run(check_file, _tasks(paths, template, policy, final), workers, limits)):
         if isinstance(item, CheckedDocument):
             years.take(serial, item.results)
-            batch += [slim(ev) for ev in item.doc.evaluations]
+            for ev in item.doc.evaluations:
+                projects.add(ev)
             if held or _department_wide(item.doc):
                 held.append(item)
                 continue
@@ -218,7 +241,7 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy |
             held.append(item)
             continue
         yield item
-    pool = Pool(batch)
+    pool = Pool((), projects)
     for item in held:
         if isinstance(item, CheckedDocument) and _department_wide(item.doc):
             item.results = [run_checks(r.ev, r.policy, item.doc, batch=pool, final=final)

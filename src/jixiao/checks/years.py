@@ -11,25 +11,31 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
-from typing import Iterator
+from typing import Iterator, cast
 
-from ..model import Evaluation, Indicator
+from ..model import Evaluation, Indicator, Project
 from ..scoring import ScoringPolicy
 from ..scoring.direction import sense
 from ..scoring.rounding import round_half_up
+from ..shelf import Ref, Shelf
 from ..text import label_key, name_key, same_normalized
 from ..values import fmt
 from . import SEVERITY_ORDER, CheckContext, CheckResult, Finding, check, run_checks
 from .indicators import indicator_name
+from .pool import project_keys
 
 
 def _same_project(a: Evaluation, b: Evaluation) -> bool:
-    if a.project.code and b.project.code:
-        return label_key(a.project.code) == label_key(b.project.code)
-    if not a.project.name or not b.project.name or name_key(a.project.name) != name_key(b.project.name):
+    return _same(a.project, b.project)
+
+
+def _same(a: Project, b: Project) -> bool:
+    if a.code and b.code:
+        return label_key(a.code) == label_key(b.code)
+    if not a.name or not b.name or name_key(a.name) != name_key(b.name):
         return False
     for unit in ("implementing_unit", "department"):
-        ua, ub = getattr(a.project, unit), getattr(b.project, unit)
+        ua, ub = getattr(a, unit), getattr(b, unit)
         if ua and ub:
             return label_key(ua) == label_key(ub)
     return False
@@ -131,7 +137,9 @@ def outline(ev: Evaluation) -> Evaluation:
 
 @dataclass(slots=True, eq=False)
 class _Kept:
-    ev: Evaluation  # the form in outline
+    ref: Ref  # the form in outline, on the shelf
+    year: int
+    project: Project  # who it is, for telling its project's other years
     serial: int  # which file of the run it came from
     policy: ScoringPolicy  # the policy it was checked by
     given: set[tuple[str, str]] = field(default_factory=set)  # its findings across years already given out
@@ -141,56 +149,64 @@ class AcrossFiles:
     """The forms of a run kept in outline, so that one project's years read from separate files are
     checked against each other. A form gets its findings across years when its file is read, against
     the earlier years read before it; a form given out before an earlier year of its project was read
-    gets the rest at the end (:meth:`late`)."""
+    gets the rest at the end (:meth:`late`). The outlines wait on a shelf (a temporary file), each
+    read back when its project's other year comes: memory holds who and where, flat in the run."""
 
     def __init__(self) -> None:
+        self._shelf = Shelf()
         self._by_key: dict[str, list[_Kept]] = defaultdict(list)
         self._late: dict[int, _Kept] = {}
+        # One policy object per policy: each file's results come from a worker with copies of their own.
+        self._policies: dict[str, ScoringPolicy] = {}
 
     @staticmethod
-    def _keys(ev: Evaluation) -> list[str]:
-        return [k for k in (ev.project.code and "c:" + label_key(ev.project.code),
-                            ev.project.name and "n:" + name_key(ev.project.name)) if k]
+    def _keys(project: Project) -> list[str]:
+        return project_keys(project.code, project.name)
 
-    def _same(self, ev: Evaluation) -> list[_Kept]:
+    def _same(self, kept: _Kept) -> list[_Kept]:
         seen: dict[int, _Kept] = {}
-        for key in self._keys(ev):
+        for key in self._keys(kept.project):
             for k in self._by_key.get(key, []):
-                if k.ev is not ev and _same_project(ev, k.ev):
+                if k is not kept and _same(kept.project, k.project):
                     seen[id(k)] = k
         return list(seen.values())
+
+    def _form(self, kept: _Kept) -> Evaluation:
+        return cast(Evaluation, self._shelf.get(kept.ref))
 
     def take(self, serial: int, results: list[CheckResult]) -> None:
         """One file's checked forms: their findings across years are redone, in place, against every
         year read so far."""
         fresh = []
         for r in results:
-            if r.ev.year is not None and self._keys(r.ev):
-                kept = _Kept(outline(r.ev), serial, r.policy)
+            if r.ev.year is not None and self._keys(r.ev.project):
+                policy = self._policies.setdefault(r.policy.name, r.policy)
+                p = r.ev.project
+                who = Project(p.code, p.name, p.department, p.implementing_unit)  # what _same compares
+                kept = _Kept(self._shelf.put(outline(r.ev)), r.ev.year, who, serial, policy)
                 fresh.append((r, kept))
-                for key in self._keys(r.ev):
+                for key in self._keys(r.ev.project):
                     self._by_key[key].append(kept)
         for r, kept in fresh:
-            same = self._same(kept.ev)
-            year = kept.ev.year or 0
-            if any(o.serial != serial and (o.ev.year or 0) < year for o in same):
+            same = self._same(kept)
+            if any(o.serial != serial and o.year < kept.year for o in same):
                 _redo(r, self._recheck(r.ev, kept.policy, same))
             kept.given = {(f.code, f.field) for f in r.findings if f.code in codes()}
             for o in same:
-                if o.serial != serial and (o.ev.year or 0) > year:
+                if o.serial != serial and o.year > kept.year:
                     self._late[id(o)] = o
 
-    @staticmethod
-    def _recheck(ev: Evaluation, policy: ScoringPolicy, same: list[_Kept]) -> list[Finding]:
-        return run_checks(ev, policy, only=codes(), batch=[o.ev for o in same]).findings
+    def _recheck(self, ev: Evaluation, policy: ScoringPolicy, same: list[_Kept]) -> list[Finding]:
+        return run_checks(ev, policy, only=codes(), batch=[self._form(o) for o in same]).findings
 
     def late(self) -> Iterator[tuple[Evaluation, list[Finding]]]:
         """The forms given out before an earlier year of theirs was read (in outline: source and
         project), each with the findings across years it did not get then."""
         for kept in self._late.values():
-            found = self._recheck(kept.ev, kept.policy, self._same(kept.ev))
+            ev = self._form(kept)
+            found = self._recheck(ev, kept.policy, self._same(kept))
             if new := [f for f in found if (f.code, f.field) not in kept.given]:
-                yield kept.ev, new
+                yield ev, new
 
 
 def _redo(result: CheckResult, found: list[Finding]) -> None:

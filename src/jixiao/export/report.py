@@ -28,10 +28,10 @@ from ..outcome import Outcome, list_department, outcome
 from ..pipeline import FileFailure, check_document, load, policy_of, slim
 from ..scoring import Recomputed, ScoringPolicy, get_policy
 from ..scoring.rounding import show
+from ..shelf import Ref, Shelf, Shelved
 from ..text import label_key
 from ..values import Money, fmt
 from .chart import Bar, scores_chart
-from .shelf import Ref, Shelf, Shelved
 
 CHART_BARS = 60
 _INDICATOR_FIELD = re.compile(r"indicators\[(\d+)\](?:\.(\w+))?")

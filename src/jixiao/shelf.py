@@ -1,7 +1,8 @@
 """Objects kept in a temporary file instead of memory, read back one at a time in the order asked for.
 
 A report over a store of 150 000 forms writes each form's line here as it is checked and holds only
-where it is; the lines are read back, in the report's order, while the HTML is written.
+where it is; the lines are read back, in the report's order, while the HTML is written. ``check``
+over 20 000 files keeps here the forms it compares across files (years, a department's projects).
 """
 
 from __future__ import annotations
