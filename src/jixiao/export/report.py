@@ -13,8 +13,9 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, cast
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -190,9 +191,10 @@ class Report:
         packed: _Packed = (r.ev, r.findings, r.recomputed, policy.name, entry.decided, entry.places)
         self._by_key.setdefault(label_key(name), UnitSection(name)).add(entry, self._shelf.put(packed))
 
-    def _unpack(self, number: int, packed: object) -> FormEntry:
-        ev, findings, rec, policy, decided, places = packed  # type: ignore[misc]
-        return FormEntry(CheckResult(ev, findings, rec, self._policies[policy]), decided, number, places)
+    def _unpack(self, first: int, n: int, packed: object) -> FormEntry:
+        """The ``n``-th line of a department whose first form is numbered ``first``."""
+        ev, findings, rec, policy, decided, places = cast(_Packed, packed)
+        return FormEntry(CheckResult(ev, findings, rec, self._policies[policy]), decided, first + n, places)
 
     def close(self) -> None:
         """Every line added: departments in order (most errors first), forms in order, numbered."""
@@ -205,8 +207,7 @@ class Report:
             for n, (key, _) in enumerate(unit._keys):
                 if key[0] == 0:
                     errors.append((key[1], first + n, unit, n))
-            unit.forms = Shelved(self._shelf, [ref for _, ref in unit._keys],
-                                 lambda n, packed, first=first: self._unpack(first + n, packed))
+            unit.forms = Shelved(self._shelf, [ref for _, ref in unit._keys], partial(self._unpack, first))
             unit._keys = []
             number += len(unit.forms)
         self._errors = [(unit, n) for _, _, unit, n in sorted(errors, key=lambda e: e[:2])]
