@@ -56,3 +56,32 @@ def test_packed_rows_wrapped_cells_and_a_page_break() -> None:
     assert obj["total"]["score"] == "98.02"
     # 9.02 + 86 = 95.02: the printed 98.02 is the form's own error, and the only arithmetic finding.
     assert arithmetic == {"total-mismatch"}
+
+
+RAW = (Path(__file__).parent / "fixtures" / "pdftext" / "zoo10-file4-form2.raw.txt").read_text(encoding="utf-8")
+
+
+def test_pdftotext_raw_is_read_by_the_order_of_its_cells() -> None:
+    # -raw keeps no columns: a row's cells in order one space apart, a wrapped cell going on alone on the next
+    # line ("服务对象满意度指" / "标") and the rest of its row after it; empty cells vanish.
+    doc, obj, _ = _read(RAW)
+    assert doc.format == "pdf-text"
+    assert obj["project"]["name"] == "测试项目9号经费" and obj["project"]["implementing_unit"] == "某市某中心9"
+    funds = obj["funds"]
+    assert [funds["total"][k] for k in ("initial", "full_year", "executed", "weight", "rate", "score")] == [
+        "126.23", "140.26", "126.51", "10", "90.20", "9.02"]
+    # "其他资金 0.00 0.00 0.00 0 0": 0 ÷ 0 gives no rate, and the row above prints its zeros under 分值 and 得分.
+    assert [funds["other"][k] for k in ("executed", "weight", "rate", "score")] == ["0.00", "0", None, "0"]
+    assert [(i["level2"], i["name"], i["weight"], i["score"]) for i in obj["indicators"]][-2:] == [
+        ("可持续影响", "设备完好率", "15", "15"), ("服务对象满意度", "成本控制率", "10", "10")]
+    assert obj["goals"]["expected"] == "完成测试项目9号年度任务，保障工作正常开展。"
+
+
+def test_a_lone_total_the_sums_do_not_explain_is_named_not_read() -> None:
+    # "总分 98.02" without its 分值: the weights add up to 100 and the scores to 95.02, so nothing says which
+    # column 98.02 stands in. It is named in a note and gives no arithmetic finding (in -layout text its
+    # place under 得分 says it, and the error is found: test above).
+    doc, obj, arithmetic = _read(RAW)
+    assert obj["total"] is None or obj["total"]["score"] is None
+    assert any("98.02" in w for w in doc.warnings)
+    assert arithmetic == set()

@@ -49,7 +49,7 @@ def test_every_zoo_form_reads_to_its_golden(fmt: str, zoo) -> None:
     assert (tally.right, tally.false_errors, tally.planted_found) == (tally.total, 0, tally.planted)
 
 
-@pytest.mark.parametrize("fmt", [f for f in DERIVED if f in ("doc", "xls", "web-text", "web-tables", "pdf-layout")])
+@pytest.mark.parametrize("fmt", [f for f in DERIVED if f in ("doc", "xls", "web-text", "web-tables", "pdf-layout", "pdf-raw")])
 def test_every_derived_zoo_form_reads_to_its_golden(fmt: str, zoo, tmp_path: Path) -> None:
     """Text copied from a web page or a PDF and files saved in the old Office formats: each read to the
     generator's golden; a form whose reading is uncertain says so and gets no arithmetic finding."""

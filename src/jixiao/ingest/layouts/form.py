@@ -940,7 +940,7 @@ def _fit(spans: Spans, filled: list[tuple[int, Cell]], offset: int) -> int:
 
 
 _ZH_COLUMNS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数", "weight": "分值",
-               "rate": "执行率", "score": "得分"}
+               "rate": "执行率", "score": "得分", "reason": "原因"}
 
 
 def compose(nature: str | None, value: str | None, unit: str | None) -> str | None:

@@ -1,0 +1,167 @@
+"""``pdftotext -raw`` of a printed form: a row's cells in order, one space apart, no empty cell kept.
+
+A cell that wrapped goes on, alone, on the next line, and the rest of its row on the line after that; the
+label cells a header merges over its first columns come one under the other above it (四川's 预算执行情况).
+Rows are put back together from that, then each laid under its table's header (:mod:`.pdfcells`), which
+places a number only where the row's types, its arithmetic, the row above or the form's sums leave one
+column for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...text import label_key
+from ..grid import Grid, Place
+from ..vocab import HEADER_FIELDS, LEVEL1, LEVEL2, funds_row_kind
+from . import register
+from .decode import decode_lines, looks_binary
+from .pdfcells import RECORD, TITLES, TOTALS, Piece, Points, Rows, Table, header_kind, opens, piece_kind, placed, to_grid
+
+# pdftotext -raw: cells one space apart, and a space wherever the script changes inside a cell. A space stays
+# inside the cell between Chinese and a number of one or two digits the Chinese goes on after ("测试项目 2 号",
+# "指标 1："), and between a number glued to what precedes it (or opening the line) and the Chinese after it
+# ("(50 分)", "≥1000 人次", "2023 年度"), or a lone number and a unit of two characters ("1200 人次", "2024 年").
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SHORT_NUMBER = re.compile(r"\d{1,2}(?:[\u4e00-\u9fff：:]|$| [\u4e00-\u9fff])")
+_LABEL_AHEAD = re.compile("|".join(sorted(HEADER_FIELDS, key=len, reverse=True)))
+_UNIT_WORD = re.compile(r"[\u4e00-\u9fff]{1,2}(?: |$)")
+
+
+def _inner_spaces(line: str) -> set[int]:
+    out = set()
+    for k in range(1, len(line) - 1):
+        if line[k] != " ":
+            continue
+        before, after = line[k - 1], line[k + 1]
+        if _CJK.match(before) and _SHORT_NUMBER.match(line, k + 1):
+            out.add(k)
+        elif before.isdigit() and _CJK.match(after):
+            j = k - 1
+            while j >= 0 and (line[j].isdigit() or line[j] in ".,"):
+                j -= 1
+            if (j < 0 or line[j] != " " or j in out or _UNIT_WORD.match(line, k + 1)) and not _LABEL_AHEAD.match(line, k + 1):
+                out.add(k)  # "某中心 4 项目负责人": the 4 ends its cell, a header label opens the next
+    return out
+
+
+def _raw_pieces(line: str) -> list[Piece]:
+    """A line of ``pdftotext -raw`` as its cells, each at its column in the file."""
+    inner = _inner_spaces(line)
+    out: list[Piece] = []
+    start = None
+    for k, ch in enumerate(line + " "):
+        if ch == " " and k not in inner:
+            if start is not None:
+                text = "".join(c for j, c in enumerate(line[start:k], start) if j not in inner)
+                out.append(Piece(-1, -1, text, start))
+                start = None
+        elif start is None and ch != " ":
+            start = k
+    return out
+
+
+
+def _is_raw(data: bytes) -> bool:
+    """``pdftotext -raw`` of a printed form: a funds header of three column labels or more one space apart, and a
+    row under it that opens with its label and goes on in numbers."""
+    head = data[:65536]
+    if b"\t" in head or head.count(b"|") > 5 or b"  " in head or looks_binary(head):
+        return False
+    lines = head.decode("utf-8", "ignore").replace("\f", "").splitlines()
+    for n, line in enumerate(lines[:-1]):
+        pieces = _raw_pieces(line)
+        if len(line) < 200 and header_kind(pieces) == "funds":
+            below = _raw_pieces(lines[n + 1])
+            return len(below) >= 3 and _starts_row(below[0]) and piece_kind("funds", below[1].text) == "number"
+    return False
+
+
+def _stacked(built: list[tuple[int, list[Piece], bool]], tables: list[Table | None]) -> list[Piece]:
+    """The label cells -raw prints one under the other above a funds header whose first columns they merge
+    (四川: "预算执行情况", "(10 分)", "年度预算数(万", "元)"), taken off the rows before it and joined where a
+    bracket goes on: the header's leading labels."""
+    lines: list[Piece] = []
+    while built and len(built[-1][1]) == 1 and tables[-1] is None and not opens(built[-1][1]) \
+            and not _starts_row(built[-1][1][0]):
+        lines.insert(0, built.pop()[1][0])
+        tables.pop()
+    out: list[Piece] = []
+    for p in lines:
+        if out and (p.text.startswith(("(", "（")) or out[-1].text.count("(") > out[-1].text.count(")")):
+            out[-1] = Piece(-1, -1, out[-1].text + p.text, out[-1].col)
+        else:
+            out.append(p)
+    return out
+
+
+def _starts_row(p: Piece) -> bool:
+    """A piece only the first cell of a row holds: a level-1 label, a funds row's label, a total, a header label."""
+    key = label_key(p.text)
+    return (piece_kind("indicators", p.text) == "level1" or key.startswith(TOTALS)
+            or funds_row_kind(key.removeprefix("其中:")) is not None or key.endswith("资金") or key == "总额"
+            or key.startswith("其中") or key in HEADER_FIELDS)
+
+
+def _row_whole(table: Table, pieces: list[Piece]) -> bool:
+    """Whether a row holds all it must before anything may follow: an indicator its 分值 and 得分, a funds row a
+    number."""
+    numbers = sum(1 for p in pieces if piece_kind(table.kind, p.text) == "number")
+    return numbers >= (2 if table.kind == "indicators" else 1)
+
+
+def _level_like(p: Piece) -> bool:
+    """A word a level label begins with ("服务对象满意度指" wrapped): after a whole row it opens the next."""
+    key = label_key(p.text)
+    return bool(LEVEL1.match(key) or LEVEL2.match(key))
+
+
+def _is_text(p: Piece) -> bool:
+    return piece_kind("indicators", p.text) not in ("number", "percent", "blank")
+
+
+@register("raw", _is_raw, priority=-5)
+def read_raw(data: bytes, file: str) -> Grid:
+    """``pdftotext -raw``: a row's cells in order on a line; a cell that wrapped goes on, alone, on the next line,
+    and the rest of its row on the line after that."""
+    lines, notes = decode_lines(data, file)
+    built: list[tuple[int, list[Piece], bool]] = []  # line, pieces, a header
+    tables: list[Table | None] = []
+    table: Table | None = None
+    points = Points()
+    wrapped = False
+    for n, line in enumerate(lines, start=1):
+        pieces = _raw_pieces(line.replace("\f", ""))
+        if not pieces:
+            continue
+        if table is not None and built and not opens(pieces) and not _starts_row(pieces[0]):
+            last = built[-1][1]
+            whole = _row_whole(table, last)
+            if len(pieces) == 1 and _is_text(pieces[0]) and _is_text(last[-1]) and not RECORD.match(pieces[0].text) \
+                    and not (whole and _level_like(pieces[0])):
+                last[-1] = Piece(-1, -1, f"{last[-1].text}\n{pieces[0].text}", last[-1].col)
+                wrapped = True
+                continue
+            if not whole and (wrapped or RECORD.match(pieces[0].text)):
+                last.extend(pieces)  # the rest of a row a wrapped cell broke
+                wrapped = False
+                continue
+        wrapped = False
+        kind = header_kind(pieces)
+        if kind == "funds":
+            pieces = _stacked(built, tables) + pieces
+        if kind is not None:
+            table = Table.of(kind, pieces, points)
+            points = table.points  # a funds header opens a form's points; the indicators' table goes on with them
+        elif any(w in p.text for p in pieces for w in TITLES):
+            table = None
+        built.append((n, pieces, kind is not None))
+        tables.append(table)
+        if table is not None and kind is None and (label_key(pieces[0].text).startswith(TOTALS) or table.kind == "goals"):
+            table = None  # the goals' one row of texts, or the total, ends its table
+    rows: Rows = []
+    for (n, pieces, header), row_table in zip(built, tables):
+        cols = row_table.header_cols if header and row_table is not None else placed(row_table, pieces, n, notes)
+        rows.append((n, {c: [p.text] for c, p in zip(cols, pieces) if c >= 0},
+                     {c: Place(line=n, col=p.col + 1) for c, p in zip(cols, pieces) if c >= 0}))
+    return to_grid(file, rows, notes)
