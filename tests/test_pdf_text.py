@@ -85,3 +85,10 @@ def test_a_lone_total_the_sums_do_not_explain_is_named_not_read() -> None:
     assert obj["total"] is None or obj["total"]["score"] is None
     assert any("98.02" in w for w in doc.warnings)
     assert arithmetic == set()
+
+
+def test_a_lone_total_the_scores_add_up_to_is_the_score() -> None:
+    # The same form printing its true total (9.02 + 86): the sum of the 得分 says which column it stands in.
+    doc, obj, arithmetic = _read(RAW.replace("总分 98.02", "总分 95.02"))
+    assert obj["total"]["score"] == "95.02" and obj["total"]["weight"] is None
+    assert arithmetic == set()

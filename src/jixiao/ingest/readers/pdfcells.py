@@ -60,8 +60,9 @@ def header_kind(pieces: list[Piece]) -> str | None:
 
 
 def opens(pieces: list[Piece]) -> bool:
-    """A title or a table's header: the start of something, never a cell's wrapped text."""
-    return header_kind(pieces) is not None or any(w in p.text for p in pieces for w in TITLES)
+    """A title, a report code above it or a table's header: the start of something, never a cell's wrapped text."""
+    return header_kind(pieces) is not None or any(w in p.text for p in pieces for w in TITLES) or (
+        pieces[0].text.startswith("报表编号"))
 
 
 def width(text: str) -> int:
@@ -106,6 +107,10 @@ def piece_kind(table: str, text: str) -> str:
         if key.startswith(TOTALS):
             return "label"
         # Only a level label as the template prints it: a name may be "服务对象满意度" or "满意度" too.
+        if RECORD.match(text):
+            return "record"
+        if (m := LEVEL2.match(key)) and key[m.end():] == "指" and not LEVEL1.fullmatch(key):
+            return "level2"  # "服务对象满意度指" with its last character wrapped onto the next line
         if LEVEL2.fullmatch(key) and not LEVEL1.fullmatch(key):
             return "level2" if key.endswith("指标") else "level2-word"
         if m := LEVEL1.fullmatch(key):
@@ -119,6 +124,7 @@ _FITS = {  # piece kind → the column kinds it may stand under
     "percent": {"rate", "text", "unit"},
     "level1": {"level1"},
     "level2": {"level2"},
+    "record": {"text"},
     "level1-word": {"level1", "text"},
     "level2-word": {"level2", "text"},
     "word": {"label", "text", "level1", "level2", "unit", "reason"},

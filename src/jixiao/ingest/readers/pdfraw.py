@@ -20,8 +20,9 @@ from .pdfcells import RECORD, TITLES, TOTALS, Piece, Points, Rows, Table, header
 
 # pdftotext -raw: cells one space apart, and a space wherever the script changes inside a cell. A space stays
 # inside the cell between Chinese and a number of one or two digits the Chinese goes on after ("测试项目 2 号",
-# "指标 1："), and between a number glued to what precedes it (or opening the line) and the Chinese after it
-# ("(50 分)", "≥1000 人次", "2023 年度"), or a lone number and a unit of two characters ("1200 人次", "2024 年").
+# "指标 1："; not after 总分: "总分 95" is a label and its value), between a number glued to what precedes it
+# (or opening the line) and the Chinese after it ("(50 分)", "≥1000 人次", "2023 年度"), and between a lone
+# number and a unit of two characters ("1200 人次", "2024 年").
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SHORT_NUMBER = re.compile(r"\d{1,2}(?:[\u4e00-\u9fff：:]|$| [\u4e00-\u9fff])")
 _LABEL_AHEAD = re.compile("|".join(sorted(HEADER_FIELDS, key=len, reverse=True)))
@@ -34,7 +35,7 @@ def _inner_spaces(line: str) -> set[int]:
         if line[k] != " ":
             continue
         before, after = line[k - 1], line[k + 1]
-        if _CJK.match(before) and _SHORT_NUMBER.match(line, k + 1):
+        if _CJK.match(before) and _SHORT_NUMBER.match(line, k + 1) and not line[:k].endswith(TOTALS):
             out.add(k)
         elif before.isdigit() and _CJK.match(after):
             j = k - 1
