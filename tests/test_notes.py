@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
+from jixiao.contract import evaluation_from_json
 from jixiao.export.json import evaluation_json
 from jixiao.ingest.recognize import read_bytes
 from jixiao.notes import Note
 from jixiao.place import Place
-from jixiao.store.rebuild import evaluation_from_json
 
 from .conftest import SEEDS
 

@@ -163,9 +163,9 @@ def test_stored_forms_read_back_as_the_parser_made_them(store) -> None:
 
 def test_template_fields_survive_the_round_trip() -> None:
     """Fields only some templates print (Sichuan fund sources, 年初目标, 指标性质…) come back from the JSON."""
+    from jixiao.contract import evaluation_from_json
     from jixiao.ingest.grid import Place
     from jixiao.model import FundsRow
-    from jixiao.store.rebuild import evaluation_from_json
 
     ev = read_path(SEEDS[0]).evaluations[0]
     ev.project.finance_manager, ev.project.finance_office = "张三", "计财科"

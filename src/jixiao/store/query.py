@@ -16,11 +16,11 @@ from sqlalchemy import Engine, Select, null, select
 
 from ..checks import SEVERITY_ORDER
 from ..checks.pool import department_key, project_keys
+from ..contract import evaluation_from_json
 from ..model import Evaluation
 from ..templates import get_template
 from ..text import label_key
 from .db import open_store
-from .rebuild import evaluation_from_json
 from .schema import DepartmentListRow, EvaluationRow, FindingRow, ListItemRow, SourceFile
 
 Db = Engine | str | None

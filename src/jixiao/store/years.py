@@ -21,10 +21,10 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from ..checks import SEVERITY_ORDER, Finding, run_checks
 from ..checks.years import codes
+from ..contract import evaluation_from_json
 from ..model import Evaluation
 from ..pipeline import policy_of
 from ..scoring.policy import POLICIES
-from .rebuild import evaluation_from_json
 from .rows import finding_row
 from .schema import EvaluationRow, FindingRow
 

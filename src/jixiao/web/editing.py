@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..checks import CheckResult, Finding, run_checks
+from ..contract import evaluation_from_json
 from ..export.json import evaluation_json
 from ..export.layout import SKELETON
 from ..ingest.vocab import label_kind
@@ -22,7 +23,6 @@ from ..pipeline import policy_of
 from ..place import Place
 from ..scoring import ScoringPolicy
 from ..scoring.rounding import round_half_up
-from ..store.rebuild import evaluation_from_json
 from ..text import label_key
 from ..values import Money, NotANumber, parse_measure, parse_number
 

@@ -12,8 +12,8 @@ from sqlalchemy import Numeric, Select, cast, delete, distinct, exists, func, in
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import aliased
 
+from ..contract import evaluation_from_json
 from ..pipeline import policy_of
-from ..store.rebuild import evaluation_from_json
 from ..store.schema import EvaluationRow, Exact
 from . import editing, sheet
 from .access import EDITABLE, STATUS, Actor, WebError, audit, may_edit, scoped
