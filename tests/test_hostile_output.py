@@ -103,7 +103,11 @@ def _interrupt(cwd: Path, *args: str, after: float, working: Callable[[], bool] 
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
     deadline = time.monotonic() + 120
     if working is None:
+        # ``after`` seconds, and not before the readers are up: a signal that lands while the interpreter
+        # itself is still starting is not the command's to handle (under load 0.3 s can be that early).
         time.sleep(after)
+        while not _children(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
     else:
         while not working() and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -114,6 +118,14 @@ def _interrupt(cwd: Path, *args: str, after: float, working: Callable[[], bool] 
         sink.close()  # type: ignore[union-attr]
         out = stdout.read_text(encoding="utf-8")
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def _children(pid: int) -> bool:
+    """Whether the process has started any child (Linux: its reader processes)."""
+    try:
+        return bool(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+    except OSError:
+        return False
 
 
 def _one_interrupt_line(proc: subprocess.CompletedProcess[str]) -> None:

@@ -66,6 +66,7 @@ def _serve(conn: Connection, fn: Callable[..., Any], limits: Limits) -> None:
     # worker with whatever it started (LibreOffice).
     os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     faulthandler.disable()  # a worker that aborts is reported by the parent, in one line
     activate(limits)
     _bound_memory(limits)
@@ -125,7 +126,13 @@ class _Worker:
     def __init__(self, ctx: multiprocessing.context.BaseContext, fn: Callable[..., Any], limits: Limits) -> None:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child, fn, limits), daemon=True)  # type: ignore[attr-defined]
-        self.proc.start()
+        # Ctrl-C held back while the worker is forked: landing between fork and the child's own handler,
+        # the child swallowed it and the parent never saw it. Released, it reaches the parent here.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.proc.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         child.close()
         self.index: int | None = None
         self.served = 0
