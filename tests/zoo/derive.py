@@ -12,7 +12,6 @@ Usage: python -m tests.zoo.derive OUTDIR [--seed N] [--files N]  (writes the zoo
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from jixiao.office import convert_each
 
-from .generate import make_files, write_all
+from .generate import write_all, zoo_arguments
 
 DERIVED = ("web-text", "web-tables", "pdf-raw", "pdf-layout", "doc", "xls")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -97,15 +96,10 @@ def derive(fmt: str, base: dict[str, list[Path]], out: Path) -> list[Path]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("out", type=Path)
-    ap.add_argument("--seed", type=int, default=10)
-    ap.add_argument("--files", type=int, default=8)
-    args = ap.parse_args()
-    files = make_files(args.seed, args.files)
-    base = write_all(files, args.out / "base")
+    out, files = zoo_arguments()
+    base = write_all(files, out / "base")
     for fmt in DERIVED:
-        print(fmt, len(derive(fmt, base, args.out)))
+        print(fmt, len(derive(fmt, base, out)))
 
 
 if __name__ == "__main__":

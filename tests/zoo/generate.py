@@ -412,14 +412,19 @@ def write_all(files: list[list[Form]], out: Path, pdf: bool = True) -> dict[str,
     return paths
 
 
-def main() -> None:
+def zoo_arguments() -> tuple[Path, list[list[Form]]]:
+    """OUTDIR [--seed N] [--files N] of the zoo's scripts: where to write, and the files to write there."""
     ap = argparse.ArgumentParser()
     ap.add_argument("out", type=Path)
     ap.add_argument("--seed", type=int, default=10)
     ap.add_argument("--files", type=int, default=8)
     args = ap.parse_args()
-    files = make_files(args.seed, args.files)
-    paths = write_all(files, args.out)
+    return args.out, make_files(args.seed, args.files)
+
+
+def main() -> None:
+    out, files = zoo_arguments()
+    paths = write_all(files, out)
     print({k: len(v) for k, v in paths.items()}, sum(len(f) for f in files), "forms")
 
 
