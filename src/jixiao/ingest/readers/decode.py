@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...errors import EncodingError, UnreadableFile
 
@@ -26,6 +27,13 @@ def looks_binary(data: bytes) -> bool:
         return True
     controls = len(head) - len(head.translate(None, _CONTROLS))
     return bool(head) and controls / len(head) > 0.05
+
+
+@lru_cache(maxsize=1)
+def sniffed_lines(head: bytes) -> tuple[str, ...]:
+    """A file's first bytes as the text sniffers read them: decoded leniently, page breaks out, one string a line.
+    The last head is held: the sniffers ask in turn about the same file, and decode it once."""
+    return tuple(head.decode("utf-8", "ignore").replace("\f", "").splitlines())
 
 
 def where(data: bytes, offset: int) -> str:

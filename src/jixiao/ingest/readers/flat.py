@@ -40,11 +40,17 @@ def _is_flat(data: bytes) -> bool:
 def _is_spaced(lines: list[bytes]) -> bool:
     """One row a line, its cells separated by spaces (``pdftotext -raw`` of a printed form): a line holding
     three funds column labels as words of their own."""
-    return any(sum(1 for t in ln.decode("utf-8", "ignore").split() if any(n in t for n in _FUNDS_NEEDLES)) >= 3
-               for ln in lines)
+    for ln in lines:
+        text = ln.decode("utf-8", "ignore")
+        # A word holding a label is part of its line: most lines hold none and are not split.
+        if _ANY_NEEDLE.search(text) and sum(
+                1 for t in text.split() if any(n in t for n in _FUNDS_NEEDLES)) >= 3:
+            return True
+    return False
 
 
 _FUNDS_NEEDLES = tuple(n for n, _ in FUNDS_COLUMNS)
+_ANY_NEEDLE = re.compile("|".join(map(re.escape, _FUNDS_NEEDLES)))
 # pdftotext puts a space wherever the script changes: "测试项目 1 号经费", "(50 分)", "≥1000 人次", "2023 年度".
 _CJK = "\u4e00-\u9fff"
 _DIGITS_SPACE_CJK = re.compile(f"(?<=\\d) (?=[{_CJK}])")

@@ -21,8 +21,23 @@ import re
 from ...text import label_key
 from ..grid import Grid, Place
 from . import register
-from .decode import decode_lines, looks_binary
-from .pdfcells import NUMBER, RECORD, TITLES, TOTALS, Piece, Rows, Table, header_kind, opens, piece_kind, placed, to_grid, width
+from .decode import decode_lines, looks_binary, sniffed_lines
+from .pdfcells import (
+    NUMBER,
+    RECORD,
+    TITLES,
+    TOTALS,
+    Piece,
+    Rows,
+    Table,
+    header_kind,
+    may_head_funds,
+    opens,
+    piece_kind,
+    placed,
+    to_grid,
+    width,
+)
 
 _PIECE = re.compile(r"\S+(?: \S+)*")
 _FULL = 3  # a cell ending this close to the next one's start ran to its edge: it wrapped
@@ -40,10 +55,12 @@ def _is_layout(data: bytes) -> bool:
     head = data[:65536]
     if b"\t" in head or head.count(b"|") > 5 or looks_binary(head):
         return False
-    lines = head.decode("utf-8", "ignore").replace("\f", "").splitlines()
+    lines = sniffed_lines(head)
     for n, line in enumerate(lines):
+        if "  " not in line or not may_head_funds(line):
+            continue
         pieces = _pieces(line)
-        if "  " not in line or header_kind(pieces) != "funds":
+        if header_kind(pieces) != "funds":
             continue
         starts = {p.start for p in pieces}
         below = {p.start for ln in lines[n + 1:n + 4] for p in _pieces(ln)}

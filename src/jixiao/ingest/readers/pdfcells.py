@@ -59,6 +59,20 @@ def header_kind(pieces: list[Piece]) -> str | None:
     return None
 
 
+def may_head_funds(line: str) -> bool:
+    """False only for a line no cutting into pieces makes a funds header (:func:`header_kind`): it names no
+    funds column. A piece's label key is part of the line's, so the line is searched once, not cut first."""
+    if "[" in line or "<" in line:
+        return True  # an artifact label_key strips could span pieces: let header_kind decide
+    if not unicodedata.is_normalized("NFKC", line):
+        line = unicodedata.normalize("NFKC", line)
+    return _FUNDS_IN_LINE.search(line) is not None
+
+
+# A funds column label with the spaces and '*' label_key drops between its characters.
+_FUNDS_IN_LINE = re.compile("|".join(r"[\s*]*".join(map(re.escape, n)) for n in _FUNDS_NEEDLES))
+
+
 def opens(pieces: list[Piece]) -> bool:
     """A title, a report code above it or a table's header: the start of something, never a cell's wrapped text."""
     return header_kind(pieces) is not None or any(w in p.text for p in pieces for w in TITLES) or (

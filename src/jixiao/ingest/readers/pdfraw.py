@@ -15,8 +15,22 @@ from ...text import label_key
 from ..grid import Grid, Place
 from ..vocab import HEADER_FIELDS, LEVEL1, LEVEL2, funds_row_kind
 from . import register
-from .decode import decode_lines, looks_binary
-from .pdfcells import RECORD, TITLES, TOTALS, Piece, Points, Rows, Table, header_kind, opens, piece_kind, placed, to_grid
+from .decode import decode_lines, looks_binary, sniffed_lines
+from .pdfcells import (
+    RECORD,
+    TITLES,
+    TOTALS,
+    Piece,
+    Points,
+    Rows,
+    Table,
+    header_kind,
+    may_head_funds,
+    opens,
+    piece_kind,
+    placed,
+    to_grid,
+)
 
 # pdftotext -raw: cells one space apart, and a space wherever the script changes inside a cell. A space stays
 # inside the cell between Chinese and a number of one or two digits the Chinese goes on after ("测试项目 2 号",
@@ -69,10 +83,9 @@ def _is_raw(data: bytes) -> bool:
     head = data[:65536]
     if b"\t" in head or head.count(b"|") > 5 or b"  " in head or looks_binary(head):
         return False
-    lines = head.decode("utf-8", "ignore").replace("\f", "").splitlines()
+    lines = sniffed_lines(head)
     for n, line in enumerate(lines[:-1]):
-        pieces = _raw_pieces(line)
-        if len(line) < 200 and header_kind(pieces) == "funds":
+        if len(line) < 200 and may_head_funds(line) and header_kind(_raw_pieces(line)) == "funds":
             below = _raw_pieces(lines[n + 1])
             return len(below) >= 3 and _starts_row(below[0]) and piece_kind("funds", below[1].text) == "number"
     return False
