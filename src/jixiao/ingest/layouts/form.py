@@ -82,23 +82,25 @@ class _Label:
     goal: bool
     funds_kind: str | None
     header: bool
+    flags: int  # which of the above it has (_TOTAL … _HEADER): a row asks only what one of its labels has
 
 
+_TOTAL, _FUNDS, _WORDS, _GOAL, _KIND, _HEADER = (1 << n for n in range(6))
 _ROW_LABEL_MAX = 24  # the longest funds row label ("其中:当年财政拨款(含追加)…")
 
 
 def _label(spec: FormSpec, key: str) -> _Label:
     section = section_key(key)
-    return _Label(
-        section=section,
-        total=bool(key) and section in spec.total_labels,
-        funds_column=next((fld for needle, fld in spec.funds_columns if needle in key), None) if key else None,
-        indicator_words=sum(1 << n for n, word in enumerate(spec.indicator_header) if word in key),
-        goal=key in spec.goal_columns,
-        # A longer cell naming 财政拨款 is a sentence (a glossary, a narrative), no funds row's label.
-        funds_kind=spec.funds_kind(key) if key and len(key) <= _ROW_LABEL_MAX else None,
-        header=key in spec.header_fields,
-    )
+    total = bool(key) and section in spec.total_labels
+    funds_column = next((fld for needle, fld in spec.funds_columns if needle in key), None) if key else None
+    words = sum(1 << n for n, word in enumerate(spec.indicator_header) if word in key)
+    goal = key in spec.goal_columns
+    # A longer cell naming 财政拨款 is a sentence (a glossary, a narrative), no funds row's label.
+    funds_kind = spec.funds_kind(key) if key and len(key) <= _ROW_LABEL_MAX else None
+    header = key in spec.header_fields
+    flags = (_TOTAL * total | _FUNDS * (funds_column is not None) | _WORDS * bool(words) | _GOAL * goal
+             | _KIND * (funds_kind is not None) | _HEADER * header)
+    return _Label(section, total, funds_column, words, goal, funds_kind, header, flags)
 
 
 # Per spec (held, so its id stays its own), each key's label: a form repeats its labels, a batch its forms.
@@ -107,7 +109,8 @@ _LABELS: dict[int, tuple[FormSpec, dict[str, _Label]]] = {}
 _LABELS_KEPT = 20_000
 
 
-def _labels_of(spec: FormSpec, keys: list[str]) -> list[_Label]:
+def _labels_of(spec: FormSpec, keys: list[str]) -> tuple[list[_Label], int]:
+    """Each key's label, and the flags any of them has."""
     held = _LABELS.get(id(spec))
     if held is None or held[0] is not spec:
         if len(_LABELS) > 64:
@@ -117,12 +120,14 @@ def _labels_of(spec: FormSpec, keys: list[str]) -> list[_Label]:
     if len(known) > _LABELS_KEPT:
         known.clear()
     out = []
+    flags = 0
     for k in keys:
         lab = known.get(k)
         if lab is None:
             lab = known[k] = _label(spec, k)
         out.append(lab)
-    return out
+        flags |= lab.flags
+    return out, flags
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,24 +206,26 @@ class FormReader(FlatReading, FormParser):
             return
         if self.report_code(row, keys, first):
             return
-        labels = _labels_of(spec, keys)
-        total_at = next((i for i, lab in enumerate(labels) if lab.total), None)
+        labels, flags = _labels_of(spec, keys)
+        total_at = next((i for i, lab in enumerate(labels) if lab.total), None) if flags & _TOTAL else None
         if total_at is not None:
             self.total_row(row, total_at)
             self.phase = "after_total"
             return
         if self.phase in ("header", "funds"):
             self.money_unit(row, keys)
-        funds: dict[int, str] = {}
-        for i, lab in enumerate(labels):
-            if lab.funds_column is not None and lab.funds_column not in funds.values():
-                funds[i] = lab.funds_column
-        if "executed" in funds.values() and len(funds) >= 3:
-            self.funds_header(row, keys, funds)
-            return
+        if flags & _FUNDS:
+            funds: dict[int, str] = {}
+            for i, lab in enumerate(labels):
+                if lab.funds_column is not None and lab.funds_column not in funds.values():
+                    funds[i] = lab.funds_column
+            if "executed" in funds.values() and len(funds) >= 3:
+                self.funds_header(row, keys, funds)
+                return
         found = 0
-        for lab in labels:
-            found |= lab.indicator_words
+        if flags & _WORDS:
+            for lab in labels:
+                found |= lab.indicator_words
         if found == (1 << len(spec.indicator_header)) - 1:  # every word of the indicator header
             self.indicator_header(row, keys)
             return
@@ -226,14 +233,14 @@ class FormReader(FlatReading, FormParser):
             return
         if self.phase == "indicators" and self.sub_header(row, keys):
             return
-        if sum(lab.goal for lab in labels) >= 2:
+        if flags & _GOAL and sum(lab.goal for lab in labels) >= 2:
             self.goals_header(row, keys)
             return
         lead = labels[first].section
         if lead in spec.texts:
             self.text_row(row, first, spec.texts[lead])
             return
-        if self.phase in ("header", "funds") and (self.funds or spec.default_funds_order):
+        if flags & _KIND and self.phase in ("header", "funds") and (self.funds or spec.default_funds_order):
             for i, lab in enumerate(labels):
                 if lab.funds_kind is not None:
                     self.funds_row(row, i, lab.funds_kind)
@@ -255,7 +262,7 @@ class FormReader(FlatReading, FormParser):
             # More values than the header has columns (and one more for a filled-down section label):
             # another table under the indicators (序号 | 学校性质 | 培训机构 | …), whose cells are named, not read.
             self.phase = "header"
-        if self.phase not in ("goals", "indicators") and any(lab.header for lab in labels):
+        if flags & _HEADER and self.phase not in ("goals", "indicators"):
             self.header_row(row, keys)
             return
         if self.pending_text is not None:
@@ -779,8 +786,8 @@ class FormReader(FlatReading, FormParser):
                 self.note("core-not-yes-no", values["core"].place, text=core)
         ind.target_measure = with_unit(parse_measure(ind.target or ""), ind.unit)
         ind.actual_measure = with_unit(parse_measure(ind.actual or ""), ind.unit)
-        first = next(c for c in values.values() if c.text.strip())
-        self.ev.locators[p] = self._row_place if row_cells is not None else first.place
+        self.ev.locators[p] = self._row_place if row_cells is not None else next(
+            c for c in values.values() if c.text.strip()).place
         self.ev.indicators.append(ind)
         return ind.name or ind.level2 or ""
 
