@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.ingest.readers.decode import sniffed_lines
+from jixiao.ingest.readers.decode import clean_web_copy, sniffed_lines
 from jixiao.ingest.readers.layout import _pieces
 from jixiao.ingest.readers.pdfcells import header_kind, may_head_funds
 from jixiao.ingest.readers.pdfraw import _raw_pieces
@@ -51,3 +51,12 @@ def test_labels_label_key_puts_together_are_found(line: str) -> None:
 def test_a_line_without_a_funds_label_is_passed_over() -> None:
     assert not may_head_funds("产出指标  数量指标  培训人数  ≥100人  120人  10  10")
     assert not may_head_funds("")
+
+
+def test_web_copy_lines_found_by_one_search_of_the_text() -> None:
+    """The removals ask only the lines a search of the whole text points at: a page number whose dashes the line
+    above seems to begin ("—" ending a line, "12 — 5 —" the next) is still found on its own line."""
+    lines = ["项目名称\t某项目", "由会员分享", "说明 —", "12 — 5 —", "  ID:88 大小:5KB", "合计\t100"]
+    out, notes = clean_web_copy(lines)
+    assert out == ["项目名称\t某项目", "", "说明 —", "12  ", "", "合计\t100"]
+    assert notes == ["第2、5行是转载网站或收集者加的说明，不属于表格，已略过", "第4行的页码“— n —”不属于表格，已略过"]

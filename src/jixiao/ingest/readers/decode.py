@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 from ...errors import EncodingError, UnreadableFile
 
@@ -104,6 +106,11 @@ _OPERATORS = str.maketrans({"﹦": "=", "﹤": "<", "﹥": ">", "＝": "="})
 # Characters only traditional text uses, common on forms: a few of them mark a converted page.
 _TRADITIONAL = re.compile("[項資績們為與這實經費預執類劃區門單說評價報計總額際級標數務構機關會發國來時間對體據當覽]")
 _MIRROR_PAGE = 60  # a mirror's numbered page is a long line; a short "1、" line is the form's own list
+# What every match of _COMMENT or _CHROME holds (a literal of each of its branches): the text is searched once and
+# only its lines holding one are asked. Likewise a tone mark for _PINYIN, a 'Z' for _DOCX_META's ISO time.
+_CHROME_HINT = re.compile(r"#|由会员|超出免费预览范围|资源描述|_第|页|(?:ID|大小|时间|上传人|文档编号|格式)[:：]|下载|相关|举报"
+                          r"|\.(?:doc|xls|pdf|wps|et)")
+_TONE = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 
 
 def _simplified(text: str) -> str:
@@ -120,8 +127,8 @@ def clean_web_copy(lines: list[str]) -> tuple[list[str], list[str]]:
     out = list(lines)
     dropped: list[int] = []
     notes: list[str] = []
-    for i, line in enumerate(out):
-        s = line.strip()
+    for i in _lines_holding(out, _CHROME_HINT):
+        s = out[i].strip()
         if s and (_COMMENT.match(s) or _CHROME.search(s)):
             out[i] = ""
             dropped.append(i + 1)
@@ -129,14 +136,14 @@ def clean_web_copy(lines: list[str]) -> tuple[list[str], list[str]]:
         shown = "、".join(map(str, dropped[:8])) + ("等" if len(dropped) > 8 else "")
         notes.append(f"第{shown}行是转载网站或收集者加的说明，不属于表格，已略过")
     for i, line in enumerate(out):
-        if (m := _DOCX_META.match(line)) and len(line) > m.end():
+        if "Z" in line and (m := _DOCX_META.match(line)) and len(line) > m.end():
             out[i] = line[m.end():]
             notes.append(f"第{i + 1}行开头的 Word 文件属性（作者、时间等）不属于表格，已略过")
     text = "\n".join(out)
     if len(_TRADITIONAL.findall(text)) >= 5:
         text = _simplified(text)
         notes.append("文本为繁体字（转载网站转换），已转换为简体后读取")
-    if _PINYIN.search(text):
+    if _TONE.search(text) and _PINYIN.search(text):
         text = _PINYIN.sub("", text)
         notes.append("已去除转载网站加在汉字后的拼音注音，如“项(xiàng)”")
     if "﹦" in text or "﹤" in text or "﹥" in text:
@@ -145,16 +152,29 @@ def clean_web_copy(lines: list[str]) -> tuple[list[str], list[str]]:
     pages = _join_mirror_pages(out)
     if pages:
         notes.append(f"转载网站把文字分成了{pages + 1}页（行首的“1、”“2、”…），已去掉页号并接回上一页")
-    for i, line in enumerate(out):
-        if _PAGE_DASH.search(line):
-            out[i] = _PAGE_DASH.sub(" ", line)
+    for i in _lines_holding(out, _PAGE_DASH):
+        if _PAGE_DASH.search(out[i]):
+            out[i] = _PAGE_DASH.sub(" ", out[i])
             notes.append(f"第{i + 1}行的页码“— n —”不属于表格，已略过")
     return out, notes
 
 
+def _lines_holding(lines: list[str], pattern: re.Pattern[str]) -> list[int]:
+    """The indexes, in order, of the lines a search of their whole text finds something in, each match naming every
+    line it touches (a pattern's \\s runs over a break): the lines a search of each line alone can find a match in."""
+    text = "\n".join(lines)
+    found = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    if not found:
+        return []
+    ends = list(accumulate(len(ln) + 1 for ln in lines))  # one past each line's break
+    touched = {n for start, end in found
+               for n in range(bisect_right(ends, start), bisect_right(ends, max(end - 1, start)) + 1)}
+    return sorted(touched)
+
+
 def _join_mirror_pages(lines: list[str]) -> int:
     """Join pages numbered 1、2、3、… at line starts (each a long line) back into one line; how many joined."""
-    starts = [(i, int(m.group(1))) for i, ln in enumerate(lines) if (m := _PAGE_START.match(ln.strip()))]
+    starts = [(i, int(m.group(1))) for i, ln in enumerate(lines) if "、" in ln and (m := _PAGE_START.match(ln.strip()))]
     run = [i for n, (i, k) in enumerate(starts) if k == n + 1]
     if len(run) < 2 or any(len(lines[i].strip()) < _MIRROR_PAGE for i in run[:-1]):
         return 0
