@@ -33,8 +33,9 @@ _CHROME_WORDS = frozenset("nav navbar menu footer header breadcrumb crumb sideba
                           "search login toolbar".split())
 _WORD_SPLIT = re.compile(r"[\s_\-]+")
 _BR = "\x00"
-_WRAPPER = re.compile(r"<(/?)(font|span|div|b|i|u|s|em|strong|small|big|sub|sup|a|center|section|article|p)\b[^<>]*>",
-                      re.I)
+_WRAPPERS = "font|span|div|b|i|u|s|em|strong|small|big|sub|sup|a|center|section|article|p"
+_WRAPPER = re.compile(rf"<(/?)({_WRAPPERS})\b[^<>]*>", re.I)
+_WRAPPER_SLASH = re.compile(rf"<(/?)(?:{_WRAPPERS})\b[^<>]*>", re.I)  # the same tags, findall giving each one's '/'
 
 
 def is_html(data: bytes) -> bool:
@@ -103,6 +104,10 @@ class _Text:
 
 
 def cell_text(td: etree._Element) -> str:
+    if not len(td):  # text alone (most cells): _Text's one part, taken at once
+        text = _SPACE.sub(" ", td.text) if td.text else ""
+        if _BR not in text:
+            return text.strip(" ").replace("\xa0", " ")
     t = _Text()
     t.add(td.text)
     t.collect(td)
@@ -163,8 +168,11 @@ class _Page:
 
 
     def span(self, td: etree._Element, attr: str, t: int, r: int) -> int:
+        raw = td.get(attr)
+        if raw is None:
+            return 1  # most cells (and no limit is below 1)
         try:
-            value = max(int(td.get(attr, "1").strip() or 1), 1)
+            value = max(int(raw.strip() or 1), 1)
         except ValueError:
             return 1
         if value > limits.active().span:
@@ -179,13 +187,17 @@ def _flat(text: str) -> str:
     lxml (libxml2) keeps only 256 levels and silently drops what lies deeper, so 255 unclosed <font>
     tags would lose the form; the tags carry no structure a form needs, and a dropped block tag
     becomes a line break."""
-    depth = peak = 0
+    depth = 0
     cap = limits.active().depth
-    for m in _WRAPPER.finditer(text):
-        depth = max(depth - 1, 0) if m.group(1) else depth + 1
-        peak = max(peak, depth)
-        if peak > cap:
-            return _WRAPPER.sub(lambda w: "<br>" if w.group(2).lower() in _BLOCK else "", text)
+    if text.count("<") - text.count("</") <= cap:
+        return text  # fewer tags open anywhere than the limit: no nesting reaches it
+    for closing in _WRAPPER_SLASH.findall(text):
+        if closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            if depth > cap:
+                return _WRAPPER.sub(lambda w: "<br>" if w.group(2).lower() in _BLOCK else "", text)
     return text
 
 

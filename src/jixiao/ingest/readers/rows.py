@@ -33,15 +33,23 @@ def lay_out(rows: Iterable[list[SpanCell]]) -> list[list[str]]:
         for cell in row:
             while c < len(line) and line[c] is not None:
                 c += 1
-            for dr in range(max(cell.rowspan, 1)):
+            down, across = max(cell.rowspan, 1), max(cell.colspan, 1)
+            if down == across == 1:  # most cells: the free column found is the line's next or an empty one
+                if c < len(line):
+                    line[c] = cell.text
+                else:
+                    line.append(cell.text)
+                c += 1
+                continue
+            for dr in range(down):
                 while len(grid) <= r + dr:
                     grid.append([])
                 target = grid[r + dr]
-                while len(target) < c + max(cell.colspan, 1):
-                    target.append(None)
-                for dc in range(max(cell.colspan, 1)):
+                if len(target) < c + across:
+                    target.extend([None] * (c + across - len(target)))
+                for dc in range(across):
                     target[c + dc] = cell.text if (dr, dc) == (0, 0) else ""
-            c += max(cell.colspan, 1)
+            c += across
     return [[t or "" for t in line] for line in grid]
 
 
