@@ -103,9 +103,10 @@ _FINDING_FIELDS = ("code", "severity", "field", "message", "expected", "found", 
 
 
 def _ordered(filters: Filters, *columns: Any) -> Any:
-    """The filtered forms' ``columns``, ordered by file and form."""
+    """The filtered forms' ``columns``, ordered by file and form: by the form's own columns, which
+    ``ix_evaluations_current_file_form`` gives in order (by the file's id, SQLite sorted every form first)."""
     return filters.apply(select(*columns).join(SourceFile, SourceFile.id == EvaluationRow.source_file_id)
-                         .order_by(SourceFile.id, EvaluationRow.form_index))
+                         .order_by(EvaluationRow.source_file_id, EvaluationRow.form_index))
 
 
 def load_stored(db: Db = None, filters: Filters = Filters(), ids: Iterable[int] | None = None) -> list[StoredEvaluation]:

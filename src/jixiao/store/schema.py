@@ -97,6 +97,7 @@ class EvaluationRow(Base):
     __table_args__ = (
         Index("ix_evaluations_project_year", "project_key", "year"),
         Index("ix_evaluations_current", "is_current", "year"),
+        Index("ix_evaluations_current_file_form", "is_current", "source_file_id", "form_index"),
         Index("ux_evaluations_file_form", "source_file_id", "form_index", unique=True),
     )
 
