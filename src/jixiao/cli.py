@@ -44,9 +44,10 @@ from .options import (
     write,
 )
 from .pipeline import CheckedDocument, FileFailure, LateFindings, batch_exit, check_paths, load
-from .render import Column, Section, Value, number, place_zh
+from .render import Column, Section, Stream, Value, number, place_zh
 from .scoring import POLICIES
 from .scoring.rounding import round_half_up
+from .shelf import Spool
 from .templates import TEMPLATES
 from .values import fmt
 from .zhcli import ZhGroup, command
@@ -102,28 +103,27 @@ def parse(files: Files, fmt_: FormatOpt = None, as_json: JsonOpt = False, output
     """读取自评表，输出结构化数据（--json 为 jixiao/evaluation@1 契约）。"""
     chosen = output_format(fmt_, as_json)
     known(template, TEMPLATES, "表格模板")
-    objects: list[dict[str, Any]] = []
-    sections: list[Section] = []
-    combined = Section.of("forms", "自评表", [Column("文件"), *_PARSE_COLUMNS], [])
+    printing = chosen == "table" and output is None
+    objects: Spool[dict[str, Any]] = Spool()  # on disk until written: a run of any size
+    rows: Spool[list[Value]] = Spool()
     failures: list[FileFailure] = []
     for item in with_progress(load(files, template, workers=jobs, limits=limits_of(limit)), files, "读取"):
         if isinstance(item, FileFailure):
             failures.append(item)
             fail(item)
             continue
-        objects += [department_list_json(dl) for dl in item.lists]
-        objects += [evaluation_json(ev) for ev in item.evaluations]
-        rows = _parse_rows(item)
-        combined.rows += [[item.file, *r] for r in rows]
-        if chosen == "table" and output is None:
-            write([Section(item.file, f"{item.file}（{item.format}，{len(item.evaluations)} 张表）", _PARSE_COLUMNS,
-                           rows)], chosen, None, None)
-            for dl in item.lists:
-                out.print(f"项目清单：{inert.console(dl.title or '（无标题）')}，{len(dl.items)} 个项目，"
-                          f"合计 {fmt(dl.total_amount) or '—'}{dl.money_unit or ''}", highlight=False)
-    sections.append(combined)
-    if chosen != "table" or output is not None:
-        write(sections, chosen, objects, output)
+        if not printing:
+            objects.extend(department_list_json(dl) for dl in item.lists)
+            objects.extend(evaluation_json(ev) for ev in item.evaluations)
+            rows.extend([item.file, *r] for r in _parse_rows(item))
+            continue
+        write([Section(item.file, f"{item.file}（{item.format}，{len(item.evaluations)} 张表）", _PARSE_COLUMNS,
+                       _parse_rows(item))], chosen, None, None)
+        for dl in item.lists:
+            out.print(f"项目清单：{inert.console(dl.title or '（无标题）')}，{len(dl.items)} 个项目，"
+                      f"合计 {fmt(dl.total_amount) or '—'}{dl.money_unit or ''}", highlight=False)
+    if not printing:
+        write([Section("forms", "自评表", [Column("文件"), *_PARSE_COLUMNS], rows)], chosen, Stream(objects), output)
     raise typer.Exit(batch_exit(failures, False))
 
 
@@ -192,20 +192,33 @@ def _print_checked(checked: CheckedDocument, shown: dict[int, list[Finding]], wa
             out.print(_finding_line(f), highlight=False)
 
 
-def _add_late(late: LateFindings, fs: list[Finding], objects: list[dict[str, Any]], forms: Section,
-              found: Section) -> None:
-    """Findings across years that came after their form was given out, added where the form stands."""
+Late = dict[tuple[str, int], list[Finding]]  # findings across years given after their form, by file and form
+
+
+def _late_rows(late: LateFindings, fs: list[Finding]) -> list[list[Value]]:
+    return [[late.file, late.form_index + 1, late.project, SEVERITY_ZH[f.severity], f.code, f.message,
+             place_zh(f.locator), f.expected, f.found] for f in fs]
+
+
+def _with_late(objects: Spool[dict[str, Any]], forms: Spool[list[Value]], late: Late
+               ) -> tuple[Spool[dict[str, Any]], Spool[list[Value]]]:
+    """The run's objects and form rows with the findings across years that came after their form was
+    given out added where the form stands (each copied once more, from its spool to another)."""
+    if not late:
+        return objects, forms
+    patched: Spool[dict[str, Any]] = Spool()
     for obj in objects:
         src = obj.get("source") or {}
-        if src.get("file") == late.file and src.get("form_index") == late.form_index and "findings" in obj:
+        if "findings" in obj and (fs := late.get((src.get("file"), src.get("form_index")))):  # type: ignore[arg-type]
             obj["findings"] += [f.to_json() for f in fs]
+        patched.append(obj)
     counts = {"error": -3, "warning": -2, "info": -1}
-    for row in forms.rows:
-        if row[0] == late.file and row[1] == late.form_index + 1:
-            for f in fs:
-                row[counts[f.severity]] = int(row[counts[f.severity]] or 0) + 1
-    found.rows += [[late.file, late.form_index + 1, late.project, SEVERITY_ZH[f.severity], f.code, f.message,
-                    place_zh(f.locator), f.expected, f.found] for f in fs]
+    rows: Spool[list[Value]] = Spool()
+    for row in forms:
+        for f in late.get((str(row[0]), int(row[1] or 0) - 1), ()):
+            row[counts[f.severity]] = int(row[counts[f.severity]] or 0) + 1
+        rows.append(row)
+    return patched, rows
 
 
 def _print_late(late: LateFindings, fs: list[Finding], shown_before: bool) -> bool:
@@ -241,9 +254,12 @@ def check(
     known(policy, POLICIES, "评分规则")
     known(template, TEMPLATES, "表格模板")
     levels, codes = severities(severity), check_codes(only, skip)
-    objects: list[dict[str, Any]] = []
-    forms = Section.of("forms", "自评表", [Column("文件"), *_CHECK_COLUMNS], [])
-    found = Section.of("findings", "审核问题", _FINDING_COLUMNS, [])
+    # What is printed waits on disk (Spool), not in memory, until the run's findings across years are known.
+    objects: Spool[dict[str, Any]] = Spool()
+    rows: Spool[list[Value]] = Spool()
+    found: Spool[list[Value]] = Spool()
+    late: Late = {}
+    printing = chosen == "table" and output is None
     failures: list[FileFailure] = []
     any_error = False
     checking = check_paths(files, policy, template, workers=jobs, limits=limits_of(limit), final=not draft)
@@ -254,8 +270,9 @@ def check(
             any_error = any_error or any(f.severity == "error" for f in fs)
             fs = [f for f in fs if keep(f.code, f.severity, None, levels)]
             if fs:
-                _add_late(checked, fs, objects, forms, found)
-                if chosen == "table" and output is None:
+                late.setdefault((checked.file, checked.form_index), []).extend(fs)
+                found.extend(_late_rows(checked, fs))
+                if printing:
                     late_shown = _print_late(checked, fs, late_shown)
             continue
         if isinstance(checked, FileFailure):
@@ -267,19 +284,21 @@ def check(
                 for fs in (*(r.findings for r in checked.results), *(fs for _, fs in checked.list_findings))}
         any_error = any_error or any(f.severity == "error" for fs in kept.values() for f in fs)
         shown = {k: [f for f in fs if keep(f.code, f.severity, None, levels)] for k, fs in kept.items()}
-        objects += _check_json(checked, shown)
-        if chosen == "table" and output is None:
+        if printing:
             _print_checked(checked, shown, levels is None or "info" in levels)
             continue
-        forms.rows += [[checked.doc.file, *row] for row in _check_rows(checked.results, shown)]
+        objects.extend(_check_json(checked, shown))
+        rows.extend([checked.doc.file, *row] for row in _check_rows(checked.results, shown))
         for r in checked.results:
-            found.rows += [[checked.doc.file, r.ev.source.form_index + 1, r.ev.project.name, SEVERITY_ZH[f.severity],
-                            f.code, f.message, place_zh(f.locator), f.expected, f.found] for f in shown[id(r.findings)]]
+            found.extend([checked.doc.file, r.ev.source.form_index + 1, r.ev.project.name, SEVERITY_ZH[f.severity],
+                          f.code, f.message, place_zh(f.locator), f.expected, f.found] for f in shown[id(r.findings)])
         for dl, fs in checked.list_findings:
-            found.rows += [[checked.doc.file, None, dl.title or "项目清单", SEVERITY_ZH[f.severity], f.code, f.message,
-                            place_zh(f.locator), f.expected, f.found] for f in shown[id(fs)]]
-    if chosen != "table" or output is not None:
-        write([forms, found], chosen, objects, output)
+            found.extend([checked.doc.file, None, dl.title or "项目清单", SEVERITY_ZH[f.severity], f.code, f.message,
+                          place_zh(f.locator), f.expected, f.found] for f in shown[id(fs)])
+    if not printing:
+        objects, rows = _with_late(objects, rows, late)
+        write([Section("forms", "自评表", [Column("文件"), *_CHECK_COLUMNS], rows),
+               Section("findings", "审核问题", _FINDING_COLUMNS, found)], chosen, Stream(objects), output)
     raise typer.Exit(batch_exit(failures, any_error))
 
 

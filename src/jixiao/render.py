@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import sys
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Collection, Iterable, Iterator, Literal, Sequence
 
 from rich import box
 from rich.cells import cell_len
@@ -25,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import inert
-from .files import write_bytes, write_text
+from .files import replacing, write_bytes
 from .scoring.rounding import EXACT
 
 Value = str | int | Decimal | None
@@ -59,7 +60,7 @@ class Section:
     key: str
     title: str
     columns: list[Column]
-    rows: list[list[Value]] = field(default_factory=list)
+    rows: Collection[list[Value]] = field(default_factory=list)  # a list, or a Spool of a long run's
 
     @staticmethod
     def of(key: str, title: str, columns: Sequence[Column | str], rows: list[list[Value]]) -> "Section":
@@ -92,7 +93,7 @@ def show(value: Value, places: int | None = None) -> str:
 
 
 def _cells(sec: Section) -> list[list[str]]:
-    return [[show(v, sec.columns[n].places) for n, v in enumerate(row)] for row in sec.rows]
+    return [_row_cells(sec, row) for row in sec.rows]
 
 
 # ------------------------------------------------------------------ table
@@ -173,9 +174,14 @@ def _print_records(sec: Section, cells: list[list[str]], console: Console) -> No
 
 
 # ------------------------------------------------------------------ csv, xlsx, json
+# Each writer goes through its rows once and writes as it goes: a command's rows may be a Spool of
+# a run of any size (check over 20 000 files), never held in memory whole here.
 
 
-def to_csv(sections: Sequence[Section]) -> str:
+_CHUNK = 1 << 14  # characters of CSV written at a time
+
+
+def csv_chunks(sections: Sequence[Section]) -> Iterator[str]:
     """One block per section (title line, header, rows), blank line between; a single section has no title line.
     No BOM here: :func:`emit` adds it once in front of the whole text."""
     buf = io.StringIO()
@@ -186,34 +192,55 @@ def to_csv(sections: Sequence[Section]) -> str:
                 w.writerow([])
             w.writerow([sec.title])
         w.writerow([c.title for c in sec.columns])
-        w.writerows([inert.csv_cell(v) if isinstance(sec.rows[r][n], str) else v for n, v in enumerate(row)]
-                    for r, row in enumerate(_cells(sec)))
-    return buf.getvalue()
+        for row in sec.rows:
+            w.writerow([inert.csv_cell(text) if isinstance(v, str) else text
+                        for v, text in zip(row, _row_cells(sec, row))])
+            if buf.tell() >= _CHUNK:
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+    yield buf.getvalue()
+
+
+def _row_cells(sec: Section, row: list[Value]) -> list[str]:
+    return [show(v, sec.columns[n].places) for n, v in enumerate(row)]
 
 
 def xlsx_bytes(sections: Sequence[Section]) -> bytes:
-    """One sheet per section; numbers stay numbers (exact, shown at the column's places), text stays text."""
+    """One sheet per section; numbers stay numbers (exact, shown at the column's places), text stays text.
+    Written as a stream (openpyxl's write-only workbook), each section's rows gone through twice:
+    once for the columns' widths, once for the cells."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
+    names: list[str] = []
     for sec in sections:
-        ws = wb.create_sheet(_sheet_name(sec.title, wb.sheetnames))
-        ws.append([c.title for c in sec.columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+        names.append(_sheet_name(sec.title, names))
+        ws = wb.create_sheet(names[-1])
+        widths = [cell_len(c.title) for c in sec.columns]
         for row in sec.rows:
-            ws.append(list(row))
-            for col, cell in zip(sec.columns, ws[ws.max_row]):
-                if isinstance(cell.value, str):
-                    cell.value = inert.text(cell.value)
+            widths = [max(w, cell_len(show(v))) for w, v in zip(widths, row)]
+        for n, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(n)].width = min(60, 2 + width)
+        head = []
+        for c in sec.columns:
+            cell = WriteOnlyCell(ws, c.title)
+            cell.font = Font(bold=True)
+            head.append(cell)
+        ws.append(head)
+        for row in sec.rows:
+            cells = []
+            for col, value in zip(sec.columns, row):
+                cell = WriteOnlyCell(ws, inert.text(value) if isinstance(value, str) else value)
+                if isinstance(value, str):
                     cell.data_type = "s"  # form text, never a formula
-                elif isinstance(cell.value, Decimal):
+                elif isinstance(value, Decimal):
                     cell.number_format = "0." + "0" * col.places if col.places else "0.00##"
-        for col in ws.columns:
-            width = max(cell_len(show(c.value)) for c in col)
-            ws.column_dimensions[col[0].column_letter].width = min(60, 2 + width)
+                cells.append(cell)
+            ws.append(cells)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -240,12 +267,34 @@ def json_text(data: Any) -> str:
     return json.dumps(inert.tree(data), ensure_ascii=False, indent=2, default=_plain) + "\n"
 
 
+@dataclass(slots=True, frozen=True)
+class Stream:
+    """JSON ``data`` that is an array written one object at a time: ``objects`` is gone through once,
+    as it is written (a Spool, a generator). The text is what :func:`json_text` gives the whole list."""
+
+    objects: Iterable[Any]
+
+
+def json_chunks(data: Any) -> Iterator[str]:
+    if not isinstance(data, Stream):
+        yield json_text(data)
+        return
+    first = True
+    for obj in data.objects:
+        # An object one level into the array: every line of its own text indented once more.
+        body = json.dumps(inert.tree(obj), ensure_ascii=False, indent=2, default=_plain).replace("\n", "\n  ")
+        yield ("[\n  " if first else ",\n  ") + body
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
 class OutputNeeded(Exception):
     """xlsx asked for on a terminal without ``--output``."""
 
 
 def emit(sections: Sequence[Section], fmt: Format, data: Any, console: Console, output: Path | None = None) -> None:
-    """Write ``sections`` (table, csv, xlsx) or ``data`` (json) to ``output``, else to stdout.
+    """Write ``sections`` (table, csv, xlsx) or ``data`` (json; a :class:`Stream` is written as it is
+    gone through) to ``output``, else to stdout.
 
     Raises :class:`OutputNeeded` for xlsx on a terminal, OSError when ``output`` cannot be written."""
     if fmt == "table":
@@ -255,20 +304,22 @@ def emit(sections: Sequence[Section], fmt: Format, data: Any, console: Console, 
             return
         fmt = "csv"  # a table written to a file is the CSV of it
     if fmt == "xlsx":
+        if output is None and sys.stdout.isatty():
+            raise OutputNeeded
         raw = xlsx_bytes(sections)
         if output is not None:
             write_bytes(output, raw)
-        elif sys.stdout.isatty():
-            raise OutputNeeded
         else:
             sys.stdout.flush()
             sys.stdout.buffer.write(raw)
         return
-    text = BOM + to_csv(sections) if fmt == "csv" else json_text(data)
-    if output is not None:
-        write_text(output, text, newline="")
-    else:
-        sys.stdout.write(text)
+    chunks = itertools.chain([BOM], csv_chunks(sections)) if fmt == "csv" else json_chunks(data)
+    if output is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        return
+    with replacing(output) as part, part.open("w", encoding="utf-8", newline="") as fh:
+        fh.writelines(chunks)
 
 
 # ------------------------------------------------------------------ places in Chinese

@@ -2,14 +2,15 @@
 
 A report over a store of 150 000 forms writes each form's line here as it is checked and holds only
 where it is; the lines are read back, in the report's order, while the HTML is written. ``check``
-over 20 000 files keeps here the forms it compares across files (years, a department's projects).
+over 20 000 files keeps here the forms it compares across files (years, a department's projects),
+and spools here what it prints (:class:`Spool`) until the run's last findings are known.
 """
 
 from __future__ import annotations
 
 import pickle
 import tempfile
-from typing import Callable, Generic, Iterator, Sequence, TypeVar, overload
+from typing import Callable, Collection, Generic, Iterable, Iterator, Sequence, TypeVar, overload
 
 T = TypeVar("T")
 Ref = tuple[int, int]  # offset and length in the shelf's file
@@ -61,3 +62,37 @@ class Shelved(Sequence[T], Generic[T]):
     def __iter__(self) -> Iterator[T]:
         for n in range(len(self._refs)):
             yield self[n]
+
+
+class Spool(Collection[T], Generic[T]):
+    """A list that only grows at its end, kept in a temporary file: iterating reads it back from the
+    start, one object at a time (a command's output rows and JSON objects over a run of any size)."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="jixiao-spool-")
+        self._count = 0
+        self._end = 0
+
+    def append(self, obj: T) -> None:
+        self._file.seek(self._end)
+        pickle.dump(obj, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._end = self._file.tell()
+        self._count += 1
+
+    def extend(self, objs: Iterable[T]) -> None:
+        for obj in objs:
+            self.append(obj)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, obj: object) -> bool:
+        return any(obj == mine for mine in self)
+
+    def __iter__(self) -> Iterator[T]:
+        at = 0
+        for _ in range(self._count):
+            self._file.seek(at)  # where this reader was: an append between two objects moves the file
+            obj = pickle.load(self._file)
+            at = self._file.tell()
+            yield obj
