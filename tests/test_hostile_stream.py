@@ -8,7 +8,7 @@ import json
 import sqlite3
 import tracemalloc
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
@@ -20,6 +20,8 @@ from jixiao.store.query import Filters, _ordered
 from jixiao.store.schema import EvaluationRow
 
 from .forms import Form
+
+FIXTURES = Path(__file__).parent / "fixtures" / "templates"
 
 
 def _plan(db: Path, stmt) -> str:  # noqa: ANN001 - a SQLAlchemy select
@@ -80,3 +82,34 @@ def test_check_output_of_many_files_waits_on_disk_not_in_memory(fmt: str, tmp_pa
     if fmt == "json":
         written = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
         assert len(written) == 400 and written[0]["schema"] == "jixiao/check@1"
+
+
+def test_a_department_wide_form_first_does_not_hold_every_later_file_in_memory(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 部门整体 form is checked against every project form of the run, so from the first file holding
+    # one on, check_paths keeps the results until the end: they were held in a list, the whole run.
+    import pickle
+
+    from jixiao import pipeline
+
+    dept = check_file(FIXTURES / "t4_department_pipes.txt", None, None)
+    assert pipeline._department_wide(dept.doc)
+    src = tmp_path / "form.txt"
+    src.write_text(Form(code="C-1", name="项目").text(), encoding="utf-8")
+    project = pickle.dumps(check_file(src, None, None))
+
+    def run(n: int) -> None:
+        def results(*_args: object) -> Iterator[object]:
+            yield dept
+            for i in range(n):  # each file's results a fresh object, as they come from a worker
+                item = pickle.loads(project)
+                ev = item.doc.evaluations[0]
+                item.doc.file = ev.source.file = f"{i}.txt"
+                ev.project.code = f"C-{i}"  # each a project of its own
+                yield item
+        monkeypatch.setattr(pipeline.isolation, "run", results)
+        assert sum(1 for _ in pipeline.check_paths([src])) == n + 1
+
+    run(2)
+    small, large = _peak(lambda: run(20)), _peak(lambda: run(200))
+    assert large - small < 1_000_000, (small, large)  # old code: 9.3 MB more (300 files)

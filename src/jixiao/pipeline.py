@@ -29,7 +29,7 @@ from .limits import Limits
 from .model import DepartmentList, Document, Evaluation, Goals
 from .scoring import ScoringPolicy, get_policy
 from .scoring.choice import configured
-from .shelf import Ref, Shelf
+from .shelf import Ref, Shelf, Spool
 from .templates import get_template
 
 # Directory scans pick files by name; reading itself goes by content.
@@ -225,9 +225,10 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy |
 
     Only a department-wide form (部门整体支出) is checked against the other files' project forms: from
     the first file holding one on, the results wait for the end of the run, when every project form
-    is known. The other forms are kept for that only in outline (:func:`slim`), on a shelf."""
+    is known. The other forms are kept for that only in outline (:func:`slim`), on a shelf, and the
+    results waiting for the end wait in a spool (a temporary file), not in memory."""
     projects = _ProjectForms()
-    held: list[CheckedDocument | FileFailure] = []
+    held: Spool[CheckedDocument | FileFailure] = Spool()
     years = AcrossFiles()
     for serial, item in enumerate(isolation.run(check_file, _tasks(paths, template, policy, final), workers, limits)):
         if isinstance(item, CheckedDocument):
