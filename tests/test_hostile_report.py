@@ -76,7 +76,7 @@ def test_the_years_index_keeps_only_shared_keys(tmp_path: Path) -> None:
                                   encoding="utf-8")
     import_paths([folder], db)
     pool = StoredForms(db)
-    assert pool.count == 20 and not pool._projects  # no project has a second form: nothing to hold
+    assert pool.count == 20 and not pool._hashes  # no project has a second form: nothing to hold
 
 
 def test_a_department_of_many_forms_gets_a_bounded_chart(monkeypatch: pytest.MonkeyPatch) -> None:

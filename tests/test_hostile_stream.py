@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from jixiao.pipeline import check_file
 from jixiao.store.db import open_store
 from jixiao.store.importer import import_paths
-from jixiao.store.query import Filters, _ordered
+from jixiao.store.query import Filters, StoredForms, _ordered, iter_decided
 from jixiao.store.schema import EvaluationRow
 
 from .forms import Form
@@ -113,3 +113,39 @@ def test_a_department_wide_form_first_does_not_hold_every_later_file_in_memory(t
     run(2)
     small, large = _peak(lambda: run(20)), _peak(lambda: run(200))
     assert large - small < 1_000_000, (small, large)  # old code: 9.3 MB more (300 files)
+
+
+def test_the_stored_forms_keys_for_the_checks_across_forms_are_held_in_a_few_bytes_a_form(tmp_path: Path) -> None:
+    # report --db grew 0.7 KB a form (288 MB at 150 000 forms), most of it StoredForms' dict of project
+    # key strings to lists of (id, year) pairs; now three arrays sorted by the key's hash.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for year in ("2022", "2023"):
+        (folder / f"{year}.txt").write_text("".join(Form(code=f"C-{i}", name=f"项目{i}", year=year).text()
+                                                    for i in range(10)), encoding="utf-8")
+    db = tmp_path / "store.db"
+    engine = open_store(f"sqlite:///{db}")
+    import_paths([folder], engine)
+    with sqlite3.connect(db) as conn:  # 2 000 forms: copies of the 20 as other projects (code and name suffixed)
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(evaluations)") if r[1] != "id"]
+        changed = {"form_index": "form_index + 100 * :k", "project_code": "project_code || '-' || :k",
+                   "project_name": "project_name || :k"}
+        for k in range(1, 100):
+            conn.execute(f"INSERT INTO evaluations ({', '.join(columns)}) SELECT "
+                         f"{', '.join(changed.get(c, c) for c in columns)} FROM evaluations WHERE form_index < 100",
+                         {"k": k})
+    StoredForms(engine)  # the queries compiled and cached once
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        pool = StoredForms(engine)
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert pool.count == 2000
+    assert held / pool.count < 120, held  # old code: 360 bytes a form here
+    first = next(ev for ev, _ in iter_decided(engine, Filters(year=2023)))
+    assert [e.project.code for e in pool.earlier(first)] == [first.project.code]  # still finds its earlier year
+    engine.dispose()

@@ -7,6 +7,8 @@ build on the same functions. Each accepts an open engine or a ``--db`` value (No
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -151,12 +153,17 @@ def iter_decided(db: Db = None, filters: Filters = Filters()) -> Iterator[tuple[
 class StoredForms:
     """The stored forms a query covers, as the forms loaded with each one for the checks across forms
     (a :class:`~jixiao.checks.pool.Lookup`): only their keys are held (read from the columns, not the
-    documents), the forms a check asks for are fetched then."""
+    documents), the forms a check asks for are fetched then.
+
+    The project keys are held as three arrays sorted by the key's hash (a form's 8-byte hash, id and
+    year, about 40 bytes a form for its two keys): a dict of key strings to lists of pairs cost about
+    0.5 KB a form, what made ``report --db`` grow with the store. Two keys with one hash only give a
+    check a candidate more, which it rules out as it rules out any other project's form."""
 
     def __init__(self, db: Db = None, filters: Filters = Filters()) -> None:
         self._engine = engine_of(db)
         self.count = 0
-        projects: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        hashes, ids, years = array("q"), array("q"), array("i")
         departments: dict[tuple[str, int | None], list[int]] = defaultdict(list)
         wide: set[tuple[str, int | None]] = set()
         with self._engine.connect() as conn:
@@ -166,7 +173,9 @@ class StoredForms:
                 self.count += 1
                 if year is not None:
                     for key in project_keys(code, name):
-                        projects[key].append((row_id, year))
+                        hashes.append(hash(key))
+                        ids.append(row_id)
+                        years.append(year)
                 # The stored department is the printed one when the form prints one (else its list's,
                 # which the check then rules out on the form itself): a superset of the candidates.
                 if dept := department_key(department):
@@ -176,7 +185,13 @@ class StoredForms:
                         departments[(dept, year)].append(row_id)
         # Only keys that more than one form shares can pair forms; only departments with a
         # department-wide form are asked for.
-        self._projects = {k: v for k, v in projects.items() if len(v) > 1}
+        order = sorted(range(len(hashes)), key=hashes.__getitem__)
+        shared = [i for n, i in enumerate(order) if (n and hashes[order[n - 1]] == hashes[i])
+                  or (n + 1 < len(order) and hashes[order[n + 1]] == hashes[i])]
+        del order
+        self._hashes = array("q", (hashes[i] for i in shared))
+        self._ids = array("q", (ids[i] for i in shared))
+        self._years = array("i", (years[i] for i in shared))
         self._departments = {k: departments[k] for k in wide if k in departments}
 
     def _fetch(self, ids: Iterable[int]) -> list[Evaluation]:
@@ -192,12 +207,20 @@ class StoredForms:
                     .order_by(EvaluationRow.source_file_id, EvaluationRow.form_index))]
         return found
 
+    def _sharing(self, key: str, before: int) -> Iterator[int]:
+        """The ids of the forms with ``key`` (or a key of the same hash) of a year before ``before``."""
+        h = hash(key)
+        n = bisect_left(self._hashes, h)
+        while n < len(self._hashes) and self._hashes[n] == h:
+            if self._years[n] < before:
+                yield self._ids[n]
+            n += 1
+
     def earlier(self, ev: Evaluation) -> list[Evaluation]:
         if ev.year is None:
             return []
-        year = ev.year
         return self._fetch(row_id for key in project_keys(ev.project.code, ev.project.name)
-                           for row_id, y in self._projects.get(key, ()) if y < year)
+                           for row_id in self._sharing(key, ev.year))
 
     def department_forms(self, department: str, year: int | None) -> list[Evaluation]:
         return self._fetch(self._departments.get((department, year), ()))
