@@ -348,10 +348,27 @@ def test_p009_chengan_hebei_space_separated() -> None:
     assert amounts(ev.funds.appropriation)[1:3] == (D("6.84"), D("6.84"))
     assert amounts(ev.funds.other)[1:3] == (D("0.00"), D("0.00"))
     assert sum("到位数" in w for w in ev.warnings) == 3  # 资金到位情况 has no field: named, never placed
-    # The indicator table (25.00 25.00 6.25: 折算得分 = 单项得分 × 权重占比) is not read: reported, never checked.
-    assert ev.parts_found["indicators"] == "missing" and warned(ev, "年度绩效指标完成情况未读取")
-    assert warned(ev, "6.25")
-    assert not errors(r)
+    # 指标表: 单项指标得分 | 权重占比(%) | 单项指标折算得分 = 25.00 25.00 6.25, 25.00 25.00 6.25, 30.00 30.00 9.00,
+    # 10.00 10.00 1.00; the targets ">= 98 %(百分比)" …, each actual 100% 完成.
+    assert [i.name for i in ev.indicators] == ["符合条件申报对象覆盖率", "完成率", "补贴发放率", "服务对象满意度"]
+    assert [i.level2 for i in ev.indicators] == ["质量", "时效", "社会效益", "服务对象满意度"]
+    assert [i.level1 for i in ev.indicators] == ["产出", "产出", "效果", "满意度"]
+    assert [i.weight for i in ev.indicators] == [D(25), D(25), D(30), D(10)]
+    assert [i.coefficient for i in ev.indicators] == [D(25), D(25), D(30), D(10)]
+    assert [i.score for i in ev.indicators] == [D("6.25"), D("6.25"), D("9.00"), D("1.00")]
+    assert [(i.target, i.actual) for i in ev.indicators] == [
+        ("≥98%", "100%"), ("≥99%", "100%"), ("≥75%", "100%"), ("≥95%", "100%")]
+    assert ev.parts_found["indicators"] == "token-placed"
+    assert warned(ev, "享受高龄津贴的对象对老龄工作的满意程度")  # 指标解释: no field, named
+    # The real error: 单项得分 already on the weight scale, 折算得分 applies the weight a second time.
+    twice = [f for f in r.findings if f.code == "weight-applied-twice"]
+    assert [(f.field, f.expected, f.found) for f in twice] == [
+        ("indicators[0].score", "25.00", "6.25"), ("indicators[1].score", "25.00", "6.25"),
+        ("indicators[2].score", "30.00", "9.00"), ("indicators[3].score", "10.00", "1.00")]
+    # Cut at its 预算执行率 row: the rate's points and the 总分 were not read, so no total or weight check runs.
+    assert ev.funds.total.weight is None and ev.parts_found["total"] == "missing"
+    assert warned(ev, "预算执行率") and "weights-not-100" not in codes(r)
+    assert errors(r) == {"weight-applied-twice"}
 
 
 def test_p014_lvliang_targets_without_scores() -> None:

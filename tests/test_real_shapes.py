@@ -401,3 +401,73 @@ def test_a_region_evaluation_reads_its_columns_by_their_arithmetic() -> None:
     assert r.ev.funds.total is None
     assert any("60 52.8 52.8 100.00% 30.8 58.33%" in w for w in r.ev.warnings)
     assert not r.has_errors()
+
+
+# ---------------------------------------------------------------- 河北 预算项目绩效自评表: its indicator table
+
+_HEBEI_HEAD = [
+    ["某县民政局2020年度预算项目绩效自评表"],
+    ["一、基本情况", "项目名称:", "高龄津贴", "是否为专项资金:", "", "实施(主管)单位", "某县民政局", "金额单位:", "万元"],
+    ["二、预算执行情况", "预算安排情况(调整后)", "资金到位情况", "资金执行情况", "预算执行进度(%)"],
+    ["预算数", "20.00", "到位数", "20.00", "执行数", "20.00", "100.00"],
+    ["其中:财政资金", "20.00", "其中:财政资金", "20.00", "其中:财政资金", "20.00"],
+    ["其他", "0.00", "其他", "0.00", "其他", "0.00"],
+    ["四、年度绩效指标完成情况", "一级指标", "二级指标", "三级指标", "指标分值", "预期指标值", "单项指标实际完成值",
+     "单项指标完成情况", "自评得分"],
+    ["符号", "单位(文字描述)", "单项指标得分", "权重占比(%)", "单项指标折算得分"],
+]
+
+
+def hebei_rows(scores: list[tuple[str, str, str]], rate: tuple[str, str, str] | None = ("100", "10", "10")) -> list[list[str]]:
+    """p009's shape with (单项指标得分, 权重占比, 折算得分) per indicator chosen by the test."""
+    named = [["产出指标", "数量指标", "发放人数", "享受补贴人数", ">=", "19", "人"], ["质量指标", "发放准确率", ">=", "98", "%"],
+             ["效果指标", "社会效益指标", "补贴发放率", "发放完成率", ">=", "75", "%(百分比)"],
+             ["满意度指标", "服务对象满意度指标", "服务对象满意度", ">=", "95", "%"]]
+    actual = ["19", "100%", "100%", "96%"]
+    rows = [n + [a, "完成", *s] for n, a, s in zip(named, actual, scores)]
+    if rate is not None:
+        rows.append(["预算执行率", "预算执行率", "=", "100", "%", "100%", "完成", *rate])
+    return _HEBEI_HEAD + rows
+
+
+def hebei_html(rows: list[list[str]]) -> bytes:
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows[1:])
+    return f"<html><body><h2>{rows[0][0]}</h2><table>{body}</table></body></html>".encode()
+
+
+def hebei_text(rows: list[list[str]]) -> bytes:
+    return "\n".join(" ".join(c for c in r if c) for r in rows).encode()
+
+
+def test_a_hebei_indicator_table_filled_as_the_template_asks_is_clean() -> None:
+    # 单项指标得分 on a scale of 100, 折算 = 单项 × 权重占比: 100×30% = 30, 80×30% = 24, 100×20% = 20, 100×10% = 10.
+    rows = hebei_rows([("100", "30", "30"), ("80", "30", "24"), ("100", "20", "20"), ("100", "10", "10")])
+    for data, name in ((hebei_text(rows), "t.txt"), (hebei_html(rows), "t.html")):
+        [r] = check_document(read_bytes(data, name)).results
+        ev = r.ev
+        assert ev.template == "hebei", name
+        assert [(i.weight, i.coefficient, i.score) for i in ev.indicators] == [
+            (D(30), D(100), D(30)), (D(30), D(80), D(24)), (D(20), D(100), D(20)), (D(10), D(100), D(10))], name
+        assert [i.target for i in ev.indicators] == ["≥19人", "≥98%", "≥75%", "≥95%"]
+        assert (ev.funds.total.weight, ev.funds.total.score) == (D(10), D(10))
+        assert not r.has_errors(), (name, [f.message for f in r.findings])
+
+
+def test_a_hebei_table_whose_scores_carry_the_weight_twice_is_an_error_in_every_format() -> None:
+    # p009's error: 单项得分 written on the weight scale (30 of 30), then 折算 = 30 × 30% = 9.
+    rows = hebei_rows([("30", "30", "9"), ("30", "30", "9"), ("20", "20", "4"), ("10", "10", "1")], rate=None)
+    for data, name in ((hebei_text(rows), "t.txt"), (hebei_html(rows), "t.html")):
+        [r] = check_document(read_bytes(data, name)).results
+        twice = [(f.field, f.expected) for f in r.findings if f.code == "weight-applied-twice"]
+        assert twice == [("indicators[0].score", "30"), ("indicators[1].score", "30"), ("indicators[2].score", "20"),
+                         ("indicators[3].score", "10")], name
+
+
+def test_a_hebei_row_of_another_shape_leaves_the_table_unchecked() -> None:
+    # A row without its 符号: which cell is the target is not certain, so it is named and nothing is checked.
+    rows = hebei_rows([("30", "30", "9"), ("30", "30", "9"), ("20", "20", "4"), ("10", "10", "1")], rate=None)
+    rows[9] = [c for c in rows[9] if c != ">="]
+    [r] = check_document(read_bytes(hebei_text(rows), "t.txt")).results
+    assert r.ev.parts_found["indicators"] == "incomplete"
+    assert any("发放准确率" in w for w in r.ev.warnings)
+    assert not r.has_errors()

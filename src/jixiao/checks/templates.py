@@ -43,6 +43,24 @@ def coefficient_score_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
                           name=indicator_name(ind, n), coefficient=fmt(ind.coefficient), weight=fmt(ind.weight))
 
 
+@check("weight-applied-twice", "error", "得分系数已按权重计，折算得分又乘了一次权重",
+       "「{project}」各指标的得分系数（单项指标得分）都等于其权重，已是按权重计的得分；指标“{name}”得分（折算得分）"
+       "{found}={coefficient}×{weight}%，权重又乘了一次，按权重计应为{expected}", needs=("indicators",))
+def weight_applied_twice(chk, ctx: CheckContext) -> Iterator[Finding]:
+    scored = [(n, ind) for n, ind in enumerate(ctx.ev.indicators)
+              if ind.coefficient is not None and ind.weight is not None and ind.score is not None]
+    # One row whose coefficient happens to equal its weight is a score like any other; every row so, the
+    # filler wrote each indicator's points where the template asks for its percentage.
+    if len(scored) < 2 or any(ind.coefficient != ind.weight for _, ind in scored) \
+            or all(ind.weight == HUNDRED for _, ind in scored):
+        return
+    for n, ind in scored:
+        assert ind.coefficient is not None and ind.weight is not None and ind.score is not None
+        if explains(ind.score, [ind.coefficient * ind.weight / HUNDRED]) and not explains(ind.score, [ind.coefficient]):
+            yield chk.finding(ctx, f"indicators[{n}].score", fmt(ind.coefficient), fmt(ind.score), certainty="likely",
+                              name=indicator_name(ind, n), coefficient=fmt(ind.coefficient), weight=fmt(ind.weight))
+
+
 # What template forms print for the filler to replace: "(200字以内)", "对照年度目标，说明…", "请填写…".
 _INSTRUCTION = re.compile(r"[(（]\s*\d+\s*字(?:以内|以下|左右)\s*[)）]"
                           r"|^[(（]\s*(?:填写|对照|请|简要|根据|围绕|说明|描述|概述|简述)[^)）]{0,40}[)）]$"

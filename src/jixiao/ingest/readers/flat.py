@@ -38,8 +38,9 @@ def _is_flat(data: bytes) -> bool:
 
 
 def _is_spaced(lines: list[bytes]) -> bool:
-    """One row a line, its cells separated by spaces (``pdftotext -raw`` of a printed form): a line holding
-    three funds column labels as words of their own."""
+    """One row a line, its cells separated by spaces (a web page's table copied as text, p009): a line holding
+    three funds column labels as words of their own. (``pdftotext -raw`` of a printed form is claimed first
+    by :mod:`.pdfraw`.)"""
     for ln in lines:
         text = ln.decode("utf-8", "ignore")
         # A word holding a label is part of its line: most lines hold none and are not split.
@@ -51,17 +52,6 @@ def _is_spaced(lines: list[bytes]) -> bool:
 
 _FUNDS_NEEDLES = tuple(n for n, _ in FUNDS_COLUMNS)
 _ANY_NEEDLE = re.compile("|".join(map(re.escape, _FUNDS_NEEDLES)))
-# pdftotext puts a space wherever the script changes: "测试项目 1 号经费", "(50 分)", "≥1000 人次", "2023 年度".
-_CJK = "\u4e00-\u9fff"
-_DIGITS_SPACE_CJK = re.compile(f"(?<=\\d) (?=[{_CJK}])")
-_CJK_SPACE_DIGITS = re.compile(f"(?<=[{_CJK}]) (?=\\d{{1,2}}(?:[{_CJK}：:]|$| [{_CJK}]))")
-
-
-def _rejoined(line: str, labels: re.Pattern[str]) -> str:
-    """The line without the spaces pdftotext put between Chinese and digits inside one cell; a space before a
-    label (项目编码 8521… 项目名称) stays: it separates two cells."""
-    line = _DIGITS_SPACE_CJK.sub(lambda m: " " if labels.match(line, m.end()) else "", line)
-    return _CJK_SPACE_DIGITS.sub("", line)
 
 
 # A row's label glued to its value in a short token ("合计100", "评价结论及时、足额缴纳。", "存在问题暂无").
@@ -96,10 +86,7 @@ def read_flat(data: bytes, file: str) -> Grid:
     anchors = anchor_keys()
     words = re.compile("|".join(map(re.escape, sorted(anchors | set(title_words()), key=len, reverse=True))))
     grid = Grid(file=file, format="text-flat", warnings=notes)
-    spaced = not any(len(line) >= _LONG for line in lines)
     for n, line in enumerate(lines, start=1):
-        if spaced:
-            line = _rejoined(line, words)
         cells: list[Cell] = []
         for m in _TOKEN.finditer(line):
             for token, at in _glued_pieces(m.group(0), m.start(), words):
