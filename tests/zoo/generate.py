@@ -60,6 +60,7 @@ class Variant:
     attachment: bool = False  # "附件1：" above the title
     unit_line: bool = False  # "单位：万元" above the title
     spacer_rows: bool = False  # empty rows between parts
+    page_split: bool = False  # rows tall enough that the printed table breaks over two pages inside its indicators
 
 
 @dataclass
@@ -366,6 +367,20 @@ def expected_indicators(form: Form) -> list[dict[str, str | None]]:
 
 # ----------------------------------------------------------------- files
 FORMATS = ("xlsx", "docx", "html", "csv", "pdf")
+# The page a landscape A4 at 1.5 cm margins leaves a table, the title lines above it (8 pt Noto and Word's
+# spacing), in cm: what the row height is measured against so that the page ends inside the indicators.
+PAGE_CM, LINE_CM = 18.0, 0.6
+
+
+def split_pages(form: Form) -> None:
+    """Rows made tall (as published forms with roomy rows are) so the PDF's first page ends in the middle of
+    the indicator table: between its header and its 总分 row, a merged 一级指标 or 绩效指标 cut in two."""
+    paras = sum(len(b.rows) for b in form.blocks if b.kind == "para")
+    table = next(b for b in form.blocks if b.kind == "table")
+    head = next(r for r, row in enumerate(table.rows) if "一级指标" in row)
+    middle = (head + len(table.rows)) / 2
+    table.row_height = round((PAGE_CM - paras * LINE_CM) / middle, 2)
+    form.variant.page_split = True
 
 
 def make_files(seed: int, count: int) -> list[list[Form]]:
@@ -386,6 +401,10 @@ def make_files(seed: int, count: int) -> list[list[Form]]:
                 continue
             plant = rng.choice(PLANTS) if rng.random() < 0.35 else None
             forms.append(make_form(rng, n, choose_variant(rng), plant))
+        # Drawn apart from the forms' own choices, which stay as they were: the first form of one file in two
+        # breaks over a page inside its indicators (the next forms of a file start where it ends, anywhere).
+        if random.Random(f"{seed}:{len(files)}").random() < 0.5:
+            split_pages(forms[0])
         files.append(forms)
     return files
 

@@ -22,6 +22,7 @@ HEADER_FIELDS: dict[str, str] = {
     "项目(政策)名称": "name",
     "主管部门": "department",
     "项目主管部门": "department",
+    "项目主管单位": "department",
     "县级主管部门": "department",
     "主管部门及代码": "department",
     "资金使用单位": "implementing_unit",

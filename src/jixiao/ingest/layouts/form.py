@@ -377,8 +377,8 @@ class FormReader(FlatReading, FormParser):
             self.use(cells[i])
             end = labels[n + 1] if n + 1 < len(labels) else len(cells)
             values = [c for c in cells[i + 1:end] if c.text.strip()]
-            if not values:
-                continue
+            if not values or label_key("".join(c.text for c in values)) in self.spec.header_fields:
+                continue  # a label a copy broke at a space ("项目主管单 位") is the next label, not this one's value
             if not self.flat:
                 values = values[:1]
             elif len(values) == 2 and clean(values[0].text) == clean(values[1].text):
