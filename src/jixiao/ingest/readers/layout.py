@@ -63,7 +63,8 @@ def _is_layout(data: bytes) -> bool:
         if header_kind(pieces) != "funds":
             continue
         starts = {p.start for p in pieces}
-        below = {p.start for ln in lines[n + 1:n + 4] for p in _pieces(ln)}
+        # The next lines holding text: a roomy row prints blank lines below its text.
+        below = {p.start for ln in [ln for ln in lines[n + 1:n + 13] if ln.strip()][:3] for p in _pieces(ln)}
         if len(starts & below) >= 2:
             return True
     return False
