@@ -95,7 +95,10 @@ def read_layout(data: bytes, file: str) -> Grid:
     above: list[Piece] | None = None
     above_cols: list[int] = []
     table: Table | None = None
+    last: list[Piece] = []  # the last row's pieces, its cells as wide as they ran (kept over blank lines)
+    page_top = False
     for n, line in enumerate(lines, start=1):
+        page_top = page_top or "\f" in line
         pieces = _pieces(line.replace("\f", ""))  # a page break inside a row does not end it
         if not pieces:
             above = None
@@ -107,11 +110,28 @@ def read_layout(data: bytes, file: str) -> Grid:
                 texts.setdefault(above_cols[k], []).append(p.text)
                 above[k] = p
             continue
+        if page_top and rows and (k := _cut_cell(pieces, last)) is not None:
+            rows[-1][1].setdefault(above_cols[k], []).append(pieces[0].text)
+            page_top = False
+            continue
+        page_top = False
         table, cols = _row_table(table, pieces, n, notes)
         rows.append((n, {c: [p.text] for c, p in zip(cols, pieces) if c >= 0},
                      {c: Place(line=n, col=p.col + 1) for c, p in zip(cols, pieces) if c >= 0}))
-        above, above_cols = pieces, cols
+        above, above_cols, last = pieces, cols, list(pieces)
     return to_grid(file, rows, notes)
+
+
+def _cut_cell(pieces: list[Piece], last: list[Piece]) -> int | None:
+    """Which cell of the row the page cut a lone word at the top of the next page goes on: the one text cell of
+    that row that ran to the next cell's start (the next page lays its columns out afresh, so the word's own
+    position says nothing); None when the word opens a row, or no one cell or several ran full."""
+    if len(pieces) != 1 or opens(pieces) or piece_kind("indicators", pieces[0].text) != "word":
+        return None
+    # A level label's own cut is no text's: only words and 指标N： names count.
+    full = [k for k, a in enumerate(last[:-1]) if width(a.text) >= _WRAPPING
+            and piece_kind("indicators", a.text) in ("word", "record") and last[k + 1].start - (a.start + width(a.text)) <= _FULL]
+    return full[0] if len(full) == 1 else None
 
 
 def _row_table(table: Table | None, pieces: list[Piece], n: int, notes: list[str]) -> tuple[Table | None, list[int]]:

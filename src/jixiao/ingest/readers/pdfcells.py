@@ -101,6 +101,8 @@ def _column_kind(table: str, key: str) -> str:
             return "level1"
         if "二级指标" in key:
             return "level2"
+        if "三级指标" in key or "指标名称" in key:
+            return "name"
         if any(w in key for w in ("分值", "权重", "得分")):
             return "number"
         if "绩效指标" in key and not any(w in key for w in ("名称", "三级")):
@@ -133,15 +135,15 @@ def piece_kind(table: str, text: str) -> str:
 
 
 _FITS = {  # piece kind → the column kinds it may stand under
-    "blank": {"number", "rate", "amount", "text", "level1", "level2", "label", "unit", "reason"},
-    "number": {"number", "rate", "amount", "text"},
-    "percent": {"rate", "text", "unit"},
+    "blank": {"number", "rate", "amount", "text", "name", "level1", "level2", "label", "unit", "reason"},
+    "number": {"number", "rate", "amount", "text", "name"},
+    "percent": {"rate", "text", "name", "unit"},
     "level1": {"level1"},
     "level2": {"level2"},
-    "record": {"text"},
-    "level1-word": {"level1", "text"},
-    "level2-word": {"level2", "text"},
-    "word": {"label", "text", "level1", "level2", "unit", "reason"},
+    "record": {"name"},  # "指标8：" opens the indicator's name, wherever a page packed its row
+    "level1-word": {"level1", "text", "name"},
+    "level2-word": {"level2", "text", "name"},
+    "word": {"label", "text", "name", "level1", "level2", "unit", "reason"},
     "label": {"label", "level1"},
 }
 
@@ -152,13 +154,13 @@ def _cost(piece: Piece, kind: str, col: int, col_kind: str) -> float:
     wrong = 0 if col_kind in _FITS[kind] else _WRONG
     if kind == "number" and col_kind == "number" and _over_hundred(piece.text):
         wrong = _WRONG  # 分值 and 得分 are points: an amount of 512000.10 is not one
-    if kind == "number" and col_kind == "text":
+    if kind == "number" and col_kind in ("text", "name"):
         wrong = 2  # a target or actual may be a bare number; 分值/得分 is likelier
     if kind == "word" and col_kind in ("level1", "level2"):
         wrong = 2  # a level label the template does not know
     if col_kind == "unit" and width(piece.text) > _UNIT:
         wrong = _WRONG  # 度量单位 holds 万人次, %, 天: a longer text is the next column's
-    if kind.endswith("-word") and col_kind == "text":
+    if kind.endswith("-word") and col_kind in ("text", "name"):
         wrong = 3  # "服务对象满意度" names a level or an indicator: likelier the level where its column is free
     if piece.start < 0:
         return wrong + (col / 1000 if kind not in ("number", "percent", "blank") else 0)
@@ -274,9 +276,13 @@ class Points:
 
     def total(self, value: Decimal | None) -> str | None:
         """Which sum a lone total is: "score", "weight", or None when the numbers do not say."""
-        if value is None or self.weight == self.score:
+        if value is None:
             return None
-        return "score" if value == self.score else "weight" if value == self.weight else None
+        if self.weight != self.score and value in (self.score, self.weight):
+            return "score" if value == self.score else "weight"
+        if value != value.to_integral_value() and self.weight == self.weight.to_integral_value() and self.weight:
+            return "score"  # whole 分值 add up to a whole number: a total with decimals is the 得分's, however wrong
+        return None
 
 
 @dataclass
@@ -309,8 +315,12 @@ class Table:
         if found is None:
             return None
         cols, unsure = found
-        if self.kind == "indicators" and label_key(pieces[0].text).startswith(TOTALS) and len(unsure) == 1:
-            [i] = unsure
+        lone = [i for i, p in enumerate(pieces) if piece_kind(self.kind, p.text) == "number"]
+        if self.kind == "indicators" and label_key(pieces[0].text).startswith(TOTALS) and len(lone) == 1 \
+                and unsure <= set(lone):
+            # A lone total is the sum it equals, wherever its page packed it (a page after the header's lays out
+            # its columns afresh, so its position is no better than none).
+            [i] = lone
             numbers = [k for k, ck in enumerate(self.col_kinds) if ck == "number"]
             which = self.points.total(_number(pieces[i].text))
             if which is not None and len(numbers) == 2:
