@@ -40,7 +40,7 @@ class Shelved(Sequence[T], Generic[T]):
     """The objects at ``refs`` of a shelf, each read back (and made by ``make`` from its position and
     what was put) when it is asked for."""
 
-    def __init__(self, shelf: Shelf, refs: list[Ref], make: Callable[[int, object], T]) -> None:
+    def __init__(self, shelf: Shelf, refs: Sequence[Ref], make: Callable[[int, object], T]) -> None:
         self._shelf, self._refs, self._make = shelf, refs, make
 
     def __len__(self) -> int:
