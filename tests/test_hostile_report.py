@@ -13,7 +13,7 @@ from jixiao.checks import years
 from jixiao.exitcodes import Exit
 from jixiao.export import report as report_module
 from jixiao.export.report import CHART_BARS, build_report
-from jixiao.ingest.recognize import read_bytes, read_path
+from jixiao.ingest.recognize import read_bytes
 from jixiao.model import Evaluation
 from jixiao.store.db import open_store
 from jixiao.store.importer import import_paths
@@ -88,8 +88,8 @@ def test_a_department_of_many_forms_gets_a_bounded_chart(monkeypatch: pytest.Mon
 
 
 def test_a_files_department_form_is_still_checked_against_the_files_beside_it() -> None:
-    docs = [read_path(FIXTURES / n) for n in ("t4_department_pipes.txt", "t2_sichuan_pipes.txt", "t2_sichuan_cells.txt")]
-    report = build_report(loaded=docs, charts=False)
+    report = build_report([FIXTURES / n for n in ("t4_department_pipes.txt", "t2_sichuan_pipes.txt", "t2_sichuan_cells.txt")],
+                          charts=False)
     found = [x for u in report.units for f in u.forms for x in f.result.findings if x.code == "department-total-mismatch"]
     assert [(x.field, x.expected) for x in found] == [("funds.project.full_year", "2412.50"),
                                                       ("funds.project.executed", "2123.33")]

@@ -187,3 +187,46 @@ def test_a_report_holds_a_few_bytes_a_line_until_it_is_written() -> None:
     assert (many - few) / 400 < 40, (few, many)  # old code: 190 bytes a line
     assert report.form_count == 500 and len(report.error_entries()) == 250
     assert [f.ev.project.name for f in report.units[0].forms][:3] == sorted(f"项目{n}" for n in range(1, 500, 2))[:3]
+
+
+def test_a_report_over_files_is_the_pipelines_run_a_check_that_fails_loses_only_its_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # report read the files and then checked them itself, in its own process: a check that failed on
+    # one form (a defect) ended the whole report with a traceback. It now takes the pipeline's run
+    # (check_paths, as jixiao check), where each file is read and checked under the per-file guard.
+    from jixiao import pipeline
+    from jixiao.export.report import build_report
+
+    real = pipeline.run_checks
+
+    def run_checks(ev, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if "坏" in (ev.project.name or ""):
+            raise ZeroDivisionError("a check's defect")
+        return real(ev, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "run_checks", run_checks)
+    good, bad = tmp_path / "a.txt", tmp_path / "b.txt"
+    good.write_text(Form(code="C-1", name="好项目").text(), encoding="utf-8")
+    bad.write_text(Form(code="C-2", name="坏项目").text(), encoding="utf-8")
+    report = build_report([good, bad], charts=False)
+    names = [f.ev.project.name for u in report.units for f in u.forms]
+    assert "好项目" in names
+    # Workers forked from here run the failing check; a forkserver's do not (then the form is read).
+    assert "坏项目" in names or [(f.file, f.code) for f in report.failures] == [(str(bad), "internal-error")]
+
+
+def test_a_report_over_files_gives_the_findings_across_years_check_gives_when_the_later_year_comes_first(
+        tmp_path: Path) -> None:
+    from jixiao.export.report import build_report
+
+    from .test_findings_years import LAST, THIS
+
+    (tmp_path / "a_2023.txt").write_text(THIS.text(), encoding="utf-8")
+    (tmp_path / "b_2022.txt").write_text(LAST.text(), encoding="utf-8")
+    report = build_report([tmp_path], charts=False)
+    lines = {f.ev.year: f for u in report.units for f in u.forms}
+    later = lines[2023]
+    codes = [x.code for x in later.result.findings]
+    assert {"year-target-lowered", "year-indicator-changed"} <= set(codes)
+    assert len(later.places) == len(later.result.findings)
+    assert [x.code for x in lines[2022].result.findings if x.code.startswith("year-")] == []

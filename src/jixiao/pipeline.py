@@ -188,6 +188,7 @@ class LateFindings:
     form_index: int
     project: str
     findings: list[Finding]
+    form: Evaluation  # in outline (its indicators and goals, where the findings are)
 
 
 def _department_wide(doc: Document) -> bool:
@@ -249,4 +250,4 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy |
                             if get_template(r.ev.template).department_wide else r for r in item.results]
         yield item
     for ev, findings in years.late():
-        yield LateFindings(ev.source.file, ev.source.form_index, ev.label(), findings)
+        yield LateFindings(ev.source.file, ev.source.form_index, ev.label(), findings, ev)

@@ -29,9 +29,10 @@ from ..options import (
     out,
     read_all,
     usage,
+    with_progress,
     writing,
 )
-from ..pipeline import FileFailure, batch_exit
+from ..pipeline import FileFailure, batch_exit, check_paths
 from ..scoring import POLICIES, get_policy
 from ..zhcli import command
 
@@ -185,7 +186,9 @@ def report(
 
     known(policy, POLICIES, "评分规则")
     _need_input(files, from_db or db is not None)
-    loaded = read_all(files or [], what="读取", workers=jobs, limits=limits_of(limit))
+    # The files are read and checked by the pipeline's run, as jixiao check does, while the report is built.
+    checked = with_progress(check_paths(files or [], policy, workers=jobs, limits=limits_of(limit)), files or [],
+                            "读取并审核")
     if from_db or db is not None:
         from ..store.query import Filters, StoredForms, iter_decided
         from .store import open_db, reading
@@ -196,9 +199,9 @@ def report(
             pool = StoredForms(engine, filters)
             if not pool.count:
                 _none_found(year, department)
-            result = build_report(files or [], policy, stored=iter_decided(engine, filters), pool=pool, loaded=loaded)
+            result = build_report(files or [], policy, stored=iter_decided(engine, filters), pool=pool, checked=checked)
     else:
-        result = build_report(files or [], policy, loaded=loaded)
+        result = build_report(files or [], policy, checked=checked)
     for failure in result.failures:
         fail(failure)
     with writing(output):

@@ -21,14 +21,14 @@ from typing import Iterable, Iterator, Sequence, cast
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..checks import SEVERITY_ZH, CheckResult, Finding, run_checks
+from ..checks import SEVERITY_ORDER, SEVERITY_ZH, CheckResult, Finding, run_checks
 from ..checks.pool import Lookup, Pool
 from ..errors import ExportError
 from ..files import replacing
 from ..limits import Limits
-from ..model import COLUMN_ZH, FUNDS_ROW_ZH, DepartmentList, Document, Evaluation
+from ..model import COLUMN_ZH, FUNDS_ROW_ZH, DepartmentList, Evaluation
 from ..outcome import Outcome, list_department, outcome
-from ..pipeline import FileFailure, check_document, load, policy_of, slim
+from ..pipeline import CheckedDocument, FileFailure, LateFindings, check_paths, policy_of, slim
 from ..scoring import Recomputed, ScoringPolicy, get_policy
 from ..scoring.rounding import show
 from ..shelf import Ref, Shelf, Shelved
@@ -129,14 +129,15 @@ class UnitSection:
     _total_sum: Decimal = Decimal(0)
     _totals: int = 0
 
-    def add(self, entry: FormEntry) -> None:
+    def add(self, entry: FormEntry, sign: int = 1) -> None:
+        """Count a line in (or out, ``sign`` -1: its line is replaced)."""
         status = entry.status
-        self.errors += status == "error"
-        self.warnings += status == "warning"
-        self.unfilled += entry.decided.status == "unfilled"
+        self.errors += sign * (status == "error")
+        self.warnings += sign * (status == "warning")
+        self.unfilled += sign * (entry.decided.status == "unfilled")
         if entry.decided.total is not None:
-            self._total_sum += entry.decided.total
-            self._totals += 1
+            self._total_sum += sign * entry.decided.total
+            self._totals += sign
 
     def average_total(self) -> str | None:
         """The mean of the totals grades come from (outcome.py), as ``summary`` computes it."""
@@ -150,10 +151,21 @@ class _Lines:
 
     def __init__(self) -> None:
         self._db = sqlite3.connect("")  # "": a private temporary database, on disk once it outgrows its cache
-        self._db.execute("CREATE TABLE line (unit INTEGER, rank INTEGER, errors INTEGER, name TEXT, at INTEGER, size INTEGER)")
+        self._db.execute("CREATE TABLE line (unit INTEGER, rank INTEGER, errors INTEGER, name TEXT, at INTEGER,"
+                         " size INTEGER, file TEXT, form INTEGER)")
+        self._db.execute("CREATE INDEX line_form ON line (file, form)")
 
-    def add(self, unit: int, key: tuple[int, int, str], ref: Ref) -> None:
-        self._db.execute("INSERT INTO line VALUES (?, ?, ?, ?, ?, ?)", (unit, *key, *ref))
+    def add(self, unit: int, key: tuple[int, int, str], ref: Ref, form: tuple[str, int] | None = None) -> None:
+        self._db.execute("INSERT INTO line VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (unit, *key, *ref, *(form or (None, None))))
+
+    def find(self, file: str, form: int) -> tuple[int, int, Ref] | None:
+        """The line of a file's form: its row, its department and its place on the shelf."""
+        row = self._db.execute("SELECT rowid, unit, at, size FROM line WHERE file = ? AND form = ?", (file, form)).fetchone()
+        return (row[0], row[1], (row[2], row[3])) if row else None
+
+    def replace(self, row: int, key: tuple[int, int, str], ref: Ref) -> None:
+        self._db.execute("UPDATE line SET rank = ?, errors = ?, name = ?, at = ?, size = ? WHERE rowid = ?",
+                         (*key, *ref, row))
 
     def ordered(self, unit: int) -> Iterator[tuple[int, int, Ref]]:
         """A department's lines as :meth:`FormEntry.sort_key` orders them (ties in the order they came):
@@ -212,7 +224,8 @@ class Report:
     _shelf: Shelf = field(default_factory=Shelf)
     _lines: _Lines = field(default_factory=_Lines)
     _by_key: dict[str, UnitSection] = field(default_factory=dict)
-    _unit_ids: dict[int, int] = field(default_factory=dict)  # a department's number in _lines, by id()
+    _units: list[UnitSection] = field(default_factory=list)  # in the order they came: their number in _lines
+    _unit_ids: dict[int, int] = field(default_factory=dict)  # that number, by id()
     _policies: dict[str, ScoringPolicy] = field(default_factory=dict)
     _grades: dict[str, int] = field(default_factory=dict)
     _errors: tuple[array[int], array[int]] = field(default_factory=lambda: (array("q"), array("q")))
@@ -231,8 +244,29 @@ class Report:
         packed: _Packed = (r.ev, r.findings, r.recomputed, policy.name, entry.decided, entry.places)
         unit = self._by_key.setdefault(label_key(name), UnitSection(name))
         unit.add(entry)
-        self._lines.add(self._unit_ids.setdefault(id(unit), len(self._unit_ids)), entry.sort_key(),
-                        self._shelf.put(packed))
+        if id(unit) not in self._unit_ids:
+            self._unit_ids[id(unit)] = len(self._units)
+            self._units.append(unit)
+        src = r.ev.source
+        self._lines.add(self._unit_ids[id(unit)], entry.sort_key(), self._shelf.put(packed), (src.file, src.form_index))
+
+    def add_late(self, late: LateFindings) -> None:
+        """Findings across years for a form whose line is in already (an earlier year of its project was
+        read after it): its line is read back, given them and counted and sorted again."""
+        found = self._lines.find(late.file, late.form_index)
+        if found is None:
+            return
+        row, u, ref = found
+        unit = self._units[u]
+        old = self._unpack(0, 0, self._shelf.get(ref))
+        pairs = sorted([*old.findings(), *((f, field_zh(late.form, f.field)) for f in late.findings)],
+                       key=lambda pair: SEVERITY_ORDER[pair[0].severity])
+        r = old.result
+        entry = FormEntry(replace(r, findings=[f for f, _ in pairs]), old.decided, places=[p for _, p in pairs])
+        unit.add(old, -1)
+        unit.add(entry)
+        packed: _Packed = (r.ev, entry.result.findings, r.recomputed, r.policy.name, entry.decided, entry.places)
+        self._lines.replace(row, entry.sort_key(), self._shelf.put(packed))
 
     def _unpack(self, first: int, n: int, packed: object) -> FormEntry:
         """The ``n``-th line of a department whose first form is numbered ``first``."""
@@ -291,35 +325,36 @@ class Report:
 def build_report(paths: Iterable[str | os.PathLike[str]] = (), policy: ScoringPolicy | str | None = None, *,
                  stored: Iterable[tuple[Evaluation, str | None]] = (), pool: Lookup | None = None,
                  charts: bool = True, workers: int = 1, limits: Limits | None = None,
-                 loaded: list[Document | FileFailure] | None = None) -> Report:
-    """Read and check every form under ``paths`` (and the ``stored`` ones, from the store, each with the
-    主管部门 the store decided for it) for the report;
-    ``loaded`` when the caller has read ``paths`` already (the CLI, with its progress bar).
+                 checked: Iterable[CheckedDocument | FileFailure | LateFindings] | None = None) -> Report:
+    """The report of the ``stored`` forms (from the store, each with the 主管部门 the store decided for
+    it) and of the files under ``paths``, read and checked by the pipeline's run (:func:`check_paths`,
+    as ``jixiao check`` reads and checks them); ``checked`` is that run when the caller has started it
+    (the CLI, with its progress bar).
 
     ``pool``, when given, finds the ``stored`` forms for the checks across forms (the store's
     :class:`~jixiao.store.query.StoredForms`): ``stored`` is then read once, as a stream, and no
-    form is held beyond its own check (a report over a store of any size)."""
+    form is held beyond its own check (a report over a store of any size). The stored forms are
+    checked against each other and the files' forms against each other, as in ``jixiao check``."""
     inputs = [str(p) for p in paths]
     chosen = get_policy(policy) if isinstance(policy, str) else policy
     report = Report(chosen, dt.datetime.now().strftime("%Y-%m-%d %H:%M"), inputs)
-    items = list(load(inputs, workers=workers, limits=limits)) if loaded is None else loaded
     if pool is None:
         stored = list(stored)
-    # Checks across files (a department's totals against its projects) see every form of the report.
-    held = [ev for item in items if not isinstance(item, FileFailure) for ev in item.evaluations]
-    batch = Pool(held, pool) if pool is not None else Pool(held + [ev for ev, _ in stored])
+    batch = Pool((), pool) if pool is not None else Pool([ev for ev, _ in stored])
     for ev, dept in stored:
         result = run_checks(ev, policy_of(ev, policy), batch=batch)
         report.add(FormEntry.of(result, outcome(result, dept)))
-    for item in items:
+    run = check_paths(inputs, policy, workers=workers, limits=limits) if checked is None else checked
+    for item in run:
         if isinstance(item, FileFailure):
             report.failures.append(item)
-            continue
-        checked = check_document(item, policy, batch)
-        list_dept = list_department(item)
-        for result in checked.results:
-            report.add(FormEntry.of(result, outcome(result, list_dept)))
-        report.lists += [ListEntry(dl, findings) for dl, findings in checked.list_findings]
+        elif isinstance(item, LateFindings):
+            report.add_late(item)
+        else:
+            list_dept = list_department(item.doc)
+            for result in item.results:
+                report.add(FormEntry.of(result, outcome(result, list_dept)))
+            report.lists += [ListEntry(dl, findings) for dl, findings in item.list_findings]
     report.close()
     for unit in report.units if charts else ():
         # A department of thousands of forms gets a chart of the ones most in need (they sort first):
