@@ -111,7 +111,7 @@ def create_draft(body: DraftIn, who: Actor = Depends(actor), db: DbSession = Dep
 @router.get("/forms/{form_id}", summary="一张表：内容、重算、审核问题、意见、版本")
 def form(form_id: int, who: Actor = Depends(actor), db: DbSession = Depends(get_db)) -> dict[str, Any]:
     f = access.get_form(db, who, form_id)
-    evaluated = formdb.evaluate_form(f)
+    evaluated = formdb.evaluate_form(db, f)
     return {**form_summary(f), "document": f.document, "explanations": f.explanations, **_evaluated(evaluated),
             "comments": [{"field": c.field, "body": c.body, "version": c.version, "author": a,
                           "at": c.created_at.isoformat()} for c, a in workflow.comments(db, f)],
@@ -121,8 +121,8 @@ def form(form_id: int, who: Actor = Depends(actor), db: DbSession = Depends(get_
 
 @router.post("/forms/{form_id}/recompute", summary="按填写内容重算（不保存）")
 def recompute(form_id: int, body: Fields, who: Actor = Depends(actor), db: DbSession = Depends(get_db)) -> dict[str, Any]:
-    ev = formdb.preview(who, access.get_form(db, who, form_id), body.values)
-    return _evaluated(editing.evaluate(formdb.placed(ev)))
+    f = access.get_form(db, who, form_id)
+    return _evaluated(formdb.evaluate_form(db, f, formdb.preview(who, f, body.values)))
 
 
 @router.put("/forms/{form_id}", summary="保存填写内容")

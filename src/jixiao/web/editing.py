@@ -211,9 +211,12 @@ def derive(ev: Evaluation, policy: ScoringPolicy) -> None:
                      round_half_up(rec.total, 2) if rec.total is not None else None)
 
 
-def evaluate(ev: Evaluation, policy: ScoringPolicy | str | None = None) -> Evaluated:
+def evaluate(ev: Evaluation, policy: ScoringPolicy | str | None = None,
+             years: list[Evaluation] | None = None) -> Evaluated:
+    """``ev`` checked as ``jixiao check`` checks it; ``years`` the same project's forms of other years,
+    to compare it with (the checks across years see them as if loaded in one run)."""
     pol = policy_of(ev, policy)
-    result = run_checks(ev, pol)
+    result = run_checks(ev, pol, batch=[ev, *years] if years else None)
     rec = result.recomputed
     # What the list shows and sorts on: the total as printed when the form printed one, else as computed.
     total = ev.total.score if ev.total and ev.total.score is not None else (

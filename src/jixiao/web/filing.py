@@ -33,7 +33,7 @@ def _comments_by_field(db: DbSession, form: Form) -> tuple[dict[str, list[str]],
 def view(db: DbSession, who: Actor, form: Form) -> dict[str, Any]:
     """The review page: the form as on paper, findings on their cells, comments, versions, the actions allowed."""
     ev = editing.load(form.document)
-    evaluated = editing.evaluate(ev)
+    evaluated = formdb.checked(db, form, ev)
     by_field, all_comments = _comments_by_field(db, form)
     grid = sheet.build(ev, comments=by_field)
     grid.attach(evaluated.findings)
@@ -48,11 +48,12 @@ def _field_choices(grid: sheet.HtmlSheet) -> list[tuple[str, str]]:
     return [(c.path, f"{c.ref} {c.path}") for c in grid.cells() if c.path]
 
 
-def _edit_grid(ev: Evaluation, comments: dict[str, list[str]]) -> tuple[sheet.HtmlSheet, editing.Evaluated]:
+def _edit_grid(db: DbSession, form: Form, ev: Evaluation,
+               comments: dict[str, list[str]]) -> tuple[sheet.HtmlSheet, editing.Evaluated]:
     grid = sheet.build(ev, editing=True, comments=comments)
     if ev.source.format == editing.WEB_FORMAT:
         sheet.place_fields(ev, grid.refs)
-    evaluated = editing.evaluate(ev)
+    evaluated = formdb.checked(db, form, ev)
     grid.attach(evaluated.findings)
     return grid, evaluated
 
@@ -60,14 +61,15 @@ def _edit_grid(ev: Evaluation, comments: dict[str, list[str]]) -> tuple[sheet.Ht
 def edit_view(db: DbSession, form: Form, ev: Evaluation) -> dict[str, Any]:
     by_field, all_comments = _comments_by_field(db, form)
     editing.derive(ev, policy_of(ev))
-    grid, evaluated = _edit_grid(ev, by_field)
+    grid, evaluated = _edit_grid(db, form, ev, by_field)
     return {"form": form, "grid": grid, "evaluated": evaluated, "comments": all_comments,
             "explanations": form.explanations, "units": editing.MONEY_UNITS, "money_unit": ev.money_unit or "万元"}
 
 
-def live(form: Form, values: dict[str, str], explanations: dict[str, str], who: Actor) -> dict[str, Any]:
+def live(db: DbSession, form: Form, values: dict[str, str], explanations: dict[str, str],
+         who: Actor) -> dict[str, Any]:
     """The live recompute: the grey cells and every cell's findings, as out-of-band fragments."""
-    grid, evaluated = _edit_grid(formdb.preview(who, form, values), {})
+    grid, evaluated = _edit_grid(db, form, formdb.preview(who, form, values), {})
     return {"form": form, "grid": grid, "evaluated": evaluated, "explanations": {**form.explanations, **explanations}}
 
 

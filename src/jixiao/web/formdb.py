@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import aliased
 
 from ..contract import evaluation_from_json
+from ..model import Evaluation
 from ..pipeline import policy_of
+from ..store.rows import project_key
 from ..store.schema import EvaluationRow, Exact
 from . import editing, sheet
 from .access import EDITABLE, STATUS, Actor, WebError, audit, may_edit, scoped
@@ -117,6 +119,7 @@ def summarize(form: Form, evaluated: editing.Evaluated) -> None:
     row = ev.funds.total
     budget = getattr(row, evaluated.result.policy.denominator, None) if row else None
     form.project_name, form.project_code, form.year = ev.project.name, ev.project.code, ev.year
+    form.project_key = _project_key(form, ev)
     form.money_unit = ev.money_unit
     form.budget = budget.amount if budget is not None else None
     form.rate, form.total, form.grade = evaluated.rate, evaluated.total, evaluated.grade
@@ -138,19 +141,53 @@ def placed(ev: Any) -> Any:
     return ev
 
 
-def evaluate_form(form: Form) -> editing.Evaluated:
-    return editing.evaluate(placed(editing.load(form.document)))
+def _project_key(form: Form, ev: Evaluation) -> str | None:
+    """The project across years, as the store keys it (its 项目编码, else its name within the 主管部门)."""
+    return project_key(ev.project.code, ev.project.name, str(form.department_id))
+
+
+def _other_years(db: DbSession, form: Form, key: str | None, year: int | None) -> list[Form]:
+    if key is None:
+        return []
+    stmt = select(Form).where(Form.project_key == key, Form.year.is_not(None))
+    if year is not None:
+        stmt = stmt.where(Form.year != year)
+    if form.id is not None:
+        stmt = stmt.where(Form.id != form.id)
+    return list(db.scalars(stmt.order_by(Form.year, Form.id)))
+
+
+def checked(db: DbSession, form: Form, ev: Evaluation) -> editing.Evaluated:
+    """``ev`` (the form's content, its cells placed) checked with the same project's other years in the
+    workflow, as an import checks it with the store's: a target lowered, goals copied from last year."""
+    others = _other_years(db, form, _project_key(form, ev), ev.year) if ev.year is not None else []
+    years = [editing.load(f.document) for f in others]
+    return editing.evaluate(ev, years=years)
+
+
+def evaluate_form(db: DbSession, form: Form, ev: Evaluation | None = None) -> editing.Evaluated:
+    return checked(db, form, placed(ev if ev is not None else editing.load(form.document)))
+
+
+def _recheck_years(db: DbSession, form: Form, keys: set[str | None]) -> None:
+    """The project's other years checked again after ``form`` changed: it may be their previous year."""
+    for key in keys:
+        for other in _other_years(db, form, key, None):
+            evaluated = evaluate_form(db, other)
+            summarize(other, evaluated)
+            index_findings(db, other, evaluated)
 
 
 def new_form(db: DbSession, ev: Any, dept: Org, unit: Org, status: str, *, task_id: int | None = None,
              evaluation_id: int | None = None) -> Form:
-    evaluated = editing.evaluate(placed(ev))
     form = Form(task_id=task_id, unit_id=unit.id, department_id=dept.id, evaluation_id=evaluation_id, status=status,
                 version=0, document=editing.dump(ev), explanations={}, updated_at=now(), errors=0, warnings=0)
+    evaluated = evaluate_form(db, form, ev)
     summarize(form, evaluated)
     db.add(form)
     db.flush()
     index_findings(db, form, evaluated)
+    _recheck_years(db, form, {form.project_key})
     return form
 
 
@@ -190,7 +227,7 @@ def save_fields(db: DbSession, actor: Actor, form: Form, values: dict[str, str],
 def store_evaluation(db: DbSession, actor: Actor, form: Form, ev: Any, explanations: dict[str, str] | None = None,
                      action: str = "form.edit") -> editing.Evaluated:
     editing.derive(ev, policy_of(ev))
-    evaluated = editing.evaluate(placed(ev))
+    evaluated = evaluate_form(db, form, ev)
     before = form.document
     form.document = editing.dump(ev)
     for path, old, new in editing.changes(before, form.document):
@@ -202,9 +239,12 @@ def store_evaluation(db: DbSession, actor: Actor, form: Form, ev: Any, explanati
             if kept.get(key) != form.explanations.get(key):
                 audit(db, actor, "form.explain", form.id, key, form.explanations.get(key), kept.get(key))
         form.explanations = kept
+    old_key = form.project_key
     summarize(form, evaluated)
     form.updated_at = now()
     index_findings(db, form, evaluated)
+    db.flush()
+    _recheck_years(db, form, {old_key, form.project_key})
     return evaluated
 
 

@@ -193,7 +193,7 @@ async def recompute(request: Request, form_id: int, who: Actor = Depends(actor),
 
     def run() -> dict[str, Any]:
         form = access.get_form(db, who, form_id)
-        return filing.live(form, values, explanations, who)
+        return filing.live(db, form, values, explanations, who)
 
     return page(request, "_live.j2", who, **await run_in_threadpool(run))
 

@@ -104,6 +104,8 @@ class Form(Base):
         Index("ix_web_forms_total", text("CAST(total AS NUMERIC)"), "id"),
         Index("ix_web_forms_rate", text("CAST(rate AS NUMERIC)"), "id"),
         Index("ix_web_forms_updated", "updated_at", "id"),
+        # A project's other years, to check a form against (migration 0006).
+        Index("ix_web_forms_project_year", "project_key", "year"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -115,6 +117,7 @@ class Form(Base):
     status: Mapped[str] = mapped_column(String(20))
     project_name: Mapped[str | None] = mapped_column(Text)
     project_code: Mapped[str | None] = mapped_column(String(64))
+    project_key: Mapped[str | None] = mapped_column(Text)
     money_unit: Mapped[str | None] = mapped_column(String(8))
     budget: Mapped[Decimal | None] = mapped_column(Exact)
     rate: Mapped[Decimal | None] = mapped_column(Exact)

@@ -21,7 +21,7 @@ def submit(db: DbSession, actor: Actor, form: Form) -> None:
     """送审: refused while an error finding has no explanation."""
     if not may_edit(actor, form):
         raise WebError(409, f"这张表当前为“{STATUS[form.status]}”，不能送审")
-    evaluated = evaluate_form(form)
+    evaluated = evaluate_form(db, form)
     missing = evaluated.unexplained(form.explanations)
     if missing:
         raise WebError(422, f"还有 {len(missing)} 个错误没有改正也没有说明，不能送审",
