@@ -155,8 +155,12 @@ def test_only_and_skip_take_check_codes_everywhere(seed_db: str) -> None:
 def test_version_and_completion() -> None:
     proc = _jx("--version")
     assert proc.returncode == 0 and proc.stdout.strip() == f"jixiao {__version__}"
-    script = _jx("--show-completion", "bash", _JIXIAO_COMPLETE="")
-    assert script.returncode == 0 and "complete" in script.stdout and "jixiao" in script.stdout
+    # Typer finds the shell among the command's ancestors, as from a user's terminal: run it from bash
+    # (bash stays the parent), not straight from a test runner that may have no shell above it.
+    script = subprocess.run(["bash", "-c", '"$@"; exit $?', "bash", *jixiao_cmd(), "--show-completion"],
+                            capture_output=True, text=True, timeout=300, env={**os.environ, "_JIXIAO_COMPLETE": ""})
+    assert script.returncode == 0, script.stderr
+    assert "complete" in script.stdout and "jixiao" in script.stdout
 
 
 @pytest.mark.parametrize("args, message", [
