@@ -19,12 +19,10 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
-from pdfplumber.utils import filter_edges
 
 from ... import limits
 from ...errors import UnreadableFile
@@ -33,6 +31,9 @@ from ..grid import Grid, Place, Row
 from . import register
 from .containers import PasswordProtected
 from .rows import add_row
+
+if TYPE_CHECKING:
+    from pdfplumber.table import Table
 
 Char = dict[str, Any]
 Edge = dict[str, Any]
@@ -172,6 +173,10 @@ def find_tables(edges: list[Edge]) -> list[Table]:
     """Ruled tables from horizontal and vertical edges, as pdfplumber's "lines" strategy finds them."""
     if not edges:
         return []
+    # pdfplumber (and pdfminer under it) is a quarter of a second to import: only when a PDF has lines.
+    from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+    from pdfplumber.utils import filter_edges
+
     merged = merge_edges(edges, _TOLERANCE, _TOLERANCE, _TOLERANCE, _TOLERANCE)
     merged = filter_edges(merged, min_length=_TOLERANCE)
     cells = intersections_to_cells(edges_to_intersections(merged, _TOLERANCE, _TOLERANCE))
