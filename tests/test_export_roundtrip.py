@@ -136,9 +136,10 @@ TEMPLATE_FIXTURES = sorted(p for p in (Path(__file__).parent / "fixtures" / "tem
 
 
 @pytest.mark.parametrize("fixture", TEMPLATE_FIXTURES, ids=lambda p: p.stem)
-def test_other_templates_export_to_the_national_layout_keeping_their_numbers(fixture: Path) -> None:
-    """Sichuan, Chongqing and department forms have no layout of their own to export to: the national one
-    carries their header, funds, indicators and total, and their own texts in rows after 备注."""
+def test_other_templates_export_to_their_own_sheet_keeping_their_numbers(fixture: Path) -> None:
+    """Sichuan, Chongqing, department and transfer forms are written in their own template's sheet
+    (export/sheets.py) and read back with their header, funds, indicators and total, and their own texts
+    (评价结论, 存在问题, 改进措施, 实施情况)."""
     for ev in read_path(fixture).evaluations:
         for fmt, write in WRITERS.items():
             again = read_bytes(write(ev), f"x.{fmt}").evaluations[0]
@@ -152,7 +153,7 @@ def test_other_templates_export_to_the_national_layout_keeping_their_numbers(fix
             assert [[i[f] for f in fields] for i in a["indicators"]] == [[i[f] for f in fields] for i in b["indicators"]]
             if ev.total is not None and ev.total.score is not None:
                 assert a["total"] == b["total"]
-            # Read back as 备注 (or, when the labels bring the template back, as its own fields again).
+            # Read back as the template's own fields (or, where its sheet has no place for one, from the labelled row after the form).
             shown = json.dumps(b, ensure_ascii=False)
             for text in (ev.conclusion, ev.problems, ev.improvements, ev.implementation):
                 assert not text or json.dumps(text, ensure_ascii=False).strip('"') in shown, (fmt, text)
