@@ -153,7 +153,8 @@ def test_other_templates_export_to_their_own_sheet_keeping_their_numbers(fixture
             assert [[i[f] for f in fields] for i in a["indicators"]] == [[i[f] for f in fields] for i in b["indicators"]]
             if ev.total is not None and ev.total.score is not None:
                 assert a["total"] == b["total"]
-            # Read back as the template's own fields (or, where its sheet has no place for one, from the labelled row after the form).
+            # Read back as the template's own fields (or, where its sheet has no place for one, from the
+            # labelled row written after the form).
             shown = json.dumps(b, ensure_ascii=False)
             for text in (ev.conclusion, ev.problems, ev.improvements, ev.implementation):
                 assert not text or json.dumps(text, ensure_ascii=False).strip('"') in shown, (fmt, text)
