@@ -180,6 +180,61 @@ def test_ctrl_c_during_check_is_one_line(tmp_path: Path) -> None:
     assert "表0000.txt" in proc.stdout and "表1999.txt" not in proc.stdout  # midway: some results, not all
 
 
+# Ctrl-C landing in an object's __del__ (the garbage collector runs it anywhere, and swallows what it
+# raises with "Exception ignored"): seen under load in export's worker pipes, which then ran on to exit 0.
+_SWALLOWED = """
+import os, signal, sys
+from jixiao import exitcodes, isolation
+
+class Swallows:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+
+exitcodes.watch_ctrl_c()
+Swallows()
+print("swallowed", flush=True)
+try:
+    print(list(isolation.run(len, [("a.txt", ("abc",))])))
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_ctrl_c_swallowed_where_it_landed_stops_the_batch_at_its_next_step(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-c", _SWALLOWED], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert proc.stdout.split() == ["swallowed", "interrupted"], (proc.stdout, proc.stderr)
+    assert "KeyboardInterrupt" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
+
+
+_SWALLOWED_ON_THE_WAY_OUT = """
+import os, signal, sys
+import jixiao.cli
+from jixiao.__main__ import main
+
+class Swallows:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+
+real = jixiao.cli.main
+
+def cli():  # the command runs to its end; Ctrl-C lands on the way out, where nothing checks it
+    try:
+        real()
+    finally:
+        Swallows()
+
+jixiao.cli.main = cli
+sys.argv = ["jixiao", "--version"]
+main()
+"""
+
+
+def test_ctrl_c_swallowed_at_the_end_still_exits_130(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-c", _SWALLOWED_ON_THE_WAY_OUT], capture_output=True, text=True,
+                          timeout=60, cwd=tmp_path)
+    _one_interrupt_line(proc)
+
+
 def test_python_dash_m_jixiao_runs_the_cli(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "jixiao", "--version"], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout.strip()

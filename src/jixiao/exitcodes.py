@@ -6,9 +6,11 @@ Usage errors take sysexits' EX_USAGE rather than click's 2, which the contract g
 
 from __future__ import annotations
 
+import signal
 import sys
 from enum import IntEnum
-from typing import NoReturn
+from types import FrameType
+from typing import Any, NoReturn
 
 
 class Exit(IntEnum):
@@ -43,3 +45,37 @@ def interrupted() -> NoReturn:
     place once complete) and what was half-written is removed: saying so tells the user a re-run is all it takes."""
     print("✗ 已中断（Ctrl-C）：已写完的文件保留，未写完的没有留下；重新运行即可", file=sys.stderr)
     sys.exit(Exit.INTERRUPTED)
+
+
+_ctrl_c = False
+
+
+def _on_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    global _ctrl_c
+    _ctrl_c = True
+    raise KeyboardInterrupt
+
+
+def _unraisable(hook: Any) -> Any:
+    def quiet(info: Any) -> None:
+        if not isinstance(info.exc_value, KeyboardInterrupt):  # remembered: check_ctrl_c raises it again
+            hook(info)
+    return quiet
+
+
+def watch_ctrl_c() -> None:
+    """Ctrl-C remembered as well as raised. Landing in code that swallows exceptions (an object's
+    ``__del__`` run by the garbage collector prints "Exception ignored" and goes on), it was lost and the
+    command ran to its end with exit 0; :func:`check_ctrl_c` raises it again at the next safe point."""
+    signal.signal(signal.SIGINT, _on_ctrl_c)
+    sys.unraisablehook = _unraisable(sys.unraisablehook)
+
+
+def ctrl_c_seen() -> bool:
+    return _ctrl_c
+
+
+def check_ctrl_c() -> None:
+    """Raise the Ctrl-C that was pressed but swallowed where it landed."""
+    if _ctrl_c:
+        raise KeyboardInterrupt

@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from .errors import FileFailure, JixiaoError
+from .exitcodes import check_ctrl_c
 from .limits import LimitExceeded, Limits, activate, active
 
 T = TypeVar("T")
@@ -182,6 +183,7 @@ def run(fn: Callable[..., T], tasks: Iterable[Task], workers: int = 1,
     window = workers * 4
     try:
         while True:
+            check_ctrl_c()
             while not exhausted and taken - emitted < window:
                 try:
                     task = next(source)
