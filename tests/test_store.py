@@ -58,6 +58,13 @@ def test_migrations_create_exactly_the_models(store) -> None:
     assert diff == []
 
 
+def test_the_head_opened_without_alembic_is_alembics_head() -> None:
+    """db.HEAD lets a store at head open without Alembic: it must be the packaged migrations' own head."""
+    from jixiao.store.db import HEAD, head_revision
+
+    assert HEAD == head_revision()
+
+
 def test_a_store_made_by_an_older_version_is_upgraded_on_open(db_url) -> None:
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import inspect
