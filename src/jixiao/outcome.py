@@ -64,8 +64,9 @@ def outcome(result: CheckResult, list_dept: str | None = None) -> Outcome:
     if any(f.code == UNFILLED_CODE for f in result.findings):
         return Outcome(department, dept_from, ev.project.implementing_unit, None, None, None, "unfilled")
     printed = ev.total.score if ev.total is not None else None
-    total, total_from = (printed, "printed") if printed is not None else (
-        (result.recomputed.total, "recomputed") if result.recomputed.total is not None else (None, None))
+    total: Decimal | None = printed if printed is not None else result.recomputed.total
+    total_from: Literal["printed", "recomputed"] | None = (
+        "printed" if printed is not None else "recomputed" if total is not None else None)
     grade = result.policy.grade(total) if total is not None else None
     return Outcome(department, dept_from, ev.project.implementing_unit, total, total_from, grade,
                    "scored" if total is not None else "unscored")

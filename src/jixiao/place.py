@@ -6,7 +6,7 @@ importing each other.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Place(NamedTuple):
@@ -47,7 +47,7 @@ class Place(NamedTuple):
         return {k: v for k, v in zip(self._fields, self) if v is not None}
 
     @classmethod
-    def from_json(cls, data: dict[str, str | int] | None) -> Place:
+    def from_json(cls, data: dict[str, Any] | None) -> Place:
         return cls(**data) if data else cls()
 
 
