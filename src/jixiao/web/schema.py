@@ -104,7 +104,7 @@ class Form(Base):
         Index("ix_web_forms_total", text("CAST(total AS NUMERIC)"), "id"),
         Index("ix_web_forms_rate", text("CAST(rate AS NUMERIC)"), "id"),
         Index("ix_web_forms_updated", "updated_at", "id"),
-        # A project's other years, to check a form against (migration 0006).
+        # A project's other years, to check a form against (migration 0007).
         Index("ix_web_forms_project_year", "project_key", "year"),
     )
 

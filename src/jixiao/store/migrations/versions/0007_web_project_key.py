@@ -2,8 +2,8 @@
 normalized name, as the store keys its evaluations), so a form checked in the workflow is compared
 with the same project's other years there, the way an import compares it with the store's.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from alembic import op
 
 from jixiao.store.rows import project_key
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
