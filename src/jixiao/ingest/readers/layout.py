@@ -110,8 +110,8 @@ def read_layout(data: bytes, file: str) -> Grid:
                 texts.setdefault(above_cols[k], []).append(p.text)
                 above[k] = p
             continue
-        if page_top and rows and (k := _cut_cell(pieces, last)) is not None:
-            rows[-1][1].setdefault(above_cols[k], []).append(pieces[0].text)
+        if page_top and rows and (cut := _cut_cell(pieces, last)) is not None:
+            rows[-1][1].setdefault(above_cols[cut], []).append(pieces[0].text)
             page_top = False
             continue
         page_top = False
