@@ -72,7 +72,7 @@ def check(paths: list[Path], jobs: int, src: str | None) -> tuple[float, float]:
     """(seconds, peak RSS in MB of its largest process) of `jixiao check --json` over ``paths``."""
     args = [*JIXIAO, "check", "--json", *map(str, paths)]
     if jobs > 1:
-        args[3:3] = ["-j", str(jobs)]
+        args[4:4] = ["-j", str(jobs)]  # after the command: `jixiao check -j N …`
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, env=_env(src))
