@@ -14,9 +14,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jixiao import limits
 from jixiao.store.db import open_store
 from jixiao.web.schema import AuditEntry
 
+from . import hostile
 from .conftest import SEEDS
 from .webkit import Client, app_for, make_site
 
@@ -174,6 +176,22 @@ def test_upload_a_filled_template_into_a_draft_and_download_it(app, site, tmp_pa
         r = filer.post(f"/forms/{form_id}/upload", files={"file": (name, SEEDS[0].read_bytes())})
         assert r.status_code == 303, (name, r.text[:300])
     assert filer.get(f"/api/forms/{form_id}").json()["project_name"] == "人大宣传"
+
+
+def test_an_upload_is_read_under_the_limits_away_from_the_server(app, site, monkeypatch) -> None:
+    """An upload is read as a batch's file is, in a worker under the limits: a read over its time ends
+    with the limit's one line, under the upload's own name, and the server answers on."""
+    form_id = _draft(app, site)
+    filer = Client(app).login("filer_a")
+    monkeypatch.setattr(limits, "_active", limits.Limits(timeout=1))
+    seed = SEEDS[0].read_text(encoding="utf-8")
+    slow = ((seed + "\n\n") * 600).encode("utf-8")  # 1 800 forms, 5.6 MB: seconds of reading
+    r = filer.post(f"/forms/{form_id}/upload", files={"file": ("一千八百张表.txt", slow)})
+    assert r.status_code == 422, r.text[:300]
+    assert "一千八百张表.txt" in r.text and "读取时间" in r.text and "jixiao-upload-" not in r.text
+    far = filer.post(f"/forms/{form_id}/upload", files={"file": ("远处的单元格.xlsx", hostile.xlsx_far_cell())})
+    assert far.status_code == 422 and "远处的单元格.xlsx" in far.text and "XFD1048576" in far.text
+    assert filer.get(f"/api/forms/{form_id}").status_code == 200
 
 
 def test_review_list_filters_sorts_and_pages(app, site) -> None:

@@ -12,7 +12,7 @@ import stat
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Iterator, cast
+from typing import Any, Callable, Iterable, Iterator, TypeVar, cast
 
 from . import isolation
 from .checks import CheckResult, Finding, run_checks, run_list_checks
@@ -39,6 +39,8 @@ SUPPORTED_SUFFIXES = frozenset({
     ".docx", ".docm", ".doc", ".wps", ".odt",
     ".pdf", ".html", ".htm",
 }) | archive.SUFFIXES
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -127,10 +129,22 @@ def read_file(path: Path, template: str | None = None, converted: Converted | No
 
 
 def _tasks(paths: Iterable[str | os.PathLike[str]], *args: object) -> Iterator[Task]:
+    return _converted(((p, ()) if isinstance(p, Path) else p for p in expand(paths)), *args)
+
+
+def _first(item: tuple[Path, tuple[object, ...]] | FileFailure) -> object:
+    return item if isinstance(item, FileFailure) else item[0]
+
+
+def _converted(items: Iterable[tuple[Path, tuple[object, ...]] | FileFailure], *args: object) -> Iterator[Task]:
     # The files LibreOffice reads (doc, wps, odt, ods) are converted here, many to a run; each one's
-    # conversion goes to its worker with it, as the last argument.
-    for p, converted in convert_ahead(expand(paths)):
-        yield p if isinstance(p, FileFailure) else (str(p), (p, *args, converted))
+    # conversion goes to its worker with it, as the last argument (after each item's own arguments).
+    for item, converted in convert_ahead(items, path=_first):
+        if isinstance(item, FileFailure):
+            yield item
+        else:
+            p, own = item
+            yield str(p), (p, *args, *own, converted)
 
 
 def load(paths: Iterable[str | os.PathLike[str]], template: str | None = None, *, workers: int = 1,
@@ -179,6 +193,22 @@ def check_file(path: Path, template: str | None, policy: ScoringPolicy | str | N
                converted: Converted | None = None) -> CheckedDocument:
     """One file read and checked in this process (a worker's task), its forms checked against each other."""
     return check_document(read_file(path, template, converted), policy, final=final)
+
+
+def _check_then(path: Path, template: str | None, policy: ScoringPolicy | str | None, final: bool,
+                then: Callable[..., T], *rest: Any) -> T:
+    *own, converted = rest
+    return then(check_file(path, template, policy, final, converted), *own)
+
+
+def check_each(items: Iterable[tuple[Path, tuple[object, ...]]], then: Callable[..., T],
+               policy: ScoringPolicy | str | None = None, template: str | None = None, *, workers: int = 1,
+               limits: Limits | None = None, final: bool = True) -> Iterator[T | FileFailure]:
+    """Each ``(path, args)`` read and checked by itself in a worker, as :func:`check_paths` does, and
+    then ``then(checked, *args)`` in that worker too (the store flattens a file into rows there); in
+    input order, under the limits, a file that fails yielding its :class:`FileFailure`. Checks across
+    files are the caller's (the store compares a project's years in its own transaction)."""
+    yield from isolation.run(_check_then, _converted(items, template, policy, final, then), workers, limits)
 
 
 @dataclass(slots=True)

@@ -15,16 +15,15 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable, Iterable
 
 from sqlalchemy import Connection, Engine, Table, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
-from .. import isolation
 from ..errors import FileFailure, UnreadableFile, os_reason
-from ..ingest.readers.legacy import convert_ahead
 from ..limits import Limits
-from ..pipeline import expand
+from ..pipeline import check_each, expand
 from . import years
 from .db import driver_zh, first_line
 from .rows import FileRows, FormRows, file_rows
@@ -99,10 +98,6 @@ def plan(paths: Iterable[str | os.PathLike[str]], engine: Engine, report: Import
     return todo
 
 
-def _first(item: tuple[str, str]) -> str:
-    return item[0]
-
-
 def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, workers: int = 1,
                  policy: str | None = None, template: str | None = None, progress: Progress | None = None,
                  on_plan: Callable[[int], None] | None = None, limits: Limits | None = None) -> ImportReport:
@@ -112,10 +107,8 @@ def import_paths(paths: Iterable[str | os.PathLike[str]], engine: Engine, *, wor
     todo = plan(paths, engine, report)
     if on_plan:
         on_plan(len(todo))
-    # LibreOffice's files are converted here, many to a run; each one's conversion goes to its worker.
-    tasks = ((file, (file, digest, policy, template, converted))
-             for (file, digest), converted in convert_ahead(todo, path=_first))
-    results = isolation.run(file_rows, tasks, workers, limits)
+    results = check_each(((Path(file), (digest,)) for file, digest in todo), file_rows, policy, template,
+                         workers=workers, limits=limits)
     group = _Group(engine, report, tick)
     for item in results:
         if isinstance(item, FileFailure):

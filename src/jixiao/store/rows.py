@@ -14,13 +14,10 @@ from typing import Any
 
 from ..checks import CheckResult, Finding
 from ..contract import department_list_json, evaluation_json
-from ..errors import FileFailure, JixiaoError
 from ..ingest.grid import Place
-from ..ingest.readers.convert import Converted
-from ..ingest.recognize import read_path
 from ..model import DepartmentList
 from ..outcome import list_department, outcome
-from ..pipeline import check_document
+from ..pipeline import CheckedDocument
 from ..scoring.rounding import round_half_up
 from ..text import label_key, name_key
 from .schema import SCALE, Encoded, dumps
@@ -132,33 +129,18 @@ def _list_rows(dl: DepartmentList, findings: list[Finding]) -> ListRows:
     return ListRows(row, items, [finding_row(f) for f in findings])
 
 
-def file_rows(path: str, sha256: str, policy: str | None = None, template: str | None = None,
-              converted: Converted | None = None) -> FileRows | FileFailure:
-    """Read, check and flatten one file; a failure comes back as a value, never raised.
-
-    ``policy`` None scores each form by its template's policy; checks across files are left
-    to the store (a form seen again becomes a version), so the batch is the file itself.
-    ``converted`` is the file's LibreOffice conversion when the importer did it ahead.
-    """
-    try:
-        with converted or Converted():
-            item = read_path(path, template)
-    except JixiaoError as exc:
-        return FileFailure.of(exc)
-    try:
-        checked = check_document(item, policy)
-        stat = Path(path).stat()
-        out = FileRows({
-            "sha256": sha256, "path": path, "format": item.format, "size": stat.st_size,
-            "modified_at": datetime.fromtimestamp(stat.st_mtime, timezone.utc),
-            "forms": len(item.evaluations), "lists": len(item.lists), "warnings": list(item.warnings),
-        })
-        list_dept = list_department(item)
-        out.forms = [_form_rows(r, list_dept) for r in checked.results]
-        out.lists = [_list_rows(dl, fs) for dl, fs in checked.list_findings]
-    except JixiaoError as exc:  # a broken policy config: one clear line, not an internal error
-        return FileFailure.of(exc)
-    except Exception as exc:  # noqa: BLE001 - one bad file must not end the batch
-        return FileFailure(path, "internal-error", f"{path}: 审核时发生内部错误（{type(exc).__name__}: {exc}）")
+def file_rows(checked: CheckedDocument, sha256: str) -> FileRows:
+    """One file read and checked by the pipeline (:func:`jixiao.pipeline.check_each`, in a worker),
+    flattened into rows. Checks across files are left to the store (a form seen again becomes a
+    version, and a project's years are compared in the writer's transaction)."""
+    doc = checked.doc
+    stat = Path(doc.file).stat()
+    out = FileRows({
+        "sha256": sha256, "path": doc.file, "format": doc.format, "size": stat.st_size,
+        "modified_at": datetime.fromtimestamp(stat.st_mtime, timezone.utc),
+        "forms": len(doc.evaluations), "lists": len(doc.lists), "warnings": list(doc.warnings),
+    })
+    list_dept = list_department(doc)
+    out.forms = [_form_rows(r, list_dept) for r in checked.results]
+    out.lists = [_list_rows(dl, fs) for dl, fs in checked.list_findings]
     return out
-
