@@ -307,13 +307,18 @@ def test_018_hengshan_no_scores_page_markers() -> None:
 def test_r001_pku_unfilled_form_among_declaration_sheets() -> None:
     doc = read_path(REAL / "r001_pku_xiaoyuanzuqiu_2019_template.xls")
     [ev] = doc.evaluations  # only the 项目支出绩效自评表 sheet is a self-evaluation
+    # The label/value sheets (立项依据, 实施方案, 评审报告: 项目名称 | …资金 on their first row) and the
+    # form's own funds header (项目资金（万元）| 项目名称 | 年初预算数 | … | 得分) are no project lists.
+    assert not doc.lists
     assert (ev.project.name, ev.project.department, ev.year) == ("2019年210青少年校园足球扶持资金", "教育部", 2019)
     assert ev.funds.total is None and not ev.indicators
     assert warned(ev, "资金")
     said = " ".join(doc.warnings + list(ev.warnings))
     assert "申报表" in said or "绩效目标表" in said
-    [r] = check_document(doc).results
-    assert not errors(r)
+    checked = check_document(doc)
+    [r] = checked.results
+    assert not errors(r) and not checked.list_findings
+    assert ev.total is not None and ev.total.score == 0  # 总分 as printed (0), under the funds header now read
 
 
 def test_r003_songgang_declaration_workbook() -> None:

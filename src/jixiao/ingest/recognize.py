@@ -238,8 +238,10 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             preamble = []
             current = None
         cols = list_columns(row)
-        if cols is not None and current is None or cols is not None and "amount" in cols and "score" in cols:
-            dl, used = parse_list(rows[i:], cols, grid.file, grid.format, len(doc.lists))
+        listed = parse_list(rows[i:], cols, grid.file, grid.format, len(doc.lists)) \
+            if cols is not None and (current is None or "amount" in cols and "score" in cols) else None
+        if listed is not None:
+            dl, used = listed
             before = preamble[-1] if preamble else None
             after = rows[i + used] if i + used < len(rows) else None
             for cand in (before, after):

@@ -24,6 +24,8 @@ def list_columns(row: Row) -> dict[str, int] | None:
     keys = row.keys()
     if "项目名称" not in keys or sum(1 for k in keys if k) < 3:
         return None
+    if any(k.startswith(("项目资金", "资金来源")) for k in keys):
+        return None  # a form's funds header (项目资金（万元）| … | 年初预算数 | … | 得分), not a list's
     cols: dict[str, int] = {}
     for i, k in enumerate(keys):
         for needle, fld in _COLUMNS:
@@ -40,10 +42,15 @@ def is_list_title(row: Row) -> bool:
     return len(texts) == 1 and bool(_TITLE_WORDS.search(texts[0])) and FORM_TITLE not in label_key(texts[0])
 
 
-def parse_list(rows: list[Row], cols: dict[str, int], file: str, fmt: str, index: int) -> tuple[DepartmentList, int]:
-    """Read the header row ``rows[0]`` and the item rows after it; returns the list and rows consumed."""
+def parse_list(rows: list[Row], cols: dict[str, int], file: str,
+               fmt: str, index: int) -> tuple[DepartmentList, int] | None:
+    """Read the header row ``rows[0]`` and the item rows after it; returns the list and rows consumed,
+    or None when the rows do not read as a list: their amounts and scores are mostly words, as in a
+    block of label/value rows (项目名称 | 某某资金 / 项目单位 | 北京大学 …) whose first row only looked
+    like a list's header."""
     header = rows[0]
     dl = DepartmentList(Source(file, fmt, index, header.place))
+    numbers = words = 0
     for c in header.cells:
         if m := MONEY_UNIT.search(label_key(c.text)):
             dl.money_unit = m.group(1)  # type: ignore[assignment]
@@ -66,10 +73,20 @@ def parse_list(rows: list[Row], cols: dict[str, int], file: str, fmt: str, index
         if not name:
             dl.warnings.append(f"{row.place.zh()}：清单行没有项目名称：{' '.join(clean(c.text) for c in row.cells)}")
             continue
-        dl.items.append(ListItem(texts.get("seq") or None, name, _amount(dl, row, texts.get("amount", "")),
-                                 _amount(dl, row, texts.get("score", "")), texts.get("grade") or None,
+        amount, score = _amount(dl, row, texts.get("amount", "")), _amount(dl, row, texts.get("score", ""))
+        numbers += (amount is not None) + (score is not None)
+        words += sum(1 for f in ("amount", "score") if texts.get(f) and not _number(texts[f]))
+        dl.items.append(ListItem(texts.get("seq") or None, name, amount, score, texts.get("grade") or None,
                                  texts.get("note") or None, row.place))
-    return dl, used
+    return None if words and words >= numbers else (dl, used)
+
+
+def _number(text: str) -> bool:
+    try:
+        parse_number(text)
+    except NotANumber:
+        return False
+    return True
 
 
 def _amount(dl: DepartmentList, row: Row, text: str) -> Decimal | None:
