@@ -652,7 +652,7 @@ class TokenReader(FormParser):
             # no name before the values: the record's cells were scrambled away from it
             self.unplaced(" ".join(t.text for t in [*words, *([actual] if actual else []), weight, score]), words[0].place)
             return
-        texts = _unwrapped(list(words), 2 if actual is not None else 3)
+        texts = list(words)
         name = texts.pop(0)
         target = texts.pop(0) if texts else None
         if actual is None and texts:
@@ -734,20 +734,6 @@ class TokenReader(FormParser):
         for part, label in labels.items():
             if ev.parts_found[part] == "missing":
                 self.note("part-missing", None, label=label)
-
-
-def _unwrapped(words: list[Tok], want: int) -> list[Tok]:
-    """A record's words with a cell's wrapped lines joined back: while there are more words than the record's
-    text columns, a word alone on its line (pdftotext prints a cell's second line on a line of its own)
-    goes back onto the word before it."""
-    while len(words) > want:
-        lone = next((k for k in range(1, len(words)) if words[k].place.line is not None
-                     and words[k].place.line != words[k - 1].place.line
-                     and (k + 1 == len(words) or words[k + 1].place.line != words[k].place.line)), None)
-        if lone is None:
-            break
-        words[lone - 1:lone + 1] = [Tok(words[lone - 1].text + words[lone].text, words[lone - 1].place)]
-    return words
 
 
 def _column(key: str, needles: tuple[tuple[str, str], ...]) -> str | None:

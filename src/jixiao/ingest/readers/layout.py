@@ -17,6 +17,7 @@ a page break inside a row does not end it.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from ...text import label_key
 from ..grid import Grid, Place
@@ -27,9 +28,11 @@ from .pdfcells import (
     RECORD,
     TITLES,
     TOTALS,
+    WRAPPING,
     Piece,
     Rows,
     Table,
+    cut_cells,
     header_kind,
     may_head_funds,
     opens,
@@ -41,7 +44,6 @@ from .pdfcells import (
 
 _PIECE = re.compile(r"\S+(?: \S+)*")
 _FULL = 3  # a cell ending this close to the next one's start ran to its edge: it wrapped
-_WRAPPING = 6  # narrower cells (three Chinese characters) do not wrap
 _SAME_COLUMN = 1  # starts this close are one column (pdftotext rounds positions to whole characters)
 
 
@@ -79,7 +81,7 @@ def _wraps(pieces: list[Piece], above: list[Piece]) -> bool:
         if k is None:
             return False
         a = above[k]
-        if NUMBER.fullmatch(p.text.replace(" ", "")) or width(a.text) < _WRAPPING or RECORD.match(p.text) \
+        if NUMBER.fullmatch(p.text.replace(" ", "")) or width(a.text) < WRAPPING or RECORD.match(p.text) \
                 or piece_kind("indicators", p.text) in ("level1", "level2"):
             return False  # a number does not wrap, nor a cell of a word or two; a level label or 指标N： opens a row
         short = 2 * width(p.text) <= width(a.text)  # a word or two left over ("人次" under "年度接待读者")
@@ -97,50 +99,58 @@ def read_layout(data: bytes, file: str) -> Grid:
     table: Table | None = None
     last: list[Piece] = []  # the last row's pieces, its cells as wide as they ran (kept over blank lines)
     page_top = False
+    page = header_page = 0
     for n, line in enumerate(lines, start=1):
+        page += line.count("\f")
         page_top = page_top or "\f" in line
         pieces = _pieces(line.replace("\f", ""))  # a page break inside a row does not end it
         if not pieces:
             above = None
             continue
-        if above is not None and rows and not opens(pieces) and _wraps(pieces, above):
+        # Atop a page the columns are laid out afresh: a piece's position matches none of the row above's.
+        if not page_top and above is not None and rows and not opens(pieces) and _wraps(pieces, above):
             texts = rows[-1][1]
             for p in pieces:
                 k = next(k for k, a in enumerate(above) if abs(a.start - p.start) <= _SAME_COLUMN)
                 texts.setdefault(above_cols[k], []).append(p.text)
                 above[k] = p
             continue
-        if page_top and rows and (cut := _cut_cell(pieces, last)) is not None:
-            rows[-1][1].setdefault(above_cols[cut], []).append(pieces[0].text)
+        if page_top and rows and table is not None and table.kind == "indicators" \
+                and (ks := cut_cells(pieces, last, _ran_full(last))) is not None:
+            for p, k in zip(pieces, ks):
+                if k < 0:
+                    notes.append(f"第{n}行的“{p.text}”无法确定属于哪一栏，未读取")
+                else:
+                    rows[-1][1].setdefault(above_cols[k], []).append(p.text)
             page_top = False
             continue
         page_top = False
-        table, cols = _row_table(table, pieces, n, notes)
+        was = table
+        table, cols = _row_table(table, pieces, n, notes, loose=page != header_page)
+        if table is not None and table is not was:
+            header_page = page
         rows.append((n, {c: [p.text] for c, p in zip(cols, pieces) if c >= 0},
                      {c: Place(line=n, col=p.col + 1) for c, p in zip(cols, pieces) if c >= 0}))
         above, above_cols, last = pieces, cols, list(pieces)
     return to_grid(file, rows, notes)
 
 
-def _cut_cell(pieces: list[Piece], last: list[Piece]) -> int | None:
-    """Which cell of the row the page cut a lone word at the top of the next page goes on: the one text cell of
-    that row that ran to the next cell's start (the next page lays its columns out afresh, so the word's own
-    position says nothing); None when the word opens a row, or no one cell or several ran full."""
-    if len(pieces) != 1 or opens(pieces) or piece_kind("indicators", pieces[0].text) != "word":
-        return None
-    # A level label's own cut is no text's: only words and 指标N： names count.
-    full = [k for k, a in enumerate(last[:-1]) if width(a.text) >= _WRAPPING
-            and piece_kind("indicators", a.text) in ("word", "record") and last[k + 1].start - (a.start + width(a.text)) <= _FULL]
-    return full[0] if len(full) == 1 else None
+def _ran_full(last: list[Piece]) -> Callable[[int], bool]:
+    """Whether a cell of the row ran to the next cell's start (or is the row's last): its text may go on."""
+    return lambda k: k + 1 == len(last) or last[k + 1].start - (last[k].start + width(last[k].text)) <= _FULL
 
 
-def _row_table(table: Table | None, pieces: list[Piece], n: int, notes: list[str]) -> tuple[Table | None, list[int]]:
-    """The table a row belongs to (a header opens one, a title or a total row ends it) and each piece's column."""
+def _row_table(table: Table | None, pieces: list[Piece], n: int, notes: list[str], loose: bool = False
+               ) -> tuple[Table | None, list[int]]:
+    """The table a row belongs to (a header opens one, a title or a total row ends it) and each piece's column.
+    ``loose``: the row is on a page after its header's, which pdftotext laid out afresh: its pieces' positions say
+    nothing of the header's columns, so it is placed as -raw text is, by its types, its arithmetic and the row
+    above."""
     kind = header_kind(pieces)
     if kind is not None:
         table = Table.of(kind, pieces, table.points if table is not None else None)
         return table, table.header_cols
     if any(w in p.text for p in pieces for w in TITLES):
         return None, list(range(len(pieces)))
-    cols = placed(table, pieces, n, notes)
+    cols = placed(table, [Piece(-1, -1, p.text, p.col) for p in pieces] if loose else pieces, n, notes)
     return (None if label_key(pieces[0].text).startswith(TOTALS) else table), cols

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import combinations
 from math import comb
+from typing import Callable
 
 from ...text import label_key
-from ...values import BLANKS
+from ...values import BLANKS, parse_measure
 from ..grid import Cell, Grid, Place, Row
 from ..vocab import FUNDS_COLUMNS, LEVEL1, LEVEL2, MONEY_UNIT
 
@@ -34,6 +35,7 @@ TITLES = ("绩效自评表", "绩效评价表", "绩效目标自评表")
 _SCRIPT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=\d)|(?<=\d) (?=[\u4e00-\u9fff])")
 NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?")
 _UNIT = 6  # the widest unit (万人次, 平方米)
+WRAPPING = 6  # narrower cells (three Chinese characters) do not wrap
 _CHOICES = 5000  # assignments tried for a row of text without positions (a row of 8 in 13 columns: 1 287)
 _GAP = 4  # an amount column skipped before a value of the row
 _WRONG = 100  # the cost of a piece under a column that cannot hold it: only when nothing else fits
@@ -357,6 +359,37 @@ class Table:
             one = _assign(pieces, kinds, cols, col_kinds)
             found = (one, set()) if one is not None else None
         return None if found is None else ([lo + c for c in found[0]], found[1])
+
+
+def cut_cells(pieces: list[Piece], last: list[Piece], ran_full: Callable[[int], bool]) -> list[int] | None:
+    """The words atop a page that go on the cells of the row the page cut (Word lets a row break over pages),
+    each the index of the cell in ``last`` it goes on, in order; None when they are no such words. A word goes
+    on a level label the page cut ("服务对象满意度指" + "标"), or on the one cell of prose (a name, a note: not a
+    target or an actual like ≥95%) after the cells already taken that could have run on (``ran_full``: as far as
+    the text shows; the next page lays its columns out afresh, so a word's own position there says nothing);
+    -1 for a word whose cell is not certain (several could have run on)."""
+    if not pieces or opens(pieces) or any(piece_kind("indicators", p.text) != "word" for p in pieces):
+        return None
+    out: list[int] = []
+    start = 0
+    for i, p in enumerate(pieces):
+        level = [k for k in range(start, len(last)) if _cut_level(last[k].text, p.text)]
+        prose = [k for k in range(start, len(last)) if piece_kind("indicators", last[k].text) in ("word", "record")
+                 and width(last[k].text) >= WRAPPING and parse_measure(last[k].text).kind in ("text", "qualitative")
+                 and ran_full(k)]
+        # One cell that could have run on, or as many as the words left: each word goes on one, in order.
+        found = level[:1] or (prose[:1] if len(prose) in (1, len(pieces) - i) else [])
+        if not found:
+            out.append(-1)
+            continue
+        out.append(found[0])
+        start = found[0] + 1
+    return out
+
+
+def _cut_level(cell: str, word: str) -> bool:
+    key = label_key(cell)
+    return key.endswith("指") and word.startswith("标") and bool(LEVEL1.fullmatch(key + "标") or LEVEL2.fullmatch(key + "标"))
 
 
 # ------------------------------------------------------------------ the readers

@@ -24,6 +24,7 @@ from .pdfcells import (
     Points,
     Rows,
     Table,
+    cut_cells,
     header_kind,
     may_head_funds,
     opens,
@@ -144,10 +145,20 @@ def read_raw(data: bytes, file: str) -> Grid:
     table: Table | None = None
     points = Points()
     wrapped = False
+    page_top = False
     for n, line in enumerate(lines, start=1):
+        page_top = page_top or "\f" in line
         pieces = _raw_pieces(line.replace("\f", ""))
         if not pieces:
             continue
+        if page_top and table is not None and table.kind == "indicators" and built and _row_whole(table, built[-1][1]) \
+                and (ks := cut_cells(pieces, built[-1][1], lambda k: True)) is not None and -1 not in ks:
+            last = built[-1][1]  # -raw shows no cell's width: any cell of prose may have run on
+            for p, k in zip(pieces, ks):
+                last[k] = Piece(-1, -1, f"{last[k].text}\n{p.text}", last[k].col)
+            page_top = False
+            continue
+        page_top = False
         if table is not None and built and not opens(pieces) and not _starts_row(pieces[0]):
             last = built[-1][1]
             whole = _row_whole(table, last)
