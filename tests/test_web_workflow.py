@@ -215,6 +215,8 @@ def test_review_list_filters_sorts_and_pages(app, site) -> None:
     assert f'<option value="{site.unit_a}" selected>' in filtered.text
     page = admin.get("/forms", params={"code": code, "sort": "total"})
     assert page.status_code == 200 and "共 " in page.text
+    # the code filter names each rule in Chinese (its catalogue title), the code kept as the value
+    assert f'<option value="{code}" selected>执行率得分与执行率×分值不符（{code}）</option>' in page.text
 
 
 def _every(client: Client, **params: object) -> tuple[int, list[dict]]:

@@ -154,7 +154,7 @@ def forms_page(request: Request, who: Actor = Depends(actor), db: DbSession = De
     return page(request, "forms.j2", who, rows=rows, total=total, q=q, pages=pages,
                 page_url=lambda n: "/forms?" + urlencode({**params, "page": n}),
                 departments=departments, units=filing.units_of(db, departments, q.department),
-                codes=[c.code for c in iter_catalogue()],
+                codes=[(c.code, c.title) for c in iter_catalogue()],
                 years=filing.years(db))
 
 
