@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pytest
 from jixiao.export.json import evaluation_json
 from jixiao.ingest.recognize import read_bytes, read_path
 from jixiao.office import convert, soffice
+from jixiao.pipeline import check_document
 from jixiao.templates import TEMPLATES
 
 from .conftest import jixiao_cmd
@@ -304,3 +305,23 @@ def test_libreoffice_computes_the_grey_cells_of_every_filled_template(tmp_path: 
         for key, want in FILLS[template].computed.items():
             value = _at(got, key)
             assert value is not None and Decimal(value) == Decimal(want), (template, key, value)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_source_rows_left_blank_are_told_blank(suffix: str, tmp_path: Path) -> None:
+    """rules.md §3 counts an empty sub-row as 0. A template filled by a script that skipped the three
+    source rows gets the breakdown error per column, saying the rows are blank, not "= 0" as if read."""
+    national = FILLS["national"]
+    skipped = replace(national, funds={k: v for k, v in national.funds.items() if k[0] == "年度资金总额"})
+    blank = _written("national", suffix, tmp_path)
+    doc = read_bytes(_fill(XlsxForm(blank) if suffix == ".xlsx" else DocxForm(blank), skipped), f"filled{suffix}")
+    [result] = check_document(doc).results
+    hits = [f for f in result.findings if f.code == "funds-breakdown-mismatch"]
+    assert [(h.field, h.expected, h.found) for h in hits] == [
+        ("funds.total.initial", "0", "100"), ("funds.total.full_year", "0", "80"), ("funds.total.executed", "0", "76")]
+    assert all("均未填写" in h.message for h in hits)
+    # one source row filled short of the total: the plain sum, nothing said about blank rows
+    short = replace(national, funds={**national.funds, ("其中：当年财政拨款", "全年执行数"): 70})
+    doc = read_bytes(_fill(XlsxForm(blank) if suffix == ".xlsx" else DocxForm(blank), short), f"short{suffix}")
+    [hit] = [f for f in check_document(doc).results[0].findings if f.code == "funds-breakdown-mismatch"]
+    assert (hit.field, hit.expected, hit.found) == ("funds.total.executed", "70", "76") and "均未填写" not in hit.message

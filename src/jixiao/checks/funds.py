@@ -95,7 +95,9 @@ def _breakdown(chk, ctx: CheckContext, subs: list, parts_zh: str) -> Iterator[Fi
         p = parts.amount if parts is not None else Decimal(0)
         tol = quantum(places(t)) if total is not None else Decimal(0)
         if abs(t - p) > tol:
-            yield chk.finding(ctx, f"funds.total.{col}", fmt(p), fmt(t), column=COLUMN_ZH[col], parts=parts_zh)
+            # rules.md §3 counts an empty sub-row as 0; say so when all are empty, or 0 reads as a misreading
+            said = parts_zh if parts is not None else f"{parts_zh}（均未填写，按空为0计）"
+            yield chk.finding(ctx, f"funds.total.{col}", fmt(p), fmt(t), column=COLUMN_ZH[col], parts=said)
 
 
 @check("low-execution", "info", "执行率低于60%",
