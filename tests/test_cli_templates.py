@@ -17,6 +17,7 @@ import docx
 import openpyxl
 import pytest
 
+from jixiao.contract import check_json
 from jixiao.export.json import evaluation_json
 from jixiao.ingest.recognize import read_bytes, read_path
 from jixiao.office import convert, soffice
@@ -252,8 +253,14 @@ def test_filled_template_reads_back_as_filled(template: str, suffix: str, tmp_pa
     for path, want in fill.expected.items():
         value = len(got["indicators"]) if path == "indicator_count" else _at(got, path)
         assert value == want, (template, suffix, path)
-    # Nothing left to say about a form filled in its own template: no row shifted, no cell unplaced.
-    assert not [n for n in ev.notes if n.code not in ("unit-inferred",)], [n.code for n in ev.notes]
+    # Nothing left to say about a form filled in its own template: no row shifted, no cell unplaced; only,
+    # in xlsx, that its grey formulas (saved by openpyxl without results) were computed by jixiao.
+    said = [n.zh() for n in ev.notes if n.code not in ("unit-inferred",)]
+    if suffix == ".xlsx":
+        [computed] = said
+        assert "公式单元格没有保存计算结果" in computed and "已按公式算出" in computed
+    else:
+        assert not said
 
 
 @pytest.mark.parametrize("template", sorted(FILLS))
@@ -320,6 +327,9 @@ def test_source_rows_left_blank_are_told_blank(suffix: str, tmp_path: Path) -> N
     assert [(h.field, h.expected, h.found) for h in hits] == [
         ("funds.total.initial", "0", "100"), ("funds.total.full_year", "0", "80"), ("funds.total.executed", "0", "76")]
     assert all("均未填写" in h.message for h in hits)
+    # the 执行率 and 总分 shown are jixiao's results of the form's own formulas: the check@1 object says so
+    computed = [w for w in check_json(result)["warnings"] if "已按公式算出" in w]
+    assert len(computed) == (suffix == ".xlsx")
     # one source row filled short of the total: the plain sum, nothing said about blank rows
     short = replace(national, funds={**national.funds, ("其中：当年财政拨款", "全年执行数"): 70})
     doc = read_bytes(_fill(XlsxForm(blank) if suffix == ".xlsx" else DocxForm(blank), short), f"short{suffix}")

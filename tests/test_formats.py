@@ -24,15 +24,18 @@ _PLACE = re.compile(r"工作表“[^”]*”|第\d+页|第\d+个表格|单元格
 
 
 def comparable(path: Path) -> list[dict]:
-    """The parsed objects with provenance (source, locators, places named in warnings) taken out."""
+    """The parsed objects with provenance (source, locators, places named in warnings, the reader's own
+    lines about the file: its encoding, hidden rows, turned pages) taken out."""
     doc = read_path(path)
     objs = [department_list_json(dl) for dl in doc.lists] + [evaluation_json(ev) for ev in doc.evaluations]
     for o in objs:
         o.pop("source")
         o.pop("locators", None)
+        if "notes" in o:  # a form's warnings are its notes rendered, one for one
+            kept = [(w, n) for w, n in zip(o["warnings"], o["notes"], strict=True) if n["code"] != "reader"]
+            o["warnings"] = [w for w, _ in kept]
+            o["notes"] = [(n["code"], n["params"]) for _, n in kept]
         o["warnings"] = [_PLACE.sub("", w) for w in o["warnings"]]
-        if "notes" in o:
-            o["notes"] = [(n["code"], n["params"]) for n in o["notes"]]
         for item in o.get("items", []):
             item.pop("locator")
     return objs

@@ -336,4 +336,8 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             raise NotASelfEvaluation(grid.file, statement=kind.statement())
         raise NoFormFound(grid.file, labels=f"{looked_for()}、项目名称/金额")
     doc.warnings += others
+    # The reader's own lines (formulas computed, pages OCR'd or left unread, hidden rows) bear on every
+    # form read from the file: on each form they reach check, JSON, the store and the web with it.
+    for ev in doc.evaluations:
+        ev.notes[:0] = [Note("reader", None, {"text": w}) for w in grid.warnings]
     return doc
