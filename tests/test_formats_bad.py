@@ -181,6 +181,22 @@ def test_hidden_rows_are_read_and_reported(tmp_path: Path) -> None:
     assert comparable(path) == comparable(GOOD)
 
 
+def test_a_sheets_hidden_rows_are_told_on_that_sheets_forms(tmp_path: Path) -> None:
+    """A workbook of one form per sheet: a line about one sheet goes on its forms, not on every form."""
+    wb = openpyxl.load_workbook(GOOD)
+    first = wb.active
+    second = wb.copy_worksheet(first)
+    first.title, second.title = "甲项目", "乙项目"
+    second.row_dimensions[6].hidden = True
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    doc = read_path(path)
+    hidden = [[w for w in ev.warnings if "隐藏行" in w] for ev in doc.evaluations]
+    sheets = [ev.source.place.sheet for ev in doc.evaluations]
+    assert hidden == [[] if sheet == "甲项目" else ["工作表“乙项目”第6行是隐藏行，其内容已照常读取"] for sheet in sheets]
+    assert set(sheets) == {"甲项目", "乙项目"}
+
+
 def test_numbers_keep_their_printed_decimals_and_percent(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(GOOD)
     ws = wb.active
