@@ -219,3 +219,24 @@ def test_import_converts_a_folder_of_docs_in_one_run(tmp_path: Path, monkeypatch
     report = import_paths([folder], open_store(str(tmp_path / "store.db")), workers=workers)
     assert (report.imported, report.forms, report.failed) == (3, 9, [])
     assert runs.read_text().splitlines() == ["00000.doc 00001.doc 00002.doc"]
+
+
+def test_abandoning_a_batch_while_its_next_window_converts_leaves_no_libreoffice_behind(tmp_path: Path,
+                                                                                         monkeypatch) -> None:
+    # The next window converts in a thread while this one is read: a caller that stops reading (an
+    # error, Ctrl-C) must not leave that conversion running, nor wait for it to finish.
+    from jixiao.ingest.readers.legacy import convert_ahead
+
+    pids = _replaying_soffice(tmp_path, monkeypatch)
+    files = [_copy(FORMS / "000.doc", tmp_path / "0.doc"), _copy(FORMS / "000.doc", tmp_path / "1.doc", b"JIXIAO-HANG")]
+    items = convert_ahead(files, window=1)
+    first, converted = next(items)
+    assert first == files[0] and converted.results
+    deadline = time.monotonic() + 30
+    while len(pids.read_text().split()) < 3:  # the second window's run and the sleep it hangs in
+        assert time.monotonic() < deadline, "the next window did not start converting"
+        time.sleep(0.05)
+    started = time.monotonic()
+    items.close()
+    assert time.monotonic() - started < 10
+    _all_ended(pids)

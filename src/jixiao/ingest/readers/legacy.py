@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -38,7 +40,7 @@ JOBS = max(1, min(os.cpu_count() or 1, 4))
 # ahead (a bigger one is left to its reader, which converts it alone).
 _LOOKAHEAD = 400
 _AHEAD_BYTES = 64 * 1024 * 1024
-_WINDOW_BYTES = 256 * 1024 * 1024  # held in memory while a window converts
+_WINDOW_BYTES = 128 * 1024 * 1024  # held in memory while a window converts (two at a time: one read, one converting)
 T = TypeVar("T")
 
 
@@ -125,7 +127,7 @@ def _ahead(path: object) -> tuple[bytes, Conversion] | None:
     return (data, conversion) if conversion and not is_ready(data, conversion) else None
 
 
-def _convert_window(found: list[tuple[int, bytes, Conversion]]) -> dict[int, Converted]:
+def _convert_window(found: list[tuple[int, bytes, Conversion]], stop: threading.Event) -> dict[int, Converted]:
     out: dict[int, Converted] = {}
     with tempfile.TemporaryDirectory(prefix="jixiao-ahead-") as tmp:
         for conversion in dict.fromkeys(c for _, _, c in found):
@@ -136,32 +138,52 @@ def _convert_window(found: list[tuple[int, bytes, Conversion]]) -> dict[int, Con
                 src.write_bytes(c.source(data))
                 sources.append(src)
             results = convert_each(sources, conversion.target, Path(tmp) / "out", names=[s.name for s in sources],
-                                   kind=f"读取{conversion.kind}文件", jobs=JOBS)
+                                   kind=f"读取{conversion.kind}文件", jobs=JOBS, stop=stop)
             for (n, data, c), result in zip(group, results):
                 ready = Failed.of(result) if isinstance(result, JixiaoError) else result.read_bytes()
                 out[n] = Converted({key(data, c): ready})
     return out
 
 
+def _window(source: Iterator[T], path: Callable[[T], object], window: int) -> tuple[list[T], list[tuple[int, bytes, Conversion]]]:
+    """The next items, up to ``window`` of them to convert; with (position, bytes, conversion) of those."""
+    batch: list[T] = []
+    found: list[tuple[int, bytes, Conversion]] = []
+    held = 0
+    for item in source:
+        batch.append(item)
+        if (ahead := _ahead(path(item))) is not None:
+            found.append((len(batch) - 1, *ahead))
+            held += len(ahead[0])
+        if len(found) >= window or len(batch) >= _LOOKAHEAD or held >= _WINDOW_BYTES:
+            break
+    return batch, found
+
+
 def convert_ahead(items: Iterable[T], *, path: Callable[[T], object] = lambda item: item,
                   window: int = CHUNK * JOBS) -> Iterator[tuple[T, Converted]]:
     """Each item with its conversion done ahead (empty when it needs none), in order: the files that
     LibreOffice reads (``path(item)``; items that are not paths pass through) are converted ``window``
-    at a time, a few runs at once, each failing alone."""
+    at a time, a few runs at once, each failing alone.
+
+    The next window converts (in a thread: the work is LibreOffice's) while this one's items are
+    read, so LibreOffice and the readers keep every core busy rather than taking turns."""
     source = iter(items)
-    while True:
-        batch: list[T] = []
-        found: list[tuple[int, bytes, Conversion]] = []  # (position in batch, bytes, conversion)
-        held = 0
-        for item in source:
-            batch.append(item)
-            if (ahead := _ahead(path(item))) is not None:
-                found.append((len(batch) - 1, *ahead))
-                held += len(ahead[0])
-            if len(found) >= window or len(batch) >= _LOOKAHEAD or held >= _WINDOW_BYTES:
-                break
-        if not batch:
-            return
-        converted = _convert_window(found) if found else {}
-        for n, item in enumerate(batch):
-            yield item, converted.get(n) or Converted()
+    stop = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-convert")  # one window at a time
+    ready: tuple[list[T], Future[dict[int, Converted]] | None] | None = None
+    try:
+        while True:
+            batch, found = _window(source, path, window)
+            converting = pool.submit(_convert_window, found, stop) if found else None
+            if ready is not None:
+                done, future = ready
+                converted = future.result() if future is not None else {}
+                for n, item in enumerate(done):
+                    yield item, converted.get(n) or Converted()
+            if not batch:
+                return
+            ready = batch, converting
+    finally:  # finished, interrupted or abandoned: no conversion goes on behind
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
