@@ -5,7 +5,9 @@ over the formats: text varied from the seeds (tests/corpus.py, each a different 
 copies of the seed fixtures for xlsx, xls, docx, doc, pdf and html (tests/fixtures/forms). Each
 format sits in its own subfolder. For each ``-j`` asked for (where `check` has it), prints
 forms/s of each format's subfolder (the first ``--sample`` files of it) and of the whole folder in
-one run, and the peak RSS of the run's largest process.
+one run, the CPU seconds the run took (its own and its children's: readers, LibreOffice), and the peak
+RSS of the run's largest process. Wall-clock forms/s depends on what else the machine runs; forms per
+CPU-second does not, and times the cores gives what an idle machine would do at best.
 With ``--baseline SRC`` (the src/ folder of another checkout, e.g. ``git worktree add /tmp/base
 main~5``) every measure is also run with that code, and printed beside.
 Usage: python bench/batch.py [--files 10000] [--formats text,xlsx,...] [--sample 200] [--jobs 1,2]
@@ -68,8 +70,9 @@ def has_jobs(src: str | None) -> bool:
     return "--jobs" in helptext or " -j" in helptext
 
 
-def check(paths: list[Path], jobs: int, src: str | None) -> tuple[float, float]:
-    """(seconds, peak RSS in MB of its largest process) of `jixiao check --json` over ``paths``."""
+def check(paths: list[Path], jobs: int, src: str | None) -> tuple[float, float, float]:
+    """(seconds, CPU seconds with its children's, peak RSS in MB of its largest process) of
+    `jixiao check --json` over ``paths``."""
     args = [*JIXIAO, "check", "--json", *map(str, paths)]
     if jobs > 1:
         args[4:4] = ["-j", str(jobs)]  # after the command: `jixiao check -j N …`
@@ -82,7 +85,7 @@ def check(paths: list[Path], jobs: int, src: str | None) -> tuple[float, float]:
         if proc.returncode not in (0, 1, 2):  # 2: some files unreadable, reported; the rest checked
             err.seek(0)
             raise SystemExit(f"check failed ({proc.returncode}): {err.read()[-2000:].decode(errors='replace')}")
-    return took, usage.ru_maxrss / 1024
+    return took, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -106,7 +109,8 @@ def main() -> None:
         total_files = sum(len(f) for f in folder.values())
         total_forms = sum(n for f in folder.values() for _, n in f)
         print(f"folder: {total_files} files, {total_forms} forms, made in {time.perf_counter() - t0:.0f} s")
-        head = "".join(f" {c + ' files':>12} {c + ' s':>10} {c + ' forms/s':>15} {c + ' MB':>9}" for c in codes)
+        head = "".join(f" {c + ' files':>12} {c + ' s':>10} {c + ' forms/s':>15} {c + ' CPU s':>11}"
+                       f" {c + ' forms/CPU-s':>17} {c + ' MB':>9}" for c in codes)
         print(f"{'-j':>3} {'format':8}{head}")
         runs = [(fmt, folder[fmt][:args.sample] if args.sample else folder[fmt]) for fmt in formats]
         if not args.no_overall:
@@ -116,13 +120,13 @@ def main() -> None:
                 cols = ""
                 for src in codes.values():
                     if j > 1 and not has_jobs(src) or src and args.baseline_sample and fmt == "all":
-                        cols += f" {'(no -j)' if j > 1 else '(not run)':>12} {'':>10} {'':>15} {'':>9}"
+                        cols += f" {'(no -j)' if j > 1 else '(not run)':>12} {'':>10} {'':>15} {'':>11} {'':>17} {'':>9}"
                         continue
                     part = sample[:args.baseline_sample] if src and args.baseline_sample and fmt != "all" else sample
                     forms = sum(n for _, n in part)
                     files = total_files if fmt == "all" else len(part)
-                    took, peak = check([p for p, _ in part], j, src)
-                    cols += f" {files:12d} {took:10.1f} {forms / took:15.1f} {peak:9.0f}"
+                    took, cpu, peak = check([p for p, _ in part], j, src)
+                    cols += f" {files:12d} {took:10.1f} {forms / took:15.1f} {cpu:11.1f} {forms / cpu:17.1f} {peak:9.0f}"
                 print(f"{j:3d} {fmt:8}{cols}", flush=True)
 
 
