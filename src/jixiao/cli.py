@@ -47,7 +47,7 @@ from .pipeline import CheckedDocument, FileFailure, LateFindings, batch_exit, ch
 from .render import Column, Section, Stream, Value, number, place_zh
 from .scoring import POLICIES
 from .scoring.rounding import round_half_up
-from .shelf import Spool
+from .shelf import Filed, Spool
 from .templates import TEMPLATES
 from .values import fmt
 from .zhcli import ZhGroup, command
@@ -192,7 +192,7 @@ def _print_checked(checked: CheckedDocument, shown: dict[int, list[Finding]], wa
             out.print(_finding_line(f), highlight=False)
 
 
-Late = dict[tuple[str, int], list[Finding]]  # findings across years given after their form, by file and form
+Late = Filed[Finding]  # findings across years given after their form, by file and form
 
 
 def _late_rows(late: LateFindings, fs: list[Finding]) -> list[list[Value]]:
@@ -209,13 +209,13 @@ def _with_late(objects: Spool[dict[str, Any]], forms: Spool[list[Value]], late: 
     patched: Spool[dict[str, Any]] = Spool()
     for obj in objects:
         src = obj.get("source") or {}
-        if "findings" in obj and (fs := late.get((src.get("file"), src.get("form_index")))):  # type: ignore[arg-type]
+        if "findings" in obj and (fs := late.get((src.get("file"), src.get("form_index")))):
             obj["findings"] += [f.to_json() for f in fs]
         patched.append(obj)
     counts = {"error": -3, "warning": -2, "info": -1}
     rows: Spool[list[Value]] = Spool()
     for row in forms:
-        for f in late.get((str(row[0]), int(row[1] or 0) - 1), ()):
+        for f in late.get((str(row[0]), int(row[1] or 0) - 1)):
             row[counts[f.severity]] = int(row[counts[f.severity]] or 0) + 1
         rows.append(row)
     return patched, rows
@@ -258,7 +258,7 @@ def check(
     objects: Spool[dict[str, Any]] = Spool()
     rows: Spool[list[Value]] = Spool()
     found: Spool[list[Value]] = Spool()
-    late: Late = {}
+    late: Late = Filed()
     printing = chosen == "table" and output is None
     failures: list[FileFailure] = []
     any_error = False
@@ -270,7 +270,8 @@ def check(
             any_error = any_error or any(f.severity == "error" for f in fs)
             fs = [f for f in fs if keep(f.code, f.severity, None, levels)]
             if fs:
-                late.setdefault((checked.file, checked.form_index), []).extend(fs)
+                for f in fs:
+                    late.add((checked.file, checked.form_index), f)
                 found.extend(_late_rows(checked, fs))
                 if printing:
                     late_shown = _print_late(checked, fs, late_shown)

@@ -9,10 +9,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar, cast
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from . import isolation
 from .checks import CheckResult, Finding, run_checks, run_list_checks
@@ -29,7 +28,7 @@ from .limits import Limits
 from .model import DepartmentList, Document, Evaluation, Goals
 from .scoring import ScoringPolicy, get_policy
 from .scoring.choice import configured
-from .shelf import Ref, Shelf, Spool
+from .shelf import Filed, Spool
 from .templates import get_template
 
 # Directory scans pick files by name; reading itself goes by content.
@@ -226,23 +225,23 @@ def _department_wide(doc: Document) -> bool:
 
 
 class _ProjectForms:
-    """A run's project forms (in outline, :func:`slim`) kept on a shelf for its department-wide forms
-    (a :class:`~jixiao.checks.pool.Lookup`): memory holds their departments and places, flat in the run."""
+    """A run's project forms (in outline, :func:`slim`) filed by department and year for its
+    department-wide forms (a :class:`~jixiao.checks.pool.Lookup`), in a temporary database: memory flat
+    in the run."""
 
     def __init__(self) -> None:
-        self._shelf = Shelf()
-        self._by_department: dict[tuple[str, int | None], list[Ref]] = defaultdict(list)
+        self._filed: Filed[Evaluation] = Filed()
 
     def add(self, ev: Evaluation) -> None:
         dept = department_key(ev.project.department)
         if dept and ev.funds.total is not None and not get_template(ev.template).department_wide:
-            self._by_department[(dept, ev.year)].append(self._shelf.put(slim(ev)))
+            self._filed.add((dept, ev.year), slim(ev))
 
     def earlier(self, ev: Evaluation) -> list[Evaluation]:
         return []  # a project's years are compared as its files come (AcrossFiles)
 
     def department_forms(self, department: str, year: int | None) -> list[Evaluation]:
-        return [cast(Evaluation, self._shelf.get(ref)) for ref in self._by_department.get((department, year), ())]
+        return self._filed.get((department, year))
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]], policy: ScoringPolicy | str | None = None,

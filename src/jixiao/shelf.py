@@ -3,12 +3,16 @@
 A report over a store of 150 000 forms writes each form's line here as it is checked and holds only
 where it is; the lines are read back, in the report's order, while the HTML is written. ``check``
 over 20 000 files keeps here the forms it compares across files (years, a department's projects),
-and spools here what it prints (:class:`Spool`) until the run's last findings are known.
+and spools here what it prints (:class:`Spool`) until the run's last findings are known; what it
+looks up by key at the end (a department's project forms, a form's findings that came late) is filed
+in a temporary database (:class:`Filed`).
 """
 
 from __future__ import annotations
 
+import json
 import pickle
+import sqlite3
 import tempfile
 from typing import Callable, Collection, Generic, Iterable, Iterator, Sequence, TypeVar, overload
 
@@ -96,3 +100,31 @@ class Spool(Collection[T], Generic[T]):
             obj = pickle.load(self._file)
             at = self._file.tell()
             yield obj
+
+
+Key = tuple[str | int | None, ...]
+
+
+class Filed(Generic[T]):
+    """Objects filed under keys in a temporary SQLite database (on disk once it outgrows its cache),
+    each key's read back in the order they were filed."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")  # "": a private temporary database
+        self._db.execute("CREATE TABLE filed (key TEXT, obj BLOB)")
+        self._db.execute("CREATE INDEX filed_key ON filed (key)")  # its rows in rowid order: as filed
+        self._count = 0
+
+    @staticmethod
+    def _key(key: Key) -> str:
+        return json.dumps(key, ensure_ascii=False)
+
+    def add(self, key: Key, obj: T) -> None:
+        self._db.execute("INSERT INTO filed VALUES (?, ?)", (self._key(key), pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)))
+        self._count += 1
+
+    def get(self, key: Key) -> list[T]:
+        return [pickle.loads(obj) for (obj,) in self._db.execute("SELECT obj FROM filed WHERE key = ?", (self._key(key),))]
+
+    def __len__(self) -> int:
+        return self._count

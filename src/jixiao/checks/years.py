@@ -7,11 +7,12 @@ rose (an easier target bought the points), goals or 实际完成情况 copied fr
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field, replace
+import json
+import sqlite3
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
-from typing import Iterator, cast
+from typing import Any, Iterator, cast
 
 from ..model import Evaluation, Indicator, Project
 from ..scoring import ScoringPolicy
@@ -137,25 +138,32 @@ def outline(ev: Evaluation) -> Evaluation:
 
 @dataclass(slots=True, eq=False)
 class _Kept:
+    id: int  # its row in the run's index
     ref: Ref  # the form in outline, on the shelf
     year: int
     project: Project  # who it is, for telling its project's other years
     serial: int  # which file of the run it came from
     policy: ScoringPolicy  # the policy it was checked by
-    given: set[tuple[str, str]] = field(default_factory=set)  # its findings across years already given out
 
 
 class AcrossFiles:
     """The forms of a run kept in outline, so that one project's years read from separate files are
     checked against each other. A form gets its findings across years when its file is read, against
     the earlier years read before it; a form given out before an earlier year of its project was read
-    gets the rest at the end (:meth:`late`). The outlines wait on a shelf (a temporary file), each
-    read back when its project's other year comes: memory holds who and where, flat in the run."""
+    gets the rest at the end (:meth:`late`). The outlines wait on a shelf (a temporary file), who each
+    is and where in a temporary SQLite database (on disk once it outgrows its cache), found there by
+    project key: memory flat in the run (it held about 1.6 KB a form in dicts and sets)."""
 
     def __init__(self) -> None:
         self._shelf = Shelf()
-        self._by_key: dict[str, list[_Kept]] = defaultdict(list)
-        self._late: dict[int, _Kept] = {}
+        self._db = sqlite3.connect("")  # "": a private temporary database
+        self._db.executescript(
+            "CREATE TABLE form (id INTEGER PRIMARY KEY, at INTEGER, size INTEGER, year INTEGER, serial INTEGER,"
+            " policy TEXT, code TEXT, name TEXT, department TEXT, unit TEXT, given TEXT);"
+            "CREATE TABLE key (key TEXT, form INTEGER);"
+            "CREATE INDEX key_key ON key (key, form);"
+            # the forms given out before an earlier year of theirs was read, in the order they were found
+            "CREATE TABLE late (n INTEGER PRIMARY KEY, form INTEGER UNIQUE);")
         # One policy object per policy: each file's results come from a worker with copies of their own.
         self._policies: dict[str, ScoringPolicy] = {}
 
@@ -163,12 +171,22 @@ class AcrossFiles:
     def _keys(project: Project) -> list[str]:
         return project_keys(project.code, project.name)
 
+    def _kept(self, row: tuple[Any, ...]) -> _Kept:
+        n, at, size, year, serial, policy, *who = row
+        return _Kept(n, (at, size), year, Project(*who), serial, self._policies[policy])
+
     def _same(self, kept: _Kept) -> list[_Kept]:
+        """The run's other forms of ``kept``'s project, in the order they came, each once."""
         seen: dict[int, _Kept] = {}
         for key in self._keys(kept.project):
-            for k in self._by_key.get(key, []):
-                if k is not kept and _same(kept.project, k.project):
-                    seen[id(k)] = k
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM key JOIN form ON form.id = key.form WHERE key.key = ?"
+                                    " ORDER BY key.form", (key,))
+            for row in rows:
+                if row[0] == kept.id or row[0] in seen:
+                    continue
+                other = self._kept(row)
+                if _same(kept.project, other.project):
+                    seen[other.id] = other
         return list(seen.values())
 
     def _form(self, kept: _Kept) -> Evaluation:
@@ -179,22 +197,24 @@ class AcrossFiles:
         year read so far."""
         fresh = []
         for r in results:
-            if r.ev.year is not None and self._keys(r.ev.project):
+            if r.ev.year is not None and (keys := self._keys(r.ev.project)):
                 policy = self._policies.setdefault(r.policy.name, r.policy)
                 p = r.ev.project
-                who = Project(p.code, p.name, p.department, p.implementing_unit)  # what _same compares
-                kept = _Kept(self._shelf.put(outline(r.ev)), r.ev.year, who, serial, policy)
+                who = (p.code, p.name, p.department, p.implementing_unit)  # what _same compares
+                ref = self._shelf.put(outline(r.ev))
+                row = self._db.execute("INSERT INTO form VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                                       (*ref, r.ev.year, serial, policy.name, *who)).lastrowid
+                kept = _Kept(cast(int, row), ref, r.ev.year, Project(*who), serial, policy)
+                self._db.executemany("INSERT INTO key VALUES (?, ?)", [(key, kept.id) for key in keys])
                 fresh.append((r, kept))
-                for key in self._keys(r.ev.project):
-                    self._by_key[key].append(kept)
         for r, kept in fresh:
             same = self._same(kept)
             if any(o.serial != serial and o.year < kept.year for o in same):
                 _redo(r, self._recheck(r.ev, kept.policy, same))
-            kept.given = {(f.code, f.field) for f in r.findings if f.code in codes()}
-            for o in same:
-                if o.serial != serial and o.year > kept.year:
-                    self._late[id(o)] = o
+            if given := sorted({(f.code, f.field) for f in r.findings if f.code in codes()}):
+                self._db.execute("UPDATE form SET given = ? WHERE id = ?", (json.dumps(given), kept.id))
+            self._db.executemany("INSERT OR IGNORE INTO late (form) VALUES (?)",
+                                 [(o.id,) for o in same if o.serial != serial and o.year > kept.year])
 
     def _recheck(self, ev: Evaluation, policy: ScoringPolicy, same: list[_Kept]) -> list[Finding]:
         return run_checks(ev, policy, only=codes(), batch=[self._form(o) for o in same]).findings
@@ -202,11 +222,17 @@ class AcrossFiles:
     def late(self) -> Iterator[tuple[Evaluation, list[Finding]]]:
         """The forms given out before an earlier year of theirs was read (in outline: source and
         project), each with the findings across years it did not get then."""
-        for kept in self._late.values():
+        rows = self._db.execute(f"SELECT {_COLUMNS}, form.given FROM late JOIN form ON form.id = late.form ORDER BY late.n")
+        for *row, given in rows:
+            kept = self._kept(tuple(row))
             ev = self._form(kept)
             found = self._recheck(ev, kept.policy, self._same(kept))
-            if new := [f for f in found if (f.code, f.field) not in kept.given]:
+            had = {(code, place) for code, place in json.loads(given or "[]")}
+            if new := [f for f in found if (f.code, f.field) not in had]:
                 yield ev, new
+
+
+_COLUMNS = "form.id, form.at, form.size, form.year, form.serial, form.policy, form.code, form.name, form.department, form.unit"
 
 
 def _redo(result: CheckResult, found: list[Finding]) -> None:
