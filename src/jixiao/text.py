@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Iterable
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _P_BREAK = re.compile(r"\s*</p>\s*<p>\s*|<br\s*/?>", re.I)
@@ -88,6 +89,12 @@ def label_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", strip_artifacts(text))
     text = "".join(text.split()).replace("*", "")
     return text.rstrip(":：")
+
+
+def longest_first(words: Iterable[str]) -> list[str]:
+    """The distinct words, longest first and in code-point order among equals: the order a set iterates in
+    changes with PYTHONHASHSEED, and which of two words a form matches first must not (nor a template with it)."""
+    return sorted(set(words), key=lambda w: (-len(w), w))
 
 
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s*年度?")

@@ -4,7 +4,8 @@
   Debian's chromium, never a downloaded one) and its body's rendered text (``innerText``: a table's cells
   separated by tabs, its rows by line breaks, rowspan and colspan lost).
 - ``web-tables``: the same for the tables alone, as when a user selects only the tables: no title between forms.
-- ``pdf-raw`` and ``pdf-layout``: ``pdftotext -raw`` / ``-layout`` (poppler-utils) of the printed PDFs.
+- ``pdf-text``, ``pdf-raw`` and ``pdf-layout``: ``pdftotext`` as it prints by default (reading order), ``-raw``
+  and ``-layout`` (poppler-utils) of the printed PDFs.
 - ``doc`` and ``xls``: the docx and xlsx saved as Word 97 / Excel 97 by LibreOffice.
 
 Usage: python -m tests.zoo.derive OUTDIR [--seed N] [--files N]  (writes the zoo, then every derived format)
@@ -21,10 +22,11 @@ from jixiao.office import convert_each
 
 from .generate import write_all, zoo_arguments
 
-DERIVED = ("web-text", "web-tables", "pdf-raw", "pdf-layout", "doc", "xls")
+DERIVED = ("web-text", "web-tables", "pdf-text", "pdf-raw", "pdf-layout", "doc", "xls")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Which base format each derived one comes from.
-SOURCE = {"web-text": "html", "web-tables": "html", "pdf-raw": "pdf", "pdf-layout": "pdf", "doc": "docx", "xls": "xlsx"}
+SOURCE = {"web-text": "html", "web-tables": "html", "pdf-text": "pdf", "pdf-raw": "pdf",
+          "pdf-layout": "pdf", "doc": "docx", "xls": "xlsx"}
 
 
 def missing_tool(fmt: str) -> str | None:
@@ -33,7 +35,7 @@ def missing_tool(fmt: str) -> str | None:
         return "没有 chromium（scripts/setup-system.sh 安装）"
     if fmt.startswith("pdf") and shutil.which("pdftotext") is None:
         return "没有 pdftotext（poppler-utils，scripts/setup-system.sh 安装）"
-    if fmt in ("doc", "xls", "pdf-raw", "pdf-layout") and shutil.which("soffice") is None:
+    if fmt in ("doc", "xls", "pdf-text", "pdf-raw", "pdf-layout") and shutil.which("soffice") is None:
         return "没有 LibreOffice（scripts/setup-system.sh 安装）"
     return None
 
@@ -71,7 +73,8 @@ def pdf_text(paths: list[Path], out: Path, mode: str) -> list[Path]:
     done = []
     for p in paths:
         q = out / f"{p.stem}.{mode}.txt"
-        subprocess.run(["pdftotext", f"-{mode}", "-enc", "UTF-8", str(p), str(q)], check=True, timeout=120)
+        flags = [] if mode == "text" else [f"-{mode}"]  # "text": pdftotext's default, the reading order
+        subprocess.run(["pdftotext", *flags, "-enc", "UTF-8", str(p), str(q)], check=True, timeout=120)
         done.append(q)
     return done
 

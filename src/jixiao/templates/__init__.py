@@ -20,6 +20,7 @@ from ..ingest.grid import Row
 from ..ingest.layouts.base import Segment
 from ..model import Evaluation
 from ..notes import Note
+from ..text import longest_first
 
 ParseFn = Callable[[Segment, str, str, int], Evaluation]
 # The probe reads this many rows from the top of a form: header, funds and the indicator header.
@@ -71,7 +72,7 @@ def register_template(template: FormTemplate) -> FormTemplate:
 @lru_cache(maxsize=1)
 def _labels_pattern() -> re.Pattern[str]:
     """Every template's labels in one pattern: one pass over a form finds them all."""
-    labels = sorted({label for t in TEMPLATES.values() for label, _ in t.labels}, key=len, reverse=True)
+    labels = longest_first(label for t in TEMPLATES.values() for label, _ in t.labels)
     return re.compile("|".join(map(re.escape, labels)))
 
 
@@ -94,8 +95,9 @@ def probe(rows: list[Row]) -> str:
     pattern = _labels_pattern()
     start = next((n for n, row in enumerate(rows)
                   if any(pattern.search(k) or k.startswith("报表编号") for k in row.keys() if k)), 0)
-    # A sentence ("…说明项目自评总分,说明…。") quotes labels; a label never ends a sentence.
-    return "|".join({k for row in rows[start:start + PROBE_ROWS] for k in row.keys() if "。" not in k})
+    # A sentence ("…说明项目自评总分,说明…。") quotes labels; a label never ends a sentence. In the form's
+    # order, each key once (a set's order would change with PYTHONHASHSEED).
+    return "|".join(dict.fromkeys(k for row in rows[start:start + PROBE_ROWS] for k in row.keys() if "。" not in k))
 
 
 # Scores closer than this leave the choice in doubt: the form says so and names --template.
@@ -147,8 +149,8 @@ def title_matches(title_key: str) -> set[str]:
 
 
 def title_words() -> list[str]:
-    """Every template's title words, longest first."""
-    return sorted({w for t in TEMPLATES.values() for w in t.titles}, key=len, reverse=True)
+    """Every template's title words, longest first (then in code-point order)."""
+    return longest_first(w for t in TEMPLATES.values() for w in t.titles)
 
 
 def looked_for() -> str:

@@ -26,7 +26,7 @@ from itertools import combinations
 from ...model import COLUMN_ZH, FundsRow, Total
 from ...notes import register_note
 from ...place import Place
-from ...text import clean, label_key
+from ...text import clean, label_key, longest_first
 from ...values import BLANKS, Money, MoneyUnit, parse_measure
 from ..grid import Cell
 from ..vocab import FUNDS_COLUMNS, HEADER_FIELDS, INDICATOR_COLUMNS, LEVEL1, LEVEL2, MONEY_UNIT, YEAR_ROW, funds_row_kind
@@ -281,7 +281,7 @@ class Labels:
         out |= {"年度资金总额", "其中:当年财政拨款", "其中:本年财政拨款", "当年财政拨款", "本年财政拨款", "上年结转资金",
                 "其他资金", "年度总体目标", "绩效指标", "一级指标", "二级指标", "三级指标", "项目资金(万元)", "项目资金(元)"}
         out |= {n for n, _ in self.funds_columns} | {n for n, _ in self.indicator_columns}
-        return sorted(out, key=len, reverse=True)
+        return longest_first(out)
 
 
 # ------------------------------------------------------------------ cutting the text at labels
@@ -756,7 +756,7 @@ def uses_tokens(spec: object, segment: Segment, fmt: str) -> bool:
     # Glued: one cell holding a label run straight into its value and on into the next label
     # ("项目名称初中公用经费主管部门银川市教育局…", "年度资金总额194.9194.9100%其中:…").
     labels = Labels.of(spec)
-    words = sorted(set(labels.header) | set(labels.funds_rows) | {n for n, _ in labels.funds_columns}, key=len, reverse=True)
+    words = longest_first([*labels.header, *labels.funds_rows, *(n for n, _ in labels.funds_columns)])
     pattern = re.compile("|".join(map(re.escape, words)))
     return any(len(set(pattern.findall(label_key(c.text)))) >= 3 and not label_key(c.text).startswith(("其中",))
                for row in segment.rows for c in row.cells if len(c.text) > 12)

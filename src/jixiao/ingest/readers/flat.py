@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ...text import label_key
+from ...text import label_key, longest_first
 from ..grid import Cell, Grid, Place, Row
 from ..vocab import FUNDS_COLUMNS
 from . import register
@@ -84,7 +84,7 @@ def read_flat(data: bytes, file: str) -> Grid:
 
     lines, notes = decode_lines(data, file)
     anchors = anchor_keys()
-    words = re.compile("|".join(map(re.escape, sorted(anchors | set(title_words()), key=len, reverse=True))))
+    words = re.compile("|".join(map(re.escape, longest_first([*anchors, *title_words()]))))
     grid = Grid(file=file, format="text-flat", warnings=notes)
     for n, line in enumerate(lines, start=1):
         cells: list[Cell] = []
