@@ -15,7 +15,7 @@ from jixiao.ingest.recognize import read_bytes
 from jixiao.pipeline import check_document
 
 from .zoo.generate import make_files
-from .zoo.measure import ARITHMETIC, measure
+from .zoo.measure import ARITHMETIC, expected, got, measure, squeeze
 
 PDFTEXT = Path(__file__).parent / "fixtures" / "pdftext"
 LAYOUT = (PDFTEXT / "zoo10-file4-form2.layout.txt").read_text(encoding="utf-8")
@@ -110,6 +110,10 @@ def test_a_lone_total_the_scores_add_up_to_is_the_score() -> None:
     (21, 6, "zoo21-file6.layout.txt"),  # roomy rows: blank lines under every row's text
     (21, 4, "zoo21-file4.layout.txt"),  # "总分 95.85" alone on a page packed apart from its header's
     (23, 7, "zoo23-file7.raw.txt"),  # "总分 102.28" alone (a planted total-mismatch), the 分值 all whole
+    # pdftotext's default, its reading order: every cell a block of its own. 效益(30 分) and 满意度(10 分), merged
+    # down their rows, print after the last indicator, 总分 after its numbers, the telephone after 总分.
+    (101, 0, "zoo101-file0.text.txt"),
+    (104, 5, "zoo104-file5.text.txt"),  # 年度总体目标 (merged over the goals' two rows) above the funds header; a planted error
 ])
 def test_pdf_text_of_a_table_split_over_pages_reads_to_the_generators_golden(seed: int, k: int, name: str) -> None:
     """pdftotext of zoo files whose tables break over PDF pages (tests/zoo: page_split), each read to the
@@ -118,3 +122,22 @@ def test_pdf_text_of_a_table_split_over_pages_reads_to_the_generators_golden(see
     tally = measure("pdf-" + name.split(".")[-2], [PDFTEXT / name], [forms])
     assert tally.wrong == []
     assert (tally.right, tally.false_errors, tally.planted_found) == (tally.total, 0, tally.planted)
+
+
+def test_pdftotext_default_text_with_a_funds_header_cut_apart_checks_no_funds() -> None:
+    """Zoo seed 10, file 0, by pdftotext's default: the second form's funds header prints 全年执行数 and 分值 above
+    项目资金, and its total row's 执行率 and 得分 among the goals' rows. Its funds are read incomplete and named,
+    none checked (a number out of its row would give a false finding); its indicators and 总分 read as printed."""
+    forms = make_files(10, 1)[0]
+    doc = read_bytes((PDFTEXT / "zoo10-file0.text.txt").read_bytes(), "zoo10-file0.text.txt")
+    results = check_document(doc).results
+    assert len(results) == len(forms) == 3
+    second = results[1]
+    codes = {f.code for f in second.findings}
+    assert second.ev.parts_found["funds"] == "incomplete" and "form-incomplete" in codes and not codes & ARITHMETIC
+    have = got(evaluation_json(second.ev))
+    want = squeeze(expected(forms[1]))
+    assert squeeze(have["indicators"][:-1]) == want["indicators"][:-1] and have["total"]["score"] == want["total"]["score"]
+    # The last indicator's note printed in the 总分 row: named, not read.
+    assert have["indicators"][-1]["note"] is None and want["indicators"][-1]["note"]
+    assert any(want["indicators"][-1]["note"] in "".join(w.split()) for w in second.ev.warnings)

@@ -77,3 +77,15 @@ def test_every_derived_zoo_form_reads_to_its_golden(fmt: str, zoo, tmp_path: Pat
     tally = measure(fmt, derive(fmt, {k: v[:DERIVED_FILES] for k, v in paths.items()}, tmp_path), files)
     assert tally.wrong == []
     assert (tally.right, tally.false_errors, tally.planted_found) == (tally.total, 0, tally.planted)
+
+
+def test_pdftotext_default_text_gets_no_false_arithmetic_finding(zoo, tmp_path: Path) -> None:
+    """pdftotext's default text (its reading order, ``pdf-text``) prints a merged cell where its middle falls and
+    the cells of a page cut apart: some forms read whole (tests/test_pdf_text.py), the others with what could not
+    be placed left out and named, never an arithmetic finding the form does not have."""
+    files, paths = zoo
+    if why := missing_tool("pdf-text") or (None if "pdf" in paths else "没有 PDF（LibreOffice 未安装）"):
+        pytest.skip(why)
+    tally = measure("pdf-text", derive("pdf-text", {k: v[:DERIVED_FILES] for k, v in paths.items()}, tmp_path),
+                    files[:DERIVED_FILES])
+    assert tally.false_errors == 0

@@ -48,6 +48,9 @@ class Row:
     cells: list[Cell]
     place: Place
     _keys: list[str] | None = None
+    # Cells a reader put together from text that keeps no rows (pdftotext's reading order) where some of its
+    # numbers' columns, or the row's own cells, were not certain: the part it is in is read incomplete.
+    doubtful: bool = False
 
     def texts(self) -> list[str]:
         return [c.text for c in self.cells]

@@ -73,6 +73,17 @@ LEVEL2 = re.compile(
     r"(数量|质量|时效|成本|经济成本|社会成本|生态环境成本|生态成本|经济效益|社会效益|生态效益|可持续影响"
     r"|服务对象满意度|其他满意度|满意度)(?:指标)?"
 )
+
+
+def level1_of(level2_key: str) -> str | None:
+    """The 一级指标 a 二级指标 stands under in the national template (财预〔2020〕10号): 成本 is an 产出 indicator."""
+    m = LEVEL2.match(level2_key)
+    if m is None:
+        return None
+    word = m.group(1)
+    return "满意度" if "满意度" in word else "效益" if word in ("经济效益", "社会效益", "生态效益", "可持续影响") else "产出"
+
+
 INDICATOR_SECTION = frozenset({"年度绩效指标", "绩效指标", "年度绩效指标完成情况"})
 
 MONEY_UNIT = re.compile(r"\((万元|元)\)")

@@ -187,6 +187,7 @@ class FormReader(FlatReading, FormParser):
     lone: list[tuple[int, Cell]] = field(default_factory=list)  # (indicator, its one number) of a headerless row
     _values: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (funds row, column) → number
     _row_place: Place = Place()
+    _doubt: bool = False  # the row being read is in doubt (Row.doubtful): its part is read incomplete
 
     @property
     def flat(self) -> bool:
@@ -199,6 +200,7 @@ class FormReader(FlatReading, FormParser):
     # ------------------------------------------------------------ dispatch
     def row(self, row: Row) -> None:
         self._row_place = row.place
+        self._doubt = row.doubtful
         keys = row.keys()
         spec = self.spec
         first = next((i for i, k in enumerate(keys) if k), None)
@@ -318,6 +320,8 @@ class FormReader(FlatReading, FormParser):
     # ------------------------------------------------------------ total and remarks
     def total_row(self, row: Row, index: int) -> None:
         """总分/合计: its numbers under the indicator table's 分值 and 得分 labels, else by count."""
+        if self._doubt:
+            self.incomplete.add("total")
         if self.flat and not self.assumed:  # a headerless tail's 合计 is settled with its rows (place_lone)
             if self.flat_total(row, index):
                 return
@@ -499,6 +503,8 @@ class FormReader(FlatReading, FormParser):
 
     def funds_row(self, row: Row, index: int, kind: str) -> None:
         self.phase = "funds"
+        if self._doubt:
+            self.incomplete.add("funds")
         cells = row.cells
         self.use(cells[index])
         label = self.spec.row_label(kind)
@@ -691,6 +697,8 @@ class FormReader(FlatReading, FormParser):
                              (weight if weight is not None else 0) - 2, cols.get("nature", -1), NATURES)
 
     def indicator_row(self, cells: list[Cell], keys: list[str]) -> None:
+        if self._doubt:
+            self.incomplete.add("indicators")
         if self.flat:
             self.flat_indicators([c for c in cells if c.text.strip()])
             return

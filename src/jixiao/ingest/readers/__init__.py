@@ -40,4 +40,4 @@ def detect(data: bytes) -> Reader | None:
 
 
 # Importing the modules registers them.
-from . import docx, flat, html, layout, legacy, pdf, pdfraw, pipes, text, xlsx  # noqa: E402,F401
+from . import docx, flat, html, layout, legacy, pdf, pdfblocks, pdfraw, pipes, text, xlsx  # noqa: E402,F401

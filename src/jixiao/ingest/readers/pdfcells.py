@@ -88,7 +88,7 @@ def width(text: str) -> int:
 
 # ------------------------------------------------------------------ a table's columns and a row under them
 
-def _column_kind(table: str, key: str) -> str:
+def column_kind(table: str, key: str) -> str:
     """What a header label's column holds: label, level1, level2, number (分值, 得分), rate, amount or text."""
     if table == "funds":
         if "执行率" in key:
@@ -156,6 +156,8 @@ def _cost(piece: Piece, kind: str, col: int, col_kind: str) -> float:
     wrong = 0 if col_kind in _FITS[kind] else _WRONG
     if kind == "number" and col_kind == "number" and _over_hundred(piece.text):
         wrong = _WRONG  # 分值 and 得分 are points: an amount of 512000.10 is not one
+    if kind == "number" and col_kind == "rate" and "," in piece.text:
+        wrong = _WRONG  # thousands separators print an amount (6,033,580.90), never a rate
     if kind == "number" and col_kind in ("text", "name"):
         wrong = 2  # a target or actual may be a bare number; 分值/得分 is likelier
     if kind == "word" and col_kind in ("level1", "level2"):
@@ -299,7 +301,7 @@ class Table:
     @classmethod
     def of(cls, kind: str, header: list[Piece], points: Points | None = None) -> Table:
         cols = [p.start for p in header]
-        col_kinds = [_column_kind(kind, label_key(p.text)) for p in header]
+        col_kinds = [column_kind(kind, label_key(p.text)) for p in header]
         if kind == "funds":
             # The rows' labels (年度资金总额…) stand under 项目资金 or in a column of their own after it (before
             # the first column where the header has no label over them: 四川's -raw text prints it on lines above).
@@ -400,21 +402,28 @@ Rows = list[tuple[int, dict[int, list[str]], dict[int, Place]]]  # line, column 
 def placed(table: Table | None, pieces: list[Piece], n: int, notes: list[str]) -> list[int]:
     """Each piece's column under the table's header; -1 for a number whose column is not certain (named in a
     note, left out: no arithmetic is done on a guess); outside a table the pieces one after another."""
+    return placed_or_doubted(table, pieces, n, notes)[0]
+
+
+def placed_or_doubted(table: Table | None, pieces: list[Piece], n: int, notes: list[str]) -> tuple[list[int], bool]:
+    """:func:`placed`, and whether the row is in doubt: under a table's header, a number left out or a row the
+    header's columns cannot hold (laid out one piece after another)."""
     found = table.place(pieces) if table is not None else None
     if found is None:
-        return list(range(len(pieces)))
+        return list(range(len(pieces))), table is not None
     for i in sorted(found[1]):
         notes.append(f"第{n}行的“{pieces[i].text}”无法确定属于哪一栏，未读取")
-    return [-1 if i in found[1] else c for i, c in enumerate(found[0])]
+    return [-1 if i in found[1] else c for i, c in enumerate(found[0])], bool(found[1])
 
 
-def to_grid(file: str, rows: Rows, notes: list[str]) -> Grid:
+def to_grid(file: str, rows: Rows, notes: list[str], doubtful: frozenset[int] = frozenset()) -> Grid:
+    """The rows as a grid; a row on a line of ``doubtful`` marked so (:attr:`Row.doubtful`)."""
     grid = Grid(file=file, format="pdf-text", warnings=notes)
     for n, texts, places in rows:
         if not texts:
             continue
         cells = [Cell(_SCRIPT_SPACE.sub("", "\n".join(texts[c])), places[c]) if c in texts else Cell("", None, n, None)
                  for c in range(max(texts) + 1)]
-        grid.rows.append(Row(cells, Place(line=n)))
+        grid.rows.append(Row(cells, Place(line=n), doubtful=n in doubtful))
     return grid
 

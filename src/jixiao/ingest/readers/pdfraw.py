@@ -29,7 +29,7 @@ from .pdfcells import (
     may_head_funds,
     opens,
     piece_kind,
-    placed,
+    placed_or_doubted,
     to_grid,
 )
 
@@ -88,7 +88,7 @@ def _is_raw(data: bytes) -> bool:
     for n, line in enumerate(lines[:-1]):
         if len(line) < 200 and may_head_funds(line) and header_kind(_raw_pieces(line)) == "funds":
             below = _raw_pieces(lines[n + 1])
-            return len(below) >= 3 and _starts_row(below[0]) and piece_kind("funds", below[1].text) == "number"
+            return len(below) >= 3 and starts_row(below[0]) and piece_kind("funds", below[1].text) == "number"
     return False
 
 
@@ -98,7 +98,7 @@ def _stacked(built: list[tuple[int, list[Piece], bool]], tables: list[Table | No
     bracket goes on: the header's leading labels."""
     lines: list[Piece] = []
     while built and len(built[-1][1]) == 1 and tables[-1] is None and not opens(built[-1][1]) \
-            and not _starts_row(built[-1][1][0]):
+            and not starts_row(built[-1][1][0]):
         lines.insert(0, built.pop()[1][0])
         tables.pop()
     out: list[Piece] = []
@@ -110,7 +110,7 @@ def _stacked(built: list[tuple[int, list[Piece], bool]], tables: list[Table | No
     return out
 
 
-def _starts_row(p: Piece) -> bool:
+def starts_row(p: Piece) -> bool:
     """A piece only the first cell of a row holds: a level-1 label, a funds row's label, a total, a header label."""
     key = label_key(p.text)
     return (piece_kind("indicators", p.text) == "level1" or key.startswith(TOTALS)
@@ -140,18 +140,25 @@ def read_raw(data: bytes, file: str) -> Grid:
     """``pdftotext -raw``: a row's cells in order on a line; a cell that wrapped goes on, alone, on the next line,
     and the rest of its row on the line after that."""
     lines, notes = decode_lines(data, file)
+    return read_rows(file, [(n, _raw_pieces(line.replace("\f", "")), "\f" in line) for n, line in enumerate(lines, start=1)],
+                     notes)
+
+
+def read_rows(file: str, lines: list[tuple[int, list[Piece], bool]], notes: list[str], wraps: bool = True) -> Grid:
+    """Lines of a table's cells in order (line number, its pieces, whether a page starts at it), each laid under
+    its table's header. With ``wraps`` a line may be the wrapped end of a cell above or the rest of a row a
+    wrapped cell broke, as in ``pdftotext -raw``; without, every line is a row of whole cells."""
     built: list[tuple[int, list[Piece], bool]] = []  # line, pieces, a header
     tables: list[Table | None] = []
     table: Table | None = None
     points = Points()
     wrapped = False
     page_top = False
-    for n, line in enumerate(lines, start=1):
-        page_top = page_top or "\f" in line
-        pieces = _raw_pieces(line.replace("\f", ""))
+    for n, pieces, new_page in lines:
+        page_top = page_top or new_page
         if not pieces:
             continue
-        if page_top and table is not None and table.kind == "indicators" and built and _row_whole(table, built[-1][1]) \
+        if wraps and page_top and table is not None and table.kind == "indicators" and built and _row_whole(table, built[-1][1]) \
                 and (ks := cut_cells(pieces, built[-1][1], lambda k: True)) is not None and -1 not in ks:
             last = built[-1][1]  # -raw shows no cell's width: any cell of prose may have run on
             for p, k in zip(pieces, ks):
@@ -159,7 +166,7 @@ def read_raw(data: bytes, file: str) -> Grid:
             page_top = False
             continue
         page_top = False
-        if table is not None and built and not opens(pieces) and not _starts_row(pieces[0]):
+        if wraps and table is not None and built and not opens(pieces) and not starts_row(pieces[0]):
             last = built[-1][1]
             whole = _row_whole(table, last)
             if len(pieces) == 1 and _is_text(pieces[0]) and _is_text(last[-1]) and not RECORD.match(pieces[0].text) \
@@ -185,8 +192,12 @@ def read_raw(data: bytes, file: str) -> Grid:
         if table is not None and kind is None and (label_key(pieces[0].text).startswith(TOTALS) or table.kind == "goals"):
             table = None  # the goals' one row of texts, or the total, ends its table
     rows: Rows = []
+    doubted: set[int] = set()
     for (n, pieces, header), row_table in zip(built, tables):
-        cols = row_table.header_cols if header and row_table is not None else placed(row_table, pieces, n, notes)
+        cols, doubt = (row_table.header_cols, False) if header and row_table is not None \
+            else placed_or_doubted(row_table, pieces, n, notes)
+        if doubt and not wraps:
+            doubted.add(n)  # rows put together from a stream of cells: one in doubt leaves its part in doubt
         rows.append((n, {c: [p.text] for c, p in zip(cols, pieces) if c >= 0},
                      {c: Place(line=n, col=p.col + 1) for c, p in zip(cols, pieces) if c >= 0}))
-    return to_grid(file, rows, notes)
+    return to_grid(file, rows, notes, frozenset(doubted))
