@@ -111,3 +111,25 @@ def xlsx_bad_deflate() -> bytes:
         except zipfile.BadZipFile:
             continue
     raise AssertionError("no damaged byte made zlib fail")
+
+
+def pdf_grid(lines: int = 300) -> bytes:
+    """A one-page PDF with a word of text and a ruled grid of ``lines`` × ``lines`` lines (what took
+    pdfplumber's table finder 164 s at 300 × 300 and never ended at 600 × 600)."""
+    step = 700 / lines
+    ops = [f"{50 + i * step:.2f} 50 m {50 + i * step:.2f} 750 l {50} {50 + i * step:.2f} m 750 {50 + i * step:.2f} l"
+           for i in range(lines)]
+    content = ("BT /F1 12 Tf 60 770 Td (x) Tj ET 0.1 w " + " ".join(ops) + " S").encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 800 800] /Contents 4 0 R"
+               b" /Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

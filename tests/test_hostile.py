@@ -78,6 +78,13 @@ def test_device_and_named_pipe_fail_at_once(tmp_path: Path) -> None:
     _failure(fifo, "pipe.txt", "不是普通文件")
 
 
+def test_a_pdf_page_ruled_300_by_300_fails_alone_at_the_rulings_limit(tmp_path: Path) -> None:
+    # Issue 13 defect 3: the table finder is super-linear in a page's ruling lines (300 × 300: 164 s,
+    # 600 × 600 never ended); a page with more lines than any form has is over a named limit.
+    (item,) = _batch(hostile.write(tmp_path / "grid.pdf", hostile.pdf_grid(300)))
+    _failure(item, "grid.pdf", "每页表格线数", "第1页", "--limit rulings=")
+
+
 @pytest.mark.parametrize("tag", ["font", "span", "div"])
 def test_255_unclosed_tags_still_find_the_form(tag: str) -> None:
     from jixiao.ingest.recognize import read_bytes
