@@ -268,3 +268,26 @@ def test_the_forms_compared_across_files_are_indexed_on_disk_not_in_memory(tmp_p
 
     few, many = held(100), held(1100)
     assert (many - few) / 1000 < 100, (few, many)  # old code: about 1 300 bytes a form
+
+
+def test_a_crash_exits_apart_from_error_findings_and_unreadable_files(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 13 defect 15: a file whose reading or checking crashed (a program defect) exited 1, as a
+    # batch whose forms only have error findings does.
+    from typer.testing import CliRunner
+
+    from jixiao import cli
+    from jixiao.errors import FileFailure
+    from jixiao.exitcodes import Exit
+
+    src = tmp_path / "form.txt"
+    src.write_text(Form(code="C-1", name="项目", total_score="90").text(), encoding="utf-8")  # 总分 misprinted
+    checked = check_file(src, None, None)
+    assert any(f.severity == "error" for f in checked.results[0].findings)
+    crashed = FileFailure("坏.txt", "internal-error", "坏.txt: 内部错误")
+    unreadable = FileFailure("缺.txt", "unreadable-file", "缺.txt: 无法读取文件")
+    for items, code in (([checked], Exit.FINDINGS), ([checked, unreadable], Exit.UNREADABLE),
+                        ([checked, unreadable, crashed], Exit.INTERNAL)):
+        monkeypatch.setattr(cli, "check_paths", lambda *a, _items=items, **k: iter(_items))
+        result = CliRunner().invoke(cli.app, ["check", str(src), "--json"])
+        assert result.exit_code == code, (code, result.exit_code, result.output)
