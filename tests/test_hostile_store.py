@@ -233,3 +233,21 @@ def test_one_store_error_shared_by_many_files_is_one_line(tmp_path: Path) -> Non
     assert proc.returncode == Exit.UNREADABLE and "Traceback" not in proc.stderr, proc.stderr
     assert proc.stderr.count("disk is full") == 1, proc.stderr
     assert f"等 {len(SEEDS)} 个文件" in proc.stderr, proc.stderr
+
+
+def test_an_xlsx_that_aborts_its_reader_fails_alone_under_import_on_every_run(tmp_path: Path) -> None:
+    # Issue 13 defect 1: one cell at XFD1048576 made the xlsx library abort the process (exit 134);
+    # under import -j N every re-run died on it again and the good files beside it were never stored.
+    from . import hostile
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    hostile.write(folder / "far.xlsx", hostile.xlsx_far_cell())
+    (folder / "good.txt").write_text(Form(code="C-1", name="项目").text(), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    for _ in range(2):
+        proc = subprocess.run([*jixiao_cmd(), "import", "--db", db, "-j", "2", str(folder)],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == Exit.UNREADABLE, proc.stderr
+        assert "far.xlsx" in proc.stderr and "Traceback" not in proc.stderr
+    assert [ev.project.code for ev in load_evaluations(db)] == ["C-1"]
