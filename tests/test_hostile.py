@@ -192,6 +192,17 @@ def test_an_xls_record_cut_short_is_a_damaged_file(tmp_path: Path) -> None:
     assert item.code != "internal-error"  # type: ignore[union-attr]
 
 
+def test_an_xls_stream_longer_than_the_file_is_a_damaged_file(tmp_path: Path) -> None:
+    """A mutant bench/fuzz.py found (an .xls with bytes flipped): the OLE directory gives the Workbook stream
+    134 234 970 bytes in a 21 KB file; xlrd's CompDocError was an internal error (exit 70)."""
+    from .test_formats import FORMS
+
+    bad = hostile.write(tmp_path / "long.xls", (FORMS / "bad" / "stream-longer-than-file.xls").read_bytes())
+    (item,) = _batch(bad)
+    _failure(item, "long.xls", "xls 文件已损坏")
+    assert item.code != "internal-error"  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-8-sig"])
 def test_the_encoding_error_names_the_damaged_byte(encoding: str) -> None:
     # A byte no encoding reads (0xFF) after three lines of a form: the message counts it from 1, in the

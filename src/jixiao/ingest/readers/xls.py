@@ -6,6 +6,7 @@ import struct
 
 import xlrd
 from xlrd.biffh import XL_CELL_BOOLEAN, XL_CELL_DATE, XL_CELL_EMPTY, XL_CELL_ERROR, XL_CELL_NUMBER, error_text_from_code
+from xlrd.compdoc import CompDocError
 
 from ... import limits
 from ...errors import UnreadableFile
@@ -42,8 +43,9 @@ def read_xls(data: bytes, file: str) -> Grid:
         if "encrypt" in str(exc).lower():
             raise PasswordProtected(file) from None
         raise UnreadableFile(file, f"xls 文件无法读取（{exc}）") from None
-    except (AssertionError, IndexError, ValueError, KeyError, EOFError, struct.error) as exc:
-        # struct.error: a record cut short, as xlrd meets it unpacking the record's header
+    except (AssertionError, IndexError, ValueError, KeyError, EOFError, struct.error, CompDocError) as exc:
+        # struct.error: a record cut short, as xlrd meets it unpacking the record's header; CompDocError: the
+        # OLE container's directory names a stream longer than the file
         raise UnreadableFile(file, f"xls 文件已损坏（{type(exc).__name__}）") from None
     grid = Grid(file=file, format="xls")
     for sheet in book.sheets():
