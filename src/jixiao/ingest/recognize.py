@@ -346,4 +346,3 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
                         if (named := _SHEET_NAMED.match(w)) is None or named.group(1) not in sheets
                         or named.group(1) == ev.source.place.sheet]
     return doc
-
