@@ -102,3 +102,24 @@ def measure(fmt: str, paths: list[Path], files: list[list[Form]]) -> Tally:
             else:
                 tally.false_errors += len(codes)
     return tally
+
+
+def main() -> None:
+    """Writes the zoo of ``--seed``/``--files`` under OUTDIR, derives every format this machine can make, and prints
+    each format's tally: a held-out measurement is one command (``python -m tests.zoo.measure OUTDIR --seed 101``)."""
+    from .derive import DERIVED, derive, missing_tool
+    from .generate import write_all, zoo_arguments
+
+    out, files = zoo_arguments()
+    base = write_all(files, out / "base")
+    formats = {**base, **{f: derive(f, base, out) for f in DERIVED if missing_tool(f) is None and "pdf" in base}}
+    print(f"{'format':<12}{'right':>8}{'forms':>7}{'false':>7}{'planted':>9}")
+    for fmt, paths in formats.items():
+        t = measure(fmt, paths, files)
+        print(f"{fmt:<12}{t.right:>8}{t.total:>7}{t.false_errors:>7}{t.planted_found:>5}/{t.planted:<3}")
+        for line in t.wrong[:3]:
+            print("    ", line[:200])
+
+
+if __name__ == "__main__":
+    main()
