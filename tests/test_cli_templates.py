@@ -335,3 +335,9 @@ def test_source_rows_left_blank_are_told_blank(suffix: str, tmp_path: Path) -> N
     doc = read_bytes(_fill(XlsxForm(blank) if suffix == ".xlsx" else DocxForm(blank), short), f"short{suffix}")
     [hit] = [f for f in check_document(doc).results[0].findings if f.code == "funds-breakdown-mismatch"]
     assert (hit.field, hit.expected, hit.found) == ("funds.total.executed", "70", "76") and "均未填写" not in hit.message
+    # the total's 全年执行数 left blank under filled sources: the total counts as 0 and the message says it is blank
+    no_total = replace(national, funds={k: v for k, v in national.funds.items() if k != ("年度资金总额", "全年执行数")})
+    doc = read_bytes(_fill(XlsxForm(blank) if suffix == ".xlsx" else DocxForm(blank), no_total), f"no-total{suffix}")
+    [hit] = [f for f in check_document(doc).results[0].findings if f.code == "funds-breakdown-mismatch"]
+    assert (hit.field, hit.expected, hit.found) == ("funds.total.executed", "76", "0")
+    assert hit.message.endswith("年度资金总额为0（未填写，按空为0计）"), hit.message

@@ -71,7 +71,8 @@ def sum_money(values: list[Money | None]) -> Money | None:
 
 
 @check("funds-breakdown-mismatch", "error", "资金来源分项之和不等于年度资金总额",
-       "「{project}」{column}：{parts}={expected}，年度资金总额为{found}", clause="rules.md §3", needs=("funds",))
+       "「{project}」{column}：{parts}={expected}，年度资金总额为{found}{blank}", clause="rules.md §3",
+       needs=("funds",))
 def funds_breakdown(chk, ctx: CheckContext) -> Iterator[Finding]:
     """Each group of sub-rows the template declares (sources; 基本/项目支出) must add up to the total."""
     f = ctx.ev.funds
@@ -95,9 +96,11 @@ def _breakdown(chk, ctx: CheckContext, subs: list, parts_zh: str) -> Iterator[Fi
         p = parts.amount if parts is not None else Decimal(0)
         tol = quantum(places(t)) if total is not None else Decimal(0)
         if abs(t - p) > tol:
-            # rules.md §3 counts an empty sub-row as 0; say so when all are empty, or 0 reads as a misreading
+            # rules.md §3 counts an empty cell as 0; say so when all parts or the total are empty, or 0 reads as a
+            # misreading
             said = parts_zh if parts is not None else f"{parts_zh}（均未填写，按空为0计）"
-            yield chk.finding(ctx, f"funds.total.{col}", fmt(p), fmt(t), column=COLUMN_ZH[col], parts=said)
+            blank = "" if total is not None else "（未填写，按空为0计）"
+            yield chk.finding(ctx, f"funds.total.{col}", fmt(p), fmt(t), column=COLUMN_ZH[col], parts=said, blank=blank)
 
 
 @check("low-execution", "info", "执行率低于60%",
