@@ -10,6 +10,7 @@ import pytest
 
 from jixiao.export.json import department_list_json, evaluation_json
 from jixiao.ingest.recognize import read_path
+from jixiao.notes import READER_LINES
 from jixiao.office import soffice
 
 from .conftest import ROOT, SEEDS
@@ -32,7 +33,7 @@ def comparable(path: Path) -> list[dict]:
         o.pop("source")
         o.pop("locators", None)
         if "notes" in o:  # a form's warnings are its notes rendered, one for one
-            kept = [(w, n) for w, n in zip(o["warnings"], o["notes"], strict=True) if n["code"] != "reader"]
+            kept = [(w, n) for w, n in zip(o["warnings"], o["notes"], strict=True) if n["code"] not in READER_LINES]
             o["warnings"] = [w for w, _ in kept]
             o["notes"] = [(n["code"], n["params"]) for _, n in kept]
         o["warnings"] = [_PLACE.sub("", w) for w in o["warnings"]]

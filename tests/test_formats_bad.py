@@ -176,8 +176,8 @@ def test_hidden_rows_are_read_and_reported(tmp_path: Path) -> None:
     path = tmp_path / "hidden.xlsx"
     wb.save(path)
     doc = read_path(path)
-    assert any("第6行是隐藏行" in w for w in doc.warnings)
-    assert any("第6行是隐藏行" in w for w in doc.evaluations[0].warnings)  # on the form, so check shows it
+    assert any("第6行：该行已隐藏" in w for w in doc.warnings)
+    assert any("第6行：该行已隐藏" in w for w in doc.evaluations[0].warnings)  # on the form, so check shows it
     assert comparable(path) == comparable(GOOD)
 
 
@@ -191,10 +191,14 @@ def test_a_sheets_hidden_rows_are_told_on_that_sheets_forms(tmp_path: Path) -> N
     path = tmp_path / "two.xlsx"
     wb.save(path)
     doc = read_path(path)
-    hidden = [[w for w in ev.warnings if "隐藏行" in w] for ev in doc.evaluations]
+    hidden = [[w for w in ev.warnings if "隐藏" in w] for ev in doc.evaluations]
     sheets = [ev.source.place.sheet for ev in doc.evaluations]
-    assert hidden == [[] if sheet == "甲项目" else ["工作表“乙项目”第6行是隐藏行，其内容已照常读取"] for sheet in sheets]
+    assert hidden == [[] if sheet == "甲项目" else ["工作表“乙项目”第6行：该行已隐藏，其内容已照常读取"] for sheet in sheets]
     assert set(sheets) == {"甲项目", "乙项目"}
+    # typed, with its place, for a machine: the JSON note names the sheet and the row, not only the text
+    notes = [[n.to_json() for n in ev.notes if n.code == "hidden-row"] for ev in doc.evaluations]
+    assert [[(n["place"], n["locator"]) for n in ns] for ns in notes] == [
+        [] if sheet == "甲项目" else [({"sheet": "乙项目", "row": 6}, "sheet 乙项目, row 6")] for sheet in sheets]
 
 
 def test_numbers_keep_their_printed_decimals_and_percent(tmp_path: Path) -> None:

@@ -47,9 +47,17 @@ NOTES: dict[str, str] = {
     "title-prefix": "标题前有多余的文字“{text}”",
     "outside-form": "表格之前的内容“{text}”不属于任何表",
     "title-without-form": "标题“{title}”之后没有表格内容，已忽略",
-    # a reader's own line (decoding, hidden rows...), carried as text
+    # a reader's own lines about a sheet (placed on that sheet's forms only)
+    "formulas-computed": "有{count}个公式单元格没有保存计算结果（{cells}），已按公式算出",
+    "hidden-row": "该行已隐藏，其内容已照常读取",
+    "hidden-sheet": "该工作表已隐藏，其内容已照常读取",
+    # a reader's own line about the whole file (decoding, pages OCR'd...), carried as text
     "reader": "{text}",
 }
+
+# The reader's own lines about the file it read (its formulas, hidden rows, encoding, pages), not the form's content:
+# the same form in another format has none of them.
+READER_LINES = frozenset({"formulas-computed", "hidden-row", "hidden-sheet", "reader"})
 
 
 def register_note(code: str, template: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..notes import Note
 from ..place import Place
 from ..text import label_key
 
@@ -72,4 +73,5 @@ class Grid:
     file: str
     format: str
     rows: list[Row] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the reader's lines about the whole file
+    notes: list[Note] = field(default_factory=list)  # its lines about one place (a sheet, a row of it)

@@ -28,7 +28,6 @@ from .readers import detect
 from .vocab import HEADER_FIELDS, YEAR_IN_TEXT, funds_row_kind, label_kind
 
 _ATTACHMENT = re.compile(r"^附件[\d\-—－.、]*[:：]?")
-_SHEET_NAMED = re.compile(r"工作表“(.+?)”")  # a reader's line about one sheet
 # Labels that show a provincial form has begun, beside the national ones.
 _TEMPLATE_CONTENT = frozenset({"总额", "合计", "指标名称", "基本支出"})
 # An indicator row's two level labels run together (flattened text of a form's tail: "产出指标数量指标足额保障率…").
@@ -217,7 +216,7 @@ def _header_tail(rows: list[Row]) -> list[Row]:
 def recognize(grid: Grid, template: str | None = None) -> Document:
     """Cut the grid into forms and read each with its template: the forced one, else the best match."""
     forced = get_template(template) if template else None
-    doc = Document(grid.file, grid.format, warnings=list(grid.warnings))
+    doc = Document(grid.file, grid.format, warnings=[*grid.warnings, *(n.zh() for n in grid.notes)])
     segments: list[Segment] = []
     preamble: list[Row] = []
     pending: list[Note] = []
@@ -338,11 +337,11 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
         raise NoFormFound(grid.file, labels=f"{looked_for()}、项目名称/金额")
     doc.warnings += others
     # The reader's own lines (formulas computed, pages OCR'd or left unread, hidden rows) bear on the forms
-    # read from the file (a line naming a sheet that holds forms, on those): on each form they reach check,
+    # read from the file (a note placed on a sheet that holds forms, on those): on each form they reach check,
     # JSON, the store and the web with it.
     sheets = {ev.source.place.sheet for ev in doc.evaluations}
     for ev in doc.evaluations:
-        ev.notes[:0] = [Note("reader", None, {"text": w}) for w in grid.warnings
-                        if (named := _SHEET_NAMED.match(w)) is None or named.group(1) not in sheets
-                        or named.group(1) == ev.source.place.sheet]
+        ev.notes[:0] = [*(Note("reader", None, {"text": w}) for w in grid.warnings),
+                        *(n for n in grid.notes if n.place is None or n.place.sheet not in sheets
+                          or n.place.sheet == ev.source.place.sheet)]
     return doc

@@ -10,6 +10,7 @@ from xlrd.compdoc import CompDocError
 
 from ... import limits
 from ...errors import UnreadableFile
+from ...notes import Note
 from ..grid import Grid, Place
 from .containers import PasswordProtected
 from .numbers import render_date, render_number
@@ -58,9 +59,9 @@ def read_xls(data: bytes, file: str) -> Grid:
                     lambda c, r=r, name=name: Place(col=c + 1, sheet=name, cell=f"{column_letters(c)}{r + 1}"))
             info = sheet.rowinfo_map.get(r)
             if info is not None and info.hidden and len(grid.rows) > before and grid.rows[-1].place.row == r + 1:
-                grid.warnings.append(f"工作表“{name}”第{r + 1}行是隐藏行，其内容已照常读取")
+                grid.notes.append(Note("hidden-row", Place(sheet=name, row=r + 1)))
         if sheet.visibility and len(grid.rows) > before:
-            grid.warnings.append(f"工作表“{name}”是隐藏的工作表，其内容已照常读取")
+            grid.notes.append(Note("hidden-sheet", Place(sheet=name)))
     return grid
 
 

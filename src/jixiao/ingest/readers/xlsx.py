@@ -17,6 +17,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from ... import limits
 from ...errors import UnreadableFile
+from ...notes import Note
 from ..grid import Grid, Place
 from ..vocab import METADATA_SCHEMA, METADATA_SHEET
 from . import register
@@ -206,8 +207,8 @@ def read_xlsx(data: bytes, file: str) -> Grid:
                 fixes[(r, c)] = _text(value.number, styles.get((r, c)), formats) if value.number is not None \
                     else value.text
             shown = "、".join(f"{_letters(c)}{r + 1}" for r, c in list(computed[name])[:5])
-            grid.warnings.append(f"工作表“{name}”有{len(computed[name])}个公式单元格没有保存计算结果（{shown}"
-                                 f"{'等' if len(computed[name]) > 5 else ''}），已按公式算出")
+            grid.notes.append(Note("formulas-computed", Place(sheet=name), {
+                "count": len(computed[name]), "cells": shown + ("等" if len(computed[name]) > 5 else "")}))
         for r, values in enumerate(rows):
             if all(v.__class__ is str for v in values):
                 texts = values
@@ -220,7 +221,7 @@ def read_xlsx(data: bytes, file: str) -> Grid:
             add_row(grid, texts, Place(sheet=name, row=r + 1),
                     lambda c, r=r, name=name: Place(col=c + 1, sheet=name, cell=f"{_letters(c)}{r + 1}"))
             if r in hidden and len(grid.rows) > before and grid.rows[-1].place.row == r + 1:
-                grid.warnings.append(f"工作表“{name}”第{r + 1}行是隐藏行，其内容已照常读取")
+                grid.notes.append(Note("hidden-row", Place(sheet=name, row=r + 1)))
         if len(grid.rows) > before and str(meta.visible).rsplit(".", 1)[-1] in ("Hidden", "VeryHidden"):
-            grid.warnings.append(f"工作表“{name}”是隐藏的工作表，其内容已照常读取")
+            grid.notes.append(Note("hidden-sheet", Place(sheet=name)))
     return grid
