@@ -141,3 +141,30 @@ def test_pdftotext_default_text_with_a_funds_header_cut_apart_checks_no_funds() 
     # The last indicator's note printed in the 总分 row: named, not read.
     assert have["indicators"][-1]["note"] is None and want["indicators"][-1]["note"]
     assert any(want["indicators"][-1]["note"] in "".join(w.split()) for w in second.ev.warnings)
+
+
+def test_a_total_printed_before_the_last_row_goes_after_it() -> None:
+    """Zoo seed 101 (20 files), file 12, by pdftotext's default: the second form's 总分 prints in the block of its last row's
+    二级指标 ("服务对象满意度指⏎标⏎总分"), before that row's 三级指标, values, 分值 and 得分 and its own 100 and 98.81;
+    满意度(10 分), merged over the last two rows, prints with the second. Read as printed, no false total-mismatch."""
+    forms = make_files(101, 20)[12]  # the zoo of 20 files (python -m tests.zoo.measure OUT --seed 101 --files 20)
+    doc = read_bytes((PDFTEXT / "zoo101-file12.text.txt").read_bytes(), "zoo101-file12.text.txt")
+    results = check_document(doc).results
+    assert len(results) == len(forms) == 2
+    have = squeeze(got(evaluation_json(results[1].ev)))
+    want = squeeze(expected(forms[1]))
+    assert have["total"] == want["total"] == {"weight": "100", "score": "98.81"}
+    assert have["indicators"] == want["indicators"]
+    assert not any({f.code for f in r.findings} & ARITHMETIC for r in results)
+
+
+def test_a_total_label_atop_the_funds_header_stays_out_of_the_funds_row() -> None:
+    """Zoo seed 107 (20 files), file 18: the third form prints 项目资金, 年度总体目标, 绩效指标 and 总分 (labels merged down
+    their rows) above the funds header, then four amounts on 年度资金总额's row. Those four are not the last
+    indicator's 分值 and 得分 and the total's: 总分 is not moved into the funds, and no false total-mismatch."""
+    doc = read_bytes((PDFTEXT / "zoo107-file18.text.txt").read_bytes(), "zoo107-file18.text.txt")
+    results = check_document(doc).results
+    third = evaluation_json(results[2].ev)
+    assert third["funds"]["total"]["executed"] == "1763440.03"
+    # The second form's total is planted wrong (the generator's); the others have no arithmetic error.
+    assert [{f.code for f in r.findings} & ARITHMETIC for r in results] == [set(), {"total-mismatch"}, set()]

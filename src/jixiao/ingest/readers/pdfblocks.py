@@ -147,6 +147,12 @@ def _starts(p: Piece, row: list[Piece]) -> bool:
     return starts_row(p) or key.startswith(_PART_LABELS) or len(key) <= _LABEL_LEN and key.startswith(_HEADER_LABELS)
 
 
+def _row_value(text: str) -> bool:
+    """A cell of an indicator row before its 分值: its 三级指标 or a value, never a label that opens a row."""
+    kind = piece_kind("indicators", text)
+    return kind in ("percent", "blank") or kind == "word" and not _opens(text)
+
+
 def _totals_in_place(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, Piece, bool]]:
     """A total's label printed after its numbers (with level labels merged down the rows between them) put before
     them: the last two numbers before it, or the last one where two would leave the row above it one number
@@ -170,12 +176,17 @@ def _totals_in_place(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, P
             moved = out.pop(t)
             out.insert(j - take, moved)
             continue
-        after = t + 1
+        words = t + 1
+        while words < len(out) and words - t <= 5 and _row_value(out[words][1].text):
+            words += 1
+        after = words
         while after < len(out) and _is_number(out[after][1]):
             after += 1
-        if after - t - 1 == 4 and run == j and not _is_number(out[t - 1][1]):
-            # Printed before the last row's 分值 and 得分 and its own two: it goes after the row's.
-            out.insert(t + 2, out.pop(t))
+        if after - words == 4 and run == j and not _is_number(out[t - 1][1]):
+            # Printed before the last row's 分值 and 得分 and its own two (or before the whole last row, its
+            # 三级指标 and values first): it goes after the row's. Three numbers would leave it uncertain whether
+            # the total prints its 分值.
+            out.insert(after - 3, out.pop(t))  # the label's own place freed first
     return out
 
 
@@ -246,6 +257,18 @@ def _level2_under(row: list[Piece]) -> str | None:
     return level1_of(label_key(second.text)) if piece_kind("indicators", second.text) == "level2" else None
 
 
+def _level_up(out: list[Line], k: int, word: str) -> int:
+    """A 一级指标 merged over two rows or more prints where its middle falls, with a later one of its rows: the rows
+    just above that print no 一级指标 but a 二级指标 standing under it (服务对象满意度指标 under 满意度) are its
+    first rows, so it goes on the first of them. The index of the row after the one it printed with."""
+    first = k
+    while first > 0 and _level1(out[first - 1][1][0]) is None and _level2_under(out[first - 1][1]) == word:
+        first -= 1
+    if first < k:
+        out[first][1].insert(0, out[k][1].pop(0))
+    return k + 1
+
+
 def _levels_in_place(rows: list[Line]) -> list[Line]:
     """A 一级指标 merged down its rows prints where its middle falls: alone on a row, after its rows or before
     others (效益(30分) after the last indicator). One whose next row's 二级指标 stands under another is put at
@@ -257,6 +280,9 @@ def _levels_in_place(rows: list[Line]) -> list[Line]:
         row = out[k][1]
         word = _level1(row[0]) if len(row) == 1 else None
         nxt = out[k + 1][1] if k + 1 < len(out) else None
+        if word is None and (word := _level1(row[0])) is not None:
+            k = _level_up(out, k, word)
+            continue
         # In place before its rows, or before a row that prints no level (its 二级指标 merged too): left as it is.
         if word is None or nxt is not None and (_level2_under(nxt) == word or _level1(nxt[0]) is None
                                                 and _level2_under(nxt) is None and not _total(nxt[0])):
