@@ -168,3 +168,16 @@ def test_a_total_label_atop_the_funds_header_stays_out_of_the_funds_row() -> Non
     assert third["funds"]["total"]["executed"] == "1763440.03"
     # The second form's total is planted wrong (the generator's); the others have no arithmetic error.
     assert [{f.code for f in r.findings} & ARITHMETIC for r in results] == [set(), {"total-mismatch"}, set()]
+
+
+def test_a_note_label_printed_apart_from_its_header_gives_the_rows_their_notes() -> None:
+    """Zoo seed 108 (20 files), file 1: the first form's 偏差原因分析及改进措施 (merged down the indicator header's
+    rows) prints alone after the funds, and the indicator header has seven labels; the notes after two rows'
+    分值 and 得分 are those rows' 偏差原因, read as the generator wrote them."""
+    forms = make_files(108, 20)[1]
+    doc = read_bytes((PDFTEXT / "zoo108-file1.text.txt").read_bytes(), "zoo108-file1.text.txt")
+    first = check_document(doc).results[0]
+    have = squeeze(got(evaluation_json(first.ev)))
+    want = squeeze(expected(forms[0]))
+    assert [i["note"] for i in have["indicators"]][:3] == [None, "部分任务延后，下年度加强督导", "部分任务延后，下年度加强督导"]
+    assert have == want

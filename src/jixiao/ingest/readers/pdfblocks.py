@@ -331,10 +331,28 @@ def _phone_in_place(rows: list[Line]) -> list[Line]:
     return out
 
 
+def _note_label_in_place(rows: list[Line]) -> list[Line]:
+    """The indicator header's note column label (偏差原因分析及改进措施), its cell merged down the header's rows and
+    more, prints alone where its middle falls: after the funds, or after the header. Where the form's indicator
+    header has no note label of its own, the lone one goes at its end; one before the funds header is left."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    starts = [k for k, (_, row, _) in enumerate(out) if any(w in row[0].text for w in TITLES)] + [len(out)]
+    for a, b in zip([0, *starts], starts):
+        form = range(a, b)
+        header = next((k for k in form if header_kind(out[k][1]) == "indicators"), None)
+        funds = next((k for k in form if header_kind(out[k][1]) == "funds"), a)
+        lone = [k for k in form if k > funds and len(out[k][1]) == 1
+                and label_key(out[k][1][0].text).startswith(_NOTE_LABELS) and _column_label(out[k][1][0].text)]
+        if header is None or len(lone) != 1 or any(label_key(q.text).startswith(_NOTE_LABELS) for q in out[header][1]):
+            continue
+        out[header][1].append(out[lone[0]][1].pop())
+    return [line for line in out if line[1]]
+
+
 @register("blocks", _is_blocks, priority=-5)
 def read_blocks(data: bytes, file: str) -> Grid:
     lines, notes = decode_lines(data, file)
     rows = _rows(_totals_in_place(_pieces(lines)))
-    for fix in (_funds_label_in_place, _phone_in_place, _levels_in_place):
+    for fix in (_funds_label_in_place, _phone_in_place, _levels_in_place, _note_label_in_place):
         rows = fix(rows)
     return read_rows(file, rows, notes, wraps=False)
