@@ -1,6 +1,6 @@
-"""The zoo (issue 10 item 4): national and Sichuan forms in the geometries published forms vary in, written with the real
-libraries in every format, each read to the generator's own golden values; planted arithmetic errors are found
-and clean forms get no arithmetic finding."""
+"""The zoo (issue 10 item 4): national, Sichuan, Chongqing and department-wide forms in the geometries published forms
+vary in, written with the real libraries in every format, each read to the generator's own golden values; planted
+arithmetic errors are found and clean forms get no arithmetic finding."""
 
 from __future__ import annotations
 
@@ -18,9 +18,14 @@ from .zoo.measure import measure
 # A fixed seed keeps the suite repeatable; JIXIAO_ZOO_SEED draws other variants (held-back forms).
 SEED = int(os.environ.get("JIXIAO_ZOO_SEED", "14"))
 FILES = int(os.environ.get("JIXIAO_ZOO_FILES", "8"))
-# Derived formats (a browser's copy, pdftotext, Word/Excel 97) of the first files only: LibreOffice reads a .doc
-# a second at a time.
+# Derived formats (a browser's copy, pdftotext, Word/Excel 97) of the first files only, and of the Chongqing and
+# department files make_files puts after them: LibreOffice reads a .doc a second at a time.
 DERIVED_FILES = int(os.environ.get("JIXIAO_ZOO_DERIVED_FILES", "4"))
+
+
+def _derived(files: list[list[Form]], paths: dict[str, list[Path]]) -> tuple[list[list[Form]], dict[str, list[Path]]]:
+    keep = [*range(DERIVED_FILES), *range(FILES, len(files))]
+    return [files[k] for k in keep], {f: [v[k] for k in keep] for f, v in paths.items()}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +41,8 @@ def test_the_zoo_varies_what_issue_10_lists() -> None:
         assert len({getattr(v, name) for v in variants}) > 1, name
     files = make_files(SEED, FILES)
     assert any(len(forms) > 1 for forms in files)
-    assert {type(form.variant).__name__ for forms in files for form in forms} == {"Variant", "SichuanVariant"}
+    assert {type(form.variant).__name__ for forms in files for form in forms} == {
+        "Variant", "SichuanVariant", "ChongqingVariant", "DepartmentVariant"}
 
 
 def test_the_zoo_prints_tables_split_over_pdf_pages(zoo) -> None:
@@ -73,8 +79,8 @@ def test_every_derived_zoo_form_reads_to_its_golden(fmt: str, zoo, tmp_path: Pat
     files, paths = zoo
     if why := missing_tool(fmt) or (None if "pdf" in paths else "没有 PDF（LibreOffice 未安装）"):
         pytest.skip(why)
-    files = files[:DERIVED_FILES]
-    tally = measure(fmt, derive(fmt, {k: v[:DERIVED_FILES] for k, v in paths.items()}, tmp_path), files)
+    files, paths = _derived(files, paths)
+    tally = measure(fmt, derive(fmt, paths, tmp_path), files)
     assert tally.wrong == []
     assert (tally.right, tally.false_errors, tally.planted_found) == (tally.total, 0, tally.planted)
 
@@ -86,6 +92,6 @@ def test_pdftotext_default_text_gets_no_false_arithmetic_finding(zoo, tmp_path: 
     files, paths = zoo
     if why := missing_tool("pdf-text") or (None if "pdf" in paths else "没有 PDF（LibreOffice 未安装）"):
         pytest.skip(why)
-    tally = measure("pdf-text", derive("pdf-text", {k: v[:DERIVED_FILES] for k, v in paths.items()}, tmp_path),
-                    files[:DERIVED_FILES])
+    files, paths = _derived(files, paths)
+    tally = measure("pdf-text", derive("pdf-text", paths, tmp_path), files)
     assert tally.false_errors == 0

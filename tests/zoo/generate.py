@@ -17,6 +17,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Callable
 
 from tests.fixtures.make_fixtures import Block, write_csv, write_docx, write_html, write_xlsx
 
@@ -117,6 +118,14 @@ def _rate(executed: Decimal, budget: Decimal, variant: Variant) -> tuple[str, De
 
 
 def make_form(rng: random.Random, n: int, variant: Variant, plant: str | None) -> Form:
+    golden, rate_text = make_golden(rng, n, variant, plant)
+    form = Form(variant, golden)
+    form.blocks = draw(form, rate_text)
+    return form
+
+
+def make_golden(rng: random.Random, n: int, variant: Variant, plant: str | None) -> tuple[Golden, str]:
+    """A national form's values, and its 执行率 as printed."""
     year = rng.choice((2022, 2023, 2024))
     scale = Decimal(10000) if variant.unit == "元" else Decimal(1)
     full_year = Decimal(rng.randrange(50, 900)) * scale / Decimal(1) + Decimal(rng.randrange(0, 100)) / 100
@@ -153,13 +162,6 @@ def make_form(rng: random.Random, n: int, variant: Variant, plant: str | None) -
     total_score = funds_score + sum(Decimal(i["score"]) for i in inds)  # type: ignore[arg-type]
     if plant == "total-mismatch":
         total_score += 3
-    sub = {"initial": None, "full_year": None, "executed": None, "weight": None, "rate": None, "score": None}
-    zero_blank = variant.sub_blank == "0"
-
-    def golden_sub(budget: Decimal, spent: Decimal) -> dict[str, str | None]:
-        if not zero_blank:
-            return dict(sub)
-        return {**sub, "weight": "0", "rate": str(_rate(spent, budget, variant)[1]) if budget else None, "score": "0"}
     code = f"{rng.randrange(10**17, 10**18)}" if variant.code else None
     golden = Golden(
         year=year,
@@ -169,19 +171,26 @@ def make_form(rng: random.Random, n: int, variant: Variant, plant: str | None) -
         funds={
             "total": {"initial": f"{initial:.2f}", "full_year": f"{full_year:.2f}", "executed": f"{executed:.2f}",
                       "weight": "10", "rate": str(rate), "score": str(funds_score)},
-            "appropriation": golden_sub(appro_full, appro_exec)
+            "appropriation": sub_golden(variant, appro_full, appro_exec)
             | {"initial": f"{initial:.2f}", "full_year": f"{appro_full:.2f}", "executed": f"{appro_exec:.2f}"},
-            "carryover": golden_sub(carry, carry_exec)
+            "carryover": sub_golden(variant, carry, carry_exec)
             | {"initial": "0.00", "full_year": f"{carry:.2f}", "executed": f"{carry_exec:.2f}"},
-            "other": golden_sub(Decimal(0), Decimal(0)) | {"initial": "0.00", "full_year": "0.00", "executed": "0.00"}},
+            "other": sub_golden(variant, Decimal(0), Decimal(0)) | {"initial": "0.00", "full_year": "0.00", "executed": "0.00"}},
         goals={"expected": f"完成测试项目{n}号年度任务，保障工作正常开展。", "achieved": f"已完成测试项目{n}号年度任务。"},
         indicators=inds,
         total={"weight": "100" if variant.total_weight else None, "score": str(total_score)},
         planted=plant,
     )
-    form = Form(variant, golden)
-    form.blocks = draw(form, rate_text)
-    return form
+    return golden, rate_text
+
+
+def sub_golden(variant: Variant, budget: Decimal, spent: Decimal) -> dict[str, str | None]:
+    """A funds sub-row's 分值, 执行率 and 得分: blank (—, /) or, where sub-rows print 0, 0 and their own rate."""
+    sub: dict[str, str | None] = {"initial": None, "full_year": None, "executed": None, "weight": None, "rate": None,
+                                  "score": None}
+    if variant.sub_blank != "0":
+        return sub
+    return sub | {"weight": "0", "rate": str(_rate(spent, budget, variant)[1]) if budget else None, "score": "0"}
 
 
 # ----------------------------------------------------------------- drawing
@@ -208,14 +217,30 @@ class Table:
         return Block("table", self.rows, self.merges, self.covered)
 
 
-def draw(form: Form, rate_text: str) -> list[Block]:
+FUND_ROWS = (("total", "年度资金总额"), ("appropriation", "其中：当年财政拨款"), ("carryover", "上年结转资金"),
+             ("other", "其他资金"))
+
+
+@dataclass(frozen=True)
+class Printing:
+    """The labels a national-shaped form prints: the department-wide form changes these and keeps the geometry."""
+
+    title: str = TITLE
+    money: str = "项目资金（{unit}）"
+    fund_rows: tuple[tuple[str, str], ...] = FUND_ROWS
+    section: str = "绩效指标"
+    header: Callable[[Table, Variant, Golden], None] | None = None  # None: the national header
+
+
+def draw(form: Form, rate_text: str, printing: Printing = Printing()) -> list[Block]:
     v, g = form.variant, form.golden
+    title = printing.title
     paras: list[list[str]] = []
     if v.attachment:
         paras.append(["附件1："])
     if v.unit_line:
         paras.append([f"单位：{v.unit}"])
-    paras.append([f"{g.year}年度{TITLE}" if v.year_at == "title" else TITLE])
+    paras.append([f"{g.year}年度{title}" if v.year_at == "title" else title])
     if v.year_at == "under":
         paras.append([f"（{g.year}年度）"])
     lead = 1 if v.section_column else 0  # the 绩效指标 / 项目资金 column
@@ -224,13 +249,13 @@ def draw(form: Form, rate_text: str) -> list[Block]:
     fund_first = 1 + min(v.label_span, 2) + (1 if v.spacer else 0)
     width = max(lead + len(ind_cols), fund_first + 6, 2 * (v.label_span + 2))
     t = Table(width)
-    header(t, v, g)
+    (printing.header or header)(t, v, g)
     spacer_row(t, v)
-    funds(t, v, g, rate_text, fund_first)
+    funds(t, v, g, rate_text, fund_first, printing)
     spacer_row(t, v)
     goals(t, v, g)
     spacer_row(t, v)
-    weight_col = indicators(t, v, g, lead, ind_cols)
+    weight_col = indicators(t, v, g, lead, ind_cols, printing.section)
     spacer_row(t, v)
     r = t.row()
     t.put(r, 0, "总分", cols=min(v.total_span, weight_col))
@@ -264,23 +289,21 @@ def header(t: Table, v: Variant, g: Golden) -> None:
             t.put(r, c + span, value or "", cols=value_span if j + 1 < per else t.width - c - span)
 
 
-def funds(t: Table, v: Variant, g: Golden, rate_text: str, first: int) -> None:
+def funds(t: Table, v: Variant, g: Golden, rate_text: str, first: int, printing: Printing) -> None:
     """项目资金 in column A, merged down or alone in the header row; row labels 1–2 columns wide; maybe a spacer."""
     span = min(v.label_span, 2)
     letters = v.letters
     labels = ["年初预算数", "全年预算数（A）" if letters else "全年预算数", "全年执行数（B）" if letters else "全年执行数",
               "分值", "执行率（B/A）" if letters else "执行率(%)", "得分"]
-    money = f"项目资金（{v.unit}）"
+    money = printing.money.format(unit=v.unit)
     r0 = t.row()
     if v.money_merged:
-        t.put(r0, 0, money, rows=5)
+        t.put(r0, 0, money, rows=len(printing.fund_rows) + 1)
     else:
         t.put(r0, 0, money, cols=1 + span)
     for k, label in enumerate(labels):
         t.put(r0, first + k, label)
-    rows = (("total", "年度资金总额"), ("appropriation", "其中：当年财政拨款"), ("carryover", "上年结转资金"),
-            ("other", "其他资金"))
-    for kind, label in rows:
+    for kind, label in printing.fund_rows:
         r = t.row()
         f = g.funds[kind]
         if v.money_merged:
@@ -315,13 +338,13 @@ def goals(t: Table, v: Variant, g: Golden) -> None:
     t.put(r, 1 + half, g.goals["achieved"], cols=t.width - 1 - half)
 
 
-def indicators(t: Table, v: Variant, g: Golden, lead: int, cols: list[str]) -> int:
+def indicators(t: Table, v: Variant, g: Golden, lead: int, cols: list[str], section: str = "绩效指标") -> int:
     """The indicator table; returns the 分值 column."""
     inds = g.indicators
     rows = len(inds) + (1 if v.prefixes else 0)
     r0 = t.row()
     if lead:
-        t.put(r0, 0, "绩效指标", rows=rows + 1)
+        t.put(r0, 0, section, rows=rows + 1)
     for k, label in enumerate(cols):
         t.put(r0, lead + k, label)
     weights = {level1: points for level1, points, _ in LEVELS}
@@ -384,9 +407,10 @@ def split_pages(form: Form) -> None:
 
 
 def make_files(seed: int, count: int) -> list[list[Form]]:
-    """``count`` files of one to three forms each, national or (one in four) Sichuan; about one form in three has a
-    planted error."""
-    from . import sichuan
+    """``count`` files of one to three forms each, national or (one in four) Sichuan, then ``count // 4`` (at least
+    one) of Chongqing's or department-wide forms; about one form in three has a planted error. The files after
+    ``count`` are drawn apart, so the first ``count`` of a seed stay the forms they always were."""
+    from . import chongqing, department, sichuan
 
     rng = random.Random(seed)
     files: list[list[Form]] = []
@@ -405,6 +429,18 @@ def make_files(seed: int, count: int) -> list[list[Form]]:
         # breaks over a page inside its indicators (the next forms of a file start where it ends, anywhere).
         if random.Random(f"{seed}:{len(files)}").random() < 0.5:
             split_pages(forms[0])
+        files.append(forms)
+    rng = random.Random(f"{seed}:templates")
+    for k in range(max(1, count // 4)):
+        forms = []
+        for _ in range(rng.choice((1, 1, 2))):
+            n += 1
+            if k % 2 == 0:
+                forms.append(chongqing.make_form(rng, n, chongqing.choose(rng),
+                                                 rng.choice(chongqing.PLANTS) if rng.random() < 0.35 else None))
+            else:
+                forms.append(department.make_form(rng, n, department.choose(rng),
+                                                  rng.choice(PLANTS) if rng.random() < 0.35 else None))
         files.append(forms)
     return files
 

@@ -16,8 +16,10 @@ from jixiao.pipeline import check_document
 
 from .generate import Form, expected_indicators
 
-ARITHMETIC = frozenset({"rate-mismatch", "rate-score-mismatch", "total-mismatch", "funds-breakdown-mismatch"})
+ARITHMETIC = frozenset({"rate-mismatch", "rate-score-mismatch", "total-mismatch", "funds-breakdown-mismatch",
+                        "coefficient-score-mismatch"})
 _IND_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "note")
+_PROJECT_FIELDS = ("code", "name", "department", "implementing_unit", "manager", "phone")
 
 
 def squeeze(value: object) -> object:
@@ -37,15 +39,19 @@ def expected(form: Form) -> dict[str, object]:
             "indicators": expected_indicators(form), "total": g.total}
 
 
-def got(obj: dict, kinds: tuple[str, ...] = ("total", "appropriation", "carryover", "other")) -> dict[str, object]:
-    p = obj["project"]
-    return {"year": obj["year"], "project": {k: p[k] for k in ("code", "name", "department", "implementing_unit",
-                                                                "manager", "phone")},
+def got(obj: dict, golden: dict[str, object] | None = None) -> dict[str, object]:
+    """What jixiao read, in the fields the golden names (the national ones when none is given)."""
+    want = golden or {}
+    p, goals = obj["project"], obj["goals"]
+    kinds = tuple(want.get("funds") or ("total", "appropriation", "carryover", "other"))  # type: ignore[arg-type]
+    inds = want.get("indicators") or []
+    fields = tuple(inds[0]) if inds else _IND_FIELDS  # type: ignore[index]
+    return {"year": obj["year"], "project": {k: p.get(k) for k in want.get("project") or _PROJECT_FIELDS},  # type: ignore[attr-defined]
             "money_unit": obj["money_unit"],
             "funds": {k: {f: v for f, v in (obj["funds"].get(k) or {}).items() if f != "reason"} if obj["funds"].get(k) else None
                       for k in kinds},
-            "goals": {k: obj["goals"][k] for k in ("expected", "achieved")},
-            "indicators": [{f: i[f] for f in _IND_FIELDS} for i in obj["indicators"]],
+            "goals": {k: goals.get(k) for k in want.get("goals") or ("expected", "achieved")},  # type: ignore[attr-defined]
+            "indicators": [{f: i.get(f) for f in fields} for i in obj["indicators"]],
             "total": obj["total"]}
 
 
@@ -86,7 +92,7 @@ def measure(fmt: str, paths: list[Path], files: list[list[Form]]) -> Tally:
             tally.wrong.append(f"{path.name}: {len(results)} forms read, {len(forms)} printed")
         for n, (form, result) in enumerate(zip(forms, results)):
             want = expected(form)
-            have = got(evaluation_json(result.ev), tuple(form.golden.funds))
+            have = got(evaluation_json(result.ev), want)
             if fmt == "web-tables" and not _year_in_table(form):
                 want["year"] = None  # printed above the table, so not in a copy of the tables alone
             if fmt.startswith("pdf"):

@@ -25,7 +25,7 @@ from .kinds import document_kind, part_kind
 from .layouts.base import Segment
 from .layouts.department_list import department_from_title, is_list_title, list_columns, parse_list
 from .readers import detect
-from .vocab import HEADER_FIELDS, YEAR_IN_TEXT, funds_row_kind, label_kind
+from .vocab import DEPARTMENT_NAME_LABELS, HEADER_FIELDS, YEAR_IN_TEXT, funds_row_kind, label_kind
 
 _ATTACHMENT = re.compile(r"^附件[\d\-—－.、]*[:：]?")
 # Labels that show a provincial form has begun, beside the national ones.
@@ -196,8 +196,13 @@ def _nothing_read(ev: Evaluation) -> bool:
 
 
 def _starts_form(row: Row) -> bool:
+    """A header row that opens a form: 项目编码 or 项目名称 among its labels, or a department-wide form's
+    department ("部门(单位)名称 | 某局") first in a row of that label and its value."""
     keys = row.keys()
-    return ("项目编码" in keys or "项目名称" in keys) and any(k in HEADER_FIELDS for k in keys)
+    if "项目编码" in keys or "项目名称" in keys:
+        return True
+    filled = [k for k in keys if k]
+    return len(filled) == 2 and filled[0] in DEPARTMENT_NAME_LABELS
 
 
 def _header_tail(rows: list[Row]) -> list[Row]:

@@ -37,6 +37,10 @@ HEADER_FIELDS: dict[str, str] = {
     "评价年度": "year",
 }
 
+# The department-wide form's header labels for the department it is of (部门整体支出绩效自评表): where a
+# project form prints 项目名称, the first label of its header.
+DEPARTMENT_NAME_LABELS = ("部门(单位)名称", "部门名称", "单位名称", "部门")
+
 SECTION_LABELS = frozenset({
     "资金使用情况", "项目目标完成情况", "年度总体目标", "年度总体目标完成情况", "年度绩效指标",
     "年度绩效指标完成情况", "绩效指标", "项目资金", "项目资金(元)", "项目资金(万元)",

@@ -42,6 +42,9 @@ class FormTemplate:
     row_names: Mapping[str, str] = field(default_factory=dict)  # funds rows as this template prints them
     has_notes: bool = True  # whether indicators have a 偏差原因 column to fill when points are lost
     has_unit: bool = True  # whether the header has a 实施单位 to fill
+    # Labels that count only as a whole cell, with their weight: a department-wide form's "部门" (a part of
+    # every 主管部门) opening its header where a project form prints 项目名称.
+    cell_labels: tuple[tuple[str, int], ...] = ()
     # Whether ``jixiao template`` writes a blank of it: False for a published shape jixiao only reads (河北,
     # 吕梁, 区域评价表), whose filers are given no form of jixiao's.
     writes: bool = True
@@ -55,6 +58,9 @@ class FormTemplate:
         title = max(((w, 5 + len(w) // 2) for w in self.titles if w in title_matches), key=lambda m: m[1], default=None)
         out = [title] if title else []
         out += [(label, weight) for label, weight in self.labels if label in found]
+        if self.cell_labels:
+            cells = f"|{probe}|"
+            out += [(label, weight) for label, weight in self.cell_labels if f"|{label}|" in cells]
         if self.report_code is not None and "报表编号" in probe and self.report_code.search(probe):
             out.append(("报表编号", 6))
         return out
@@ -66,6 +72,7 @@ TEMPLATES: dict[str, FormTemplate] = {}
 def register_template(template: FormTemplate) -> FormTemplate:
     TEMPLATES[template.name] = template
     _labels_pattern.cache_clear()
+    _cell_labels.cache_clear()
     return template
 
 
@@ -81,6 +88,11 @@ class UnknownTemplate(KeyError):
         return f"未知的表格模板“{self.args[0]}”，可用：{', '.join(TEMPLATES)}"
 
 
+@lru_cache(maxsize=1)
+def _cell_labels() -> frozenset[str]:
+    return frozenset(label for t in TEMPLATES.values() for label, _ in t.cell_labels)
+
+
 def get_template(name: str) -> FormTemplate:
     try:
         return TEMPLATES[name]
@@ -92,9 +104,9 @@ def probe(rows: list[Row]) -> str:
     """The distinct label keys of a form's first rows, joined: what the templates' labels are looked for in.
     The rows count from the first that holds a template's label: a report's narrative above its 附件 form
     (numbered paragraphs, one per row) is no part of the form's head."""
-    pattern = _labels_pattern()
+    pattern, cells = _labels_pattern(), _cell_labels()
     start = next((n for n, row in enumerate(rows)
-                  if any(pattern.search(k) or k.startswith("报表编号") for k in row.keys() if k)), 0)
+                  if any(pattern.search(k) or k in cells or k.startswith("报表编号") for k in row.keys() if k)), 0)
     # A sentence ("…说明项目自评总分,说明…。") quotes labels; a label never ends a sentence. In the form's
     # order, each key once (a set's order would change with PYTHONHASHSEED).
     return "|".join(dict.fromkeys(k for row in rows[start:start + PROBE_ROWS] for k in row.keys() if "。" not in k))

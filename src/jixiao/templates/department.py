@@ -4,11 +4,11 @@ from functools import partial
 
 from ..ingest.layouts.form import read_form
 from ..ingest.layouts.spec import FormSpec, header_fields
+from ..ingest.vocab import DEPARTMENT_NAME_LABELS
 from . import FormTemplate, register_template
 
 SPEC = FormSpec(
-    header_fields=header_fields({"部门(单位)名称": "department_name", "部门名称": "department_name",
-                                 "单位名称": "department_name", "部门": "department_name"}),
+    header_fields=header_fields(dict.fromkeys(DEPARTMENT_NAME_LABELS, "department_name")),
     funds_columns=(("年初预算", "initial"), ("全年预算", "full_year"), ("调整后预算", "full_year"),
                    ("全年执行", "executed"), ("执行数", "executed"), ("分值", "weight"), ("权重", "weight"),
                    ("执行率", "rate"), ("得分", "score")),
@@ -33,6 +33,9 @@ DEPARTMENT = register_template(FormTemplate(
     policy="department",
     parse=partial(read_form, SPEC),
     breakdowns=(("basic", "project"), ("appropriation", "carryover", "other")),
+    # Heavier than every label the national form shares with it (10 in all): a department's name heading
+    # the form, with no 项目名称, settles it even without the title (a web page's tables copied alone).
+    cell_labels=tuple((label, 12) for label in DEPARTMENT_NAME_LABELS),
     department_wide=True,
     anchors=SPEC.anchors(),
 ))

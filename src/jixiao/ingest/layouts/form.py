@@ -20,7 +20,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ...model import AMOUNT_COLUMNS, Evaluation, FundsRow, Total
+from ...model import AMOUNT_COLUMNS, PLACEHOLDER_NAME, Evaluation, FundsRow, Total
 from ...text import clean, clean_block, label_key
 from ...values import (
     BLANKS,
@@ -271,6 +271,8 @@ class FormReader(FlatReading, FormParser):
             self.fill_text(row)
         elif self.phase == "after_total" and spec.remarks_after_total:
             self.remark_row(row)
+        elif self.phase == "indicators" and self.line_below_table(row, keys):
+            self.sections(row.cells, keys)
         elif self.phase == "indicators":
             self.indicator_row(row.cells, keys)
         elif self.phase == "goals":
@@ -555,10 +557,12 @@ class FormReader(FlatReading, FormParser):
             return {fld: c for fld, (_, c) in zip(spans.fields, filled)}
         offsets = dict.fromkeys((0, self.funds_label_col - index, spans.starts[0] - index - 1))
         anchored = max(offsets, key=lambda off: _fit(spans, filled, off))
-        if _fit(spans, filled, 0) == n:
-            best = 0
-        elif self.row_offset is not None and _fits_all(spans, filled, self.row_offset):
+        if self.row_offset is not None and _fits_all(spans, filled, self.row_offset):
+            # The table's offset, from a row it placed label by label, before a row's own fit: a spacer column
+            # leaves a sub-row's four values (no 分值, no 得分) under four labels one column early.
             best = self.row_offset
+        elif _fit(spans, filled, 0) == n:
+            best = 0
         elif self.fmt.startswith("text-") and (self.fmt == "text-tsv" or not _fits_all(spans, filled, anchored)):
             # No geometry to fall back on (a grid that keeps its empty cells has the header's own anchors): only
             # an offset that puts every value under a column of its own, and the only one that does, places the
@@ -695,6 +699,18 @@ class FormReader(FlatReading, FormParser):
         weight = cols.get("weight")
         self.align = Columns(numeric if weight is not None else (), cols.get("name", 3), max(cols.values(), default=-1),
                              (weight if weight is not None else 0) - 2, cols.get("nature", -1), NATURES)
+
+    def line_below_table(self, row: Row, keys: list[str]) -> bool:
+        """A line of text, not a row of the table: one or two cells, fewer than half the indicator header's
+        columns, with no number, level label or indicator placeholder (指标9：) among them. A form that ends with
+        its indicators (no 总分 row) has the page's own lines under it ("分享到：微信 微博", "主办单位：…"),
+        which are named as unplaced, never read as indicators."""
+        if self.flat or len(self.ind_cols) < 6 or 2 * len(row.cells) >= len(self.ind_cols):
+            return False
+        filled = [k for k in keys if k]
+        return len(filled) <= 2 and not any(
+            is_number(k) or label_kind(k) is not None or _LEVEL_POINTS.fullmatch(k) or PLACEHOLDER_NAME.fullmatch(k)
+            for k in filled)
 
     def indicator_row(self, cells: list[Cell], keys: list[str]) -> None:
         if self._doubt:

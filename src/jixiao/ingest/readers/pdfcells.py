@@ -91,10 +91,10 @@ def width(text: str) -> int:
 def column_kind(table: str, key: str) -> str:
     """What a header label's column holds: label, level1, level2, number (分值, 得分), rate, amount or text."""
     if table == "funds":
+        if any(w in key for w in ("分值", "权重", "得分")):
+            return "number"  # 执行率权重 and 执行率得分 (重庆) are points
         if "执行率" in key:
             return "rate"
-        if any(w in key for w in ("分值", "权重", "得分")):
-            return "number"
         if MONEY_UNIT.search(key) is None and any(w in key for w in ("年初预算", "全年预算", "调整", "执行数", "预算数")):
             return "amount"
         return "label" if not any(w in key for w in ("原因", "说明")) else "reason"
@@ -108,7 +108,7 @@ def column_kind(table: str, key: str) -> str:
         if any(w in key for w in ("分值", "权重", "得分")):
             return "number"
         if "绩效指标" in key and not any(w in key for w in ("名称", "三级")):
-            return "label"
+            return "section"
         if "单位" in key:
             return "unit"
         return "text"
@@ -137,7 +137,7 @@ def piece_kind(table: str, text: str) -> str:
 
 
 _FITS = {  # piece kind → the column kinds it may stand under
-    "blank": {"number", "rate", "amount", "text", "name", "level1", "level2", "label", "unit", "reason"},
+    "blank": {"number", "rate", "amount", "text", "name", "level1", "level2", "label", "section", "unit", "reason"},
     "number": {"number", "rate", "amount", "text", "name"},
     "percent": {"rate", "text", "name", "unit"},
     "level1": {"level1"},
@@ -145,8 +145,8 @@ _FITS = {  # piece kind → the column kinds it may stand under
     "record": {"name"},  # "指标8：" opens the indicator's name, wherever a page packed its row
     "level1-word": {"level1", "text", "name"},
     "level2-word": {"level2", "text", "name"},
-    "word": {"label", "text", "name", "level1", "level2", "unit", "reason"},
-    "label": {"label", "level1"},
+    "word": {"label", "section", "text", "name", "level1", "level2", "unit", "reason"},
+    "label": {"label", "section", "level1"},
 }
 
 
@@ -162,6 +162,8 @@ def _cost(piece: Piece, kind: str, col: int, col_kind: str) -> float:
         wrong = 2  # a target or actual may be a bare number; 分值/得分 is likelier
     if kind == "word" and col_kind in ("level1", "level2"):
         wrong = 2  # a level label the template does not know
+    if kind == "word" and col_kind == "section":
+        wrong = 2  # 绩效指标, merged down the indicator rows, prints on one of them at most: a word is the name
     if col_kind == "unit" and width(piece.text) > _UNIT:
         wrong = _WRONG  # 度量单位 holds 万人次, %, 天: a longer text is the next column's
     if kind.endswith("-word") and col_kind in ("text", "name"):

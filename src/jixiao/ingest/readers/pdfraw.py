@@ -24,6 +24,7 @@ from .pdfcells import (
     Points,
     Rows,
     Table,
+    column_kind,
     cut_cells,
     header_kind,
     may_head_funds,
@@ -37,11 +38,12 @@ from .pdfcells import (
 # inside the cell between Chinese and a number of one or two digits the Chinese goes on after ("测试项目 2 号",
 # "指标 1："; not after 总分: "总分 95" is a label and its value), between a number glued to what precedes it
 # (or opening the line) and the Chinese after it ("(50 分)", "≥1000 人次", "2023 年度"), and between a lone
-# number and a unit of two characters ("1200 人次", "2024 年").
+# number and a unit of one or two characters ("1200 人次", "2024 年").
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SHORT_NUMBER = re.compile(r"\d{1,2}(?:[\u4e00-\u9fff：:]|$| [\u4e00-\u9fff])")
 _LABEL_AHEAD = re.compile("|".join(sorted(HEADER_FIELDS, key=len, reverse=True)))
-_UNIT_WORD = re.compile(r"[\u4e00-\u9fff]{1,2}(?: |$)")
+# 是 and 否 after a number are 是否核心指标's own cell, never a unit.
+_UNIT_WORD = re.compile(r"(?![是否](?: |$))[\u4e00-\u9fff]{1,2}(?: |$)")
 
 
 def _inner_spaces(line: str) -> set[int]:
@@ -92,22 +94,36 @@ def _is_raw(data: bytes) -> bool:
     return False
 
 
-def _stacked(built: list[tuple[int, list[Piece], bool]], tables: list[Table | None]) -> list[Piece]:
+def _stacked(built: list[tuple[int, list[Piece], bool]], tables: list[Table | None], wraps: bool) -> list[Piece]:
     """The label cells -raw prints one under the other above a funds header whose first columns they merge
     (四川: "预算执行情况", "(10 分)", "年度预算数(万", "元)"), taken off the rows before it and joined where a
-    bracket goes on: the header's leading labels."""
-    lines: list[Piece] = []
-    while built and len(built[-1][1]) == 1 and tables[-1] is None and not opens(built[-1][1]) \
-            and not starts_row(built[-1][1][0]):
-        lines.insert(0, built.pop()[1][0])
+    bracket goes on: the header's leading labels. A header broken by a wrapped label comes the same way in -raw:
+    its first columns on a line ("年初预算数 全年(调整)预算"), the label's end alone on the next ("数"), joined
+    to it; only so (labels printed above their header, 全年执行数 and 分值 in reading order, are no such line)."""
+    lines: list[list[Piece]] = []
+    while built and tables[-1] is None and not opens(built[-1][1]) and not starts_row(built[-1][1][0]) and (
+            len(built[-1][1]) == 1 or wraps and lines and len(lines[0]) == 1 and _funds_labels(built[-1][1])):
+        lines.insert(0, built.pop()[1])
         tables.pop()
     out: list[Piece] = []
-    for p in lines:
-        if out and (p.text.startswith(("(", "（")) or out[-1].text.count("(") > out[-1].text.count(")")):
+    after_labels = False
+    for line in lines:
+        p = line[0]
+        if len(line) > 1:
+            out += line
+        elif out and (p.text.startswith(("(", "（")) or out[-1].text.count("(") > out[-1].text.count(")")
+                      or after_labels and column_kind("funds", label_key(p.text)) == "label"):
             out[-1] = Piece(-1, -1, out[-1].text + p.text, out[-1].col)
         else:
             out.append(p)
+        after_labels = len(line) > 1
     return out
+
+
+def _funds_labels(pieces: list[Piece]) -> bool:
+    """A line of a funds header's first labels: words only, one of them a column's (年初预算数, 全年(调整)预算)."""
+    return all(piece_kind("funds", p.text) == "word" for p in pieces) and any(
+        column_kind("funds", label_key(p.text)) != "label" for p in pieces)
 
 
 def starts_row(p: Piece) -> bool:
@@ -129,6 +145,10 @@ def _level_like(p: Piece) -> bool:
     """A word a level label begins with ("服务对象满意度指" wrapped): after a whole row it opens the next."""
     key = label_key(p.text)
     return bool(LEVEL1.match(key) or LEVEL2.match(key))
+
+
+# A row's last cell that never runs on: 是否核心指标's answer (重庆); a word after it opens the next row.
+_YES_NO = frozenset({"是", "否"})
 
 
 def _is_text(p: Piece) -> bool:
@@ -170,7 +190,7 @@ def read_rows(file: str, lines: list[tuple[int, list[Piece], bool]], notes: list
             last = built[-1][1]
             whole = _row_whole(table, last)
             if len(pieces) == 1 and _is_text(pieces[0]) and _is_text(last[-1]) and not RECORD.match(pieces[0].text) \
-                    and not (whole and _level_like(pieces[0])):
+                    and not (whole and (_level_like(pieces[0]) or last[-1].text in _YES_NO)):
                 last[-1] = Piece(-1, -1, f"{last[-1].text}\n{pieces[0].text}", last[-1].col)
                 wrapped = True
                 continue
@@ -181,7 +201,7 @@ def read_rows(file: str, lines: list[tuple[int, list[Piece], bool]], notes: list
         wrapped = False
         kind = header_kind(pieces)
         if kind == "funds":
-            pieces = _stacked(built, tables) + pieces
+            pieces = _stacked(built, tables, wraps) + pieces
         if kind is not None:
             table = Table.of(kind, pieces, points)
             points = table.points  # a funds header opens a form's points; the indicators' table goes on with them
