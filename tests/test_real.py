@@ -264,6 +264,24 @@ def test_p006_liangping_glued_rate_weight_score() -> None:
     assert not errors(r)
 
 
+def test_p006_as_the_docx_it_was_shared_as(tmp_path: Path) -> None:
+    """The same text as Word paragraphs (the site shares a .docx of the table's text, no table in it): read as the
+    text is, and said so, where it was "no form found"."""
+    import docx
+
+    d = docx.Document()
+    for line in (REAL / "p006_liangping_lyj_dept_2023.txt").read_text(encoding="utf-8").splitlines():
+        d.add_paragraph(line)
+    d.save(tmp_path / "p006.docx")
+    doc = read_path(tmp_path / "p006.docx")
+    [r] = check_document(doc).results
+    f = r.ev.funds.total or r.ev.funds.appropriation
+    assert r.ev.total is not None and r.ev.total.score == D("97.93")
+    assert f is not None and (f.rate, f.weight, f.score) == (D("79.27"), 10, D("7.93"))
+    assert not errors(r)
+    assert any("文件中没有表格" in w for w in doc.warnings)
+
+
 
 
 # ---------------------------------------------------------------------------------------------------- glued numbers

@@ -1,8 +1,8 @@
 """Chongqing's 项目绩效自评表 and the 部门整体支出绩效自评表 of the zoo (tests/zoo/chongqing.py, department.py) as
 users copy them out of a browser or a PDF: each file read to the generator's own values for its forms.
 
-The files are the zoo's (seed 31), made by the tools of tests/zoo/derive.py: Chromium's text of the page or of
-its tables alone, and ``pdftotext -raw`` of LibreOffice's PDF."""
+The files are the zoo's (seeds 31 and 60), made by the tools of tests/zoo/derive.py: Chromium's text of the page
+or of its tables alone, and ``pdftotext`` (-raw, and its default reading order) of LibreOffice's PDF."""
 
 from __future__ import annotations
 
@@ -10,28 +10,33 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.export.json import evaluation_json
 from jixiao.ingest.recognize import read_path
+from jixiao.pipeline import check_document
+from tests.fixtures.make_fixtures import write_xlsx
 
 from .zoo.generate import make_files
-from .zoo.measure import measure
+from .zoo.measure import ARITHMETIC, expected, got, measure
 
 ZOO = Path(__file__).parent / "fixtures" / "zoo"
-SEED, COUNT = 31, 24  # make_files(31, 24): 24 national and Sichuan files, then 6 of Chongqing's and departments'
+COUNT = 24  # make_files(seed, 24): 24 national and Sichuan files, then 6 of Chongqing's and departments'
 
 
-@pytest.mark.parametrize(("k", "name"), [
+@pytest.mark.parametrize(("seed", "k", "name"), [
     # 重庆: a spacer column before the amounts, so the sub-rows' 执行率 (no 权重, no 得分) sit one column early
     # under the labels; the page's footer under the indicator table, which no 总分 row ends.
-    (26, "zoo31-file26.web-text.txt"),
+    (31, 26, "zoo31-file26.web-text.txt"),
     # Two department forms, their tables copied without the titles: "部门 | …" and "部门名称 | …" open each.
-    (25, "zoo31-file25.web-tables.txt"),
-    (27, "zoo31-file27.web-tables.txt"),  # the same, "单位名称", with 基本支出 and 项目支出 under the sources
+    (31, 25, "zoo31-file25.web-tables.txt"),
+    (31, 27, "zoo31-file27.web-tables.txt"),  # the same, "单位名称", with 基本支出 and 项目支出 under the sources
     # 重庆 in -raw: 全年(调整)预算数 wrapped out of its header line, "15 是" (是否核心指标 after 得分), a name
     # wrapped after the row above's 是.
-    (28, "zoo31-file28.pdf-raw.txt"),
+    (31, 28, "zoo31-file28.pdf-raw.txt"),
+    # 重庆's 部门整体绩效自评表, its table copied without the title: 主管部门 and 部门联系人 head it, no 项目名称.
+    (60, 26, "zoo60-file26.web-tables.txt"),
 ])
-def test_copied_provincial_and_department_forms_read_to_the_generators_golden(k: int, name: str) -> None:
-    forms = make_files(SEED, COUNT)[k]
+def test_copied_provincial_and_department_forms_read_to_the_generators_golden(seed: int, k: int, name: str) -> None:
+    forms = make_files(seed, COUNT)[k]
     tally = measure(name.split(".")[-2], [ZOO / name], [forms])
     assert tally.wrong == []
     assert (tally.right, tally.false_errors, tally.planted_found) == (tally.total, 0, tally.planted)
@@ -47,3 +52,34 @@ def test_the_page_under_a_chongqing_table_is_named_not_read_as_indicators() -> N
 def test_department_forms_copied_without_titles_are_department_forms() -> None:
     evs = read_path(ZOO / "zoo31-file25.web-tables.txt").evaluations
     assert [(ev.template, ev.project.name) for ev in evs] == [("department", "某市测试局46"), ("department", "某市测试局47")]
+
+
+def test_a_chongqing_department_form_in_xlsx_reads_to_the_generators_golden(tmp_path: Path) -> None:
+    """重庆's 部门整体绩效自评表 as its filers keep it: indicators without 得分系数 (指标值, 指标权重, 说明), the
+    department named by 主管部门 under the title."""
+    forms = make_files(60, COUNT)[26]
+    assert forms[0].variant.whole  # type: ignore[attr-defined]
+    write_xlsx("zoo", forms[0].blocks, tmp_path / "whole.xlsx")
+    tally = measure("xlsx", [tmp_path / "whole.xlsx"], [forms])
+    assert tally.wrong == [] and tally.false_errors == 0
+
+
+def test_pdftotext_raw_of_a_chongqing_department_form_reads_its_funds_and_finds_nothing_false() -> None:
+    """年度总金额 opens its funds rows (the -raw text is told by it); an indicator whose cells -raw runs together
+    ("有所减轻 15 有所减轻 15") is read incomplete, never into another column."""
+    [form] = make_files(60, COUNT)[26]
+    [result] = check_document(read_path(ZOO / "zoo60-file26.pdf-raw.txt")).results
+    want, have = expected(form), got(evaluation_json(result.ev), expected(form))
+    assert have["funds"] == want["funds"] and have["project"] == want["project"]
+    assert have["indicators"][:4] == want["indicators"][:4]  # type: ignore[index]
+    assert not {f.code for f in result.findings} & ARITHMETIC
+
+
+def test_a_total_pdftotext_prints_above_the_indicator_header_is_not_read() -> None:
+    """pdftotext's reading order put the second form's 总分 among its funds and goals, before "0 0" (其他资金's
+    分值 and 得分): no total is read from them, so no false total-mismatch ("总分印为0")."""
+    forms = make_files(60, COUNT)[13]
+    results = check_document(read_path(ZOO / "zoo60-file13.pdf-text.txt")).results
+    assert len(results) == len(forms) == 2 and not any(f.golden.planted for f in forms)
+    assert not any({f.code for f in r.findings} & ARITHMETIC for r in results)
+    assert results[1].ev.total is None and results[1].ev.parts_found["total"] != "label-matched"

@@ -1,4 +1,6 @@
-"""Chongqing's 项目绩效自评表 (T3, design/templates.md) for the zoo: 得分系数 × 指标权重, 自评总分 in the header.
+"""Chongqing's 项目绩效自评表 (T3, design/templates.md) for the zoo: 得分系数 × 指标权重, 自评总分 in the header; and
+its 部门整体绩效自评表 (梁平区林业局's, real p006): the department heading it, no 得分系数 (指标名称 | 计量单位 |
+指标性质 | 指标值 | 指标权重(分) | 全年完成值 | 指标得分(分) | 说明).
 
 Varied: the year in the title or under it, header pairs two or three to a row, label cells over one or two columns,
 财政处室 printed or not, 预算执行情况 merged down over the funds rows or alone in its row, a spacer column
@@ -37,18 +39,21 @@ class ChongqingVariant(Variant):
     sub_rates: bool = True  # sub-rows print their own 执行率
     percent_label: bool = True  # 得分系数(%)
     core_column: bool = True
+    whole: bool = False  # the 部门整体绩效自评表
 
 
-def choose(rng: random.Random) -> ChongqingVariant:
+def choose(rng: random.Random, whole: bool = False) -> ChongqingVariant:
     return ChongqingVariant(
         label_span=rng.choice((1, 2)), per_row=rng.choice((2, 3)), year_at=rng.choice(("title", "under")),
         money_merged=rng.random() < 0.5, spacer=rng.random() < 0.3, unit=rng.choice(("元", "万元")),
         rate_style=rng.choice(("%2", "2")), thousands=rng.random() < 0.3, finance_office=rng.random() < 0.7,
         sub_rates=rng.random() < 0.5, percent_label=rng.random() < 0.5, core_column=rng.random() < 0.7,
-        section_column=rng.random() < 0.7)
+        section_column=rng.random() < 0.7, whole=whole)
 
 
 def make_form(rng: random.Random, n: int, v: ChongqingVariant, plant: str | None) -> Form:
+    if v.whole and plant == "coefficient-score-mismatch":
+        plant = "total-mismatch"  # the 部门整体 form prints no 得分系数 to check a score by
     year = rng.choice((2021, 2022, 2023))
     scale = Decimal(10000) if v.unit == "元" else Decimal(1)
     appro = Decimal(rng.randrange(200, 3000)) * scale
@@ -79,17 +84,22 @@ def make_form(rng: random.Random, n: int, v: ChongqingVariant, plant: str | None
         score = q2(coefficient * w / 100)
         if plant == "coefficient-score-mismatch" and k == len(INDICATORS) - 1:
             score -= 2
+        if v.whole:
+            inds.append({"name": name, "unit": unit or None, "nature": nature, "target": f"{value}{unit}",
+                         "actual": actual, "weight": str(w), "score": _plain(score), "note": None})
+            continue
         inds.append({"name": name, "unit": unit or None, "nature": nature, "target_initial": initial_value,
                      "target": f"{value}{unit}", "actual": actual, "coefficient": str(coefficient), "weight": str(w),
                      "score": _plain(score), "core": (k < 3) if v.core_column else None})
     total = rate_score + sum(Decimal(i["score"]) for i in inds)  # type: ignore[arg-type]
     if plant == "total-mismatch":
         total += 3
+    office = {"finance_office": "社会保障科"} if v.finance_office and not v.whole else {}
+    department = f"重庆市某区测试局{n}" if v.whole else "重庆市某区某局"
     golden = Golden(
         year=year,
-        project={"code": None, "name": f"重庆测试项目{n}号补助", "department": "重庆市某区某局",
-                 "implementing_unit": None, "manager": "何某", "phone": f"023-6880{1000 + n}",
-                 **({"finance_office": "社会保障科"} if v.finance_office else {})},
+        project={"code": None, "name": department if v.whole else f"重庆测试项目{n}号补助", "department": department,
+                 "implementing_unit": None, "manager": "何某", "phone": f"023-6880{1000 + n}", **office},
         money_unit=v.unit, funds=funds,
         goals={"initial": f"重庆测试项目{n}号年初目标。", "expected": f"重庆测试项目{n}号调整后目标。",
                "achieved": f"重庆测试项目{n}号目标已完成。"},
@@ -114,20 +124,27 @@ def _plain(d: Decimal) -> str:
 def draw(v: ChongqingVariant, g: Golden, rates: dict[str, str]) -> list[Block]:
     span = v.label_span
     lead = 1 if v.section_column else 0
-    ind_cols = ["指标名称", "计量单位", "指标性质", "年初指标值", "调整指标值", "全年完成值",
-                "得分系数(%)" if v.percent_label else "得分系数", "指标权重(分)", "指标得分(分)"]
-    ind_cols += ["是否核心指标"] if v.core_column else []
+    if v.whole:
+        ind_cols = ["指标名称", "计量单位", "指标性质", "指标值", "指标权重(分)", "全年完成值", "指标得分(分)", "说明"]
+    else:
+        ind_cols = ["指标名称", "计量单位", "指标性质", "年初指标值", "调整指标值", "全年完成值",
+                    "得分系数(%)" if v.percent_label else "得分系数", "指标权重(分)", "指标得分(分)"]
+        ind_cols += ["是否核心指标"] if v.core_column else []
     first = 1 + span + (1 if v.spacer else 0)  # the first amount column
     width = max(lead + len(ind_cols), first + 6, v.per_row * (span + 2))
-    title = "项目绩效自评表"
+    title = "部门整体绩效自评表" if v.whole else "项目绩效自评表"
     paras = [[f"{g.year}年度{title}" if v.year_at == "title" else title]]
     if v.year_at == "under":
         paras.append([f"（{g.year}年度）"])
     t = Table(width)
     p = g.project
-    pairs = [("项目名称", p["name"]), ("主管部门", p["department"])]
-    pairs += [("财政处室", p["finance_office"])] if v.finance_office else []
-    pairs += [("自评总分(分)", g.total["score"]), ("联系人", p["manager"]), ("联系电话", p["phone"])]
+    if v.whole:
+        pairs = [("主管部门", p["department"]), ("部门联系人", p["manager"]), ("联系电话", p["phone"]),
+                 ("自评总分(分)", g.total["score"])]
+    else:
+        pairs = [("项目名称", p["name"]), ("主管部门", p["department"])]
+        pairs += [("财政处室", p["finance_office"])] if v.finance_office else []
+        pairs += [("自评总分(分)", g.total["score"]), ("联系人", p["manager"]), ("联系电话", p["phone"])]
     cell = width // v.per_row
     for k in range(0, len(pairs), v.per_row):
         r = t.row()
@@ -147,6 +164,7 @@ def draw(v: ChongqingVariant, g: Golden, rates: dict[str, str]) -> list[Block]:
     for kind, label in SOURCES:
         r = t.row()
         f = g.funds[kind]
+        label = "年度总金额" if v.whole and kind == "total" else label
         lc, lspan = (1, span) if v.money_merged else (0, 1 + span)
         t.put(r, lc, label, cols=lspan)
         for k, fld in enumerate(("initial", "full_year", "executed")):
@@ -171,9 +189,12 @@ def draw(v: ChongqingVariant, g: Golden, rates: dict[str, str]) -> list[Block]:
         r = t.row()
         unit = ind["unit"] or ""
         target = (ind["target"] or "").removesuffix(unit) if unit else ind["target"] or ""
-        values = [ind["name"], unit, ind["nature"], ind["target_initial"], target, ind["actual"], ind["coefficient"],
-                  ind["weight"], ind["score"]]
-        values += ["是" if ind["core"] else "否"] if v.core_column else []
+        if v.whole:
+            values = [ind["name"], unit, ind["nature"], target, ind["weight"], ind["actual"], ind["score"], ind["note"]]
+        else:
+            values = [ind["name"], unit, ind["nature"], ind["target_initial"], target, ind["actual"],
+                      ind["coefficient"], ind["weight"], ind["score"]]
+            values += ["是" if ind["core"] else "否"] if v.core_column else []
         for k, value in enumerate(values):
             t.put(r, lead + k, value or "")
     return [Block("para", paras), t.block()]

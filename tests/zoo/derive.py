@@ -95,7 +95,12 @@ def derive(fmt: str, base: dict[str, list[Path]], out: Path) -> list[Path]:
         return browser_text(src, out / fmt, tables_only=fmt == "web-tables")
     if fmt.startswith("pdf-"):
         return pdf_text(src, out / fmt, fmt.removeprefix("pdf-"))
-    return office(src, {"doc": "doc:MS Word 97", "xls": "xls:MS Excel 97"}[fmt], out / fmt)
+    if fmt == "doc":
+        # By way of RTF: LibreOffice's Word 97 export of some python-docx tables (merges over a 9-column grid)
+        # writes a .doc that has lost the table, its cells run together in one paragraph, which Word never
+        # writes; the same table saved from RTF stays a table.
+        return office(office(src, "rtf", out / "doc-rtf"), "doc:MS Word 97", out / fmt)
+    return office(src, "xls:MS Excel 97", out / fmt)
 
 
 def main() -> None:

@@ -435,8 +435,9 @@ def make_files(seed: int, count: int) -> list[list[Form]]:
         forms = []
         for _ in range(rng.choice((1, 1, 2))):
             n += 1
-            if k % 2 == 0:
-                forms.append(chongqing.make_form(rng, n, chongqing.choose(rng),
+            if k % 2 == 0:  # one in three a 部门整体 form, drawn apart so that the project forms stay as they were
+                whole = random.Random(f"{seed}:whole:{n}").random() < 0.3
+                forms.append(chongqing.make_form(rng, n, chongqing.choose(rng, whole),
                                                  rng.choice(chongqing.PLANTS) if rng.random() < 0.35 else None))
             else:
                 forms.append(department.make_form(rng, n, department.choose(rng),

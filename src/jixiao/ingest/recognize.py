@@ -91,7 +91,34 @@ def read_bytes(data: bytes, file: str, template: str | None = None) -> Document:
         _check_lines(data, file)
     grid = reader.read(data, file)
     _check_grid(grid)
-    return recognize(grid, template)
+    try:
+        return recognize(grid, template)
+    except NotASelfEvaluation:
+        raise
+    except NoFormFound:
+        if (text := _paragraphs_only(grid)) is None:
+            raise
+    # A Word file whose form is paragraphs of run-together cells (a site's "docx" of a table's text, a table
+    # lost in a conversion): read as the text it is, the paragraphs its lines.
+    doc = read_bytes(text.encode("utf-8"), file, template)
+    doc.warnings.insert(0, f"{file}：文件中没有表格，表格的内容连排在段落中，已按文字读取（“第N行”即第N个非空段落）")
+    return doc
+
+
+_OFFICE_TEXT = frozenset({"docx", "doc", "odt", "wps", "rtf"})
+
+
+def _paragraphs_only(grid: Grid) -> str | None:
+    """The non-empty paragraphs of a word processor's file that has no table (no row of two cells), one a line."""
+    if grid.format not in _OFFICE_TEXT:
+        return None
+    lines = []
+    for row in grid.rows:
+        cells = [c.text for c in row.cells if c.text.strip()]
+        if len(cells) > 1:
+            return None
+        lines += cells
+    return "\n".join(lines) if lines else None
 
 
 # The readers that split the file into lines: a line longer than any form's is refused before the split.
@@ -324,6 +351,12 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
             ev.notes.insert(0, doubt)
         if ev.year is None and (year := YEAR_IN_TEXT.search(title_key)):
             ev.year = int(year.group(1))
+        p = ev.project
+        if p.name is None and p.department and "部门整体" in title_key:
+            # A department's own form (重庆's 部门整体绩效自评表 heads it with 主管部门, no 项目名称): of that department.
+            p.name = p.department
+            if "project.department" in ev.locators:
+                ev.locators["project.name"] = ev.locators["project.department"]
         # The prefix is part of the title key, so a year in it was taken above; anything else is reported.
         prefix = seg.prefix
         if prefix and seg.title_place and not _ATTACHMENT.match(prefix) and not YEAR_IN_TEXT.search(prefix):

@@ -32,6 +32,7 @@ HEADER_FIELDS: dict[str, str] = {
     "项目实施单位": "implementing_unit",
     "项目负责人": "manager",
     "联系人": "manager",
+    "部门联系人": "manager",  # 重庆's 部门整体绩效自评表
     "联系电话": "phone",
     "绩效自评年度": "year",
     "评价年度": "year",
@@ -40,6 +41,10 @@ HEADER_FIELDS: dict[str, str] = {
 # The department-wide form's header labels for the department it is of (部门整体支出绩效自评表): where a
 # project form prints 项目名称, the first label of its header.
 DEPARTMENT_NAME_LABELS = ("部门(单位)名称", "部门名称", "单位名称", "部门")
+
+# Header labels of the provinces' forms that fill no project field (重庆's 自评总分(分), 财政处室): where one
+# begins, the value before it ends.
+OTHER_HEADER_LABELS = ("自评总分", "财政处室")
 
 SECTION_LABELS = frozenset({
     "资金使用情况", "项目目标完成情况", "年度总体目标", "年度总体目标完成情况", "年度绩效指标",
@@ -97,7 +102,7 @@ YEAR_IN_TEXT = re.compile(r"(20\d{2}|19\d{2})\s*年")
 
 def funds_row_kind(key: str) -> str | None:
     """Which funds row a label names, if any."""
-    if key.startswith("年度资金总额") or key == "资金总额":
+    if key.startswith(("年度资金总额", "年度总金额")) or key == "资金总额":  # 年度总金额: 重庆's 部门整体 form
         return "total"
     if "财政拨款" in key:
         return "appropriation"

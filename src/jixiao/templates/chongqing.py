@@ -1,4 +1,5 @@
-"""T3: the Chongqing-style 项目(部门整体)绩效自评表, scored by 得分系数 × 指标权重, with 核心指标."""
+"""T3: the Chongqing-style 项目(部门整体)绩效自评表, scored by 得分系数 × 指标权重, with 核心指标; the 部门整体 form
+(梁平区林业局's) prints the department with its 部门联系人 and indicators without 得分系数 (指标值, 说明)."""
 
 from functools import partial
 
@@ -16,9 +17,9 @@ SPEC = FormSpec(
                 "当年财政拨款": "appropriation", "财政资金": "appropriation", "上年结转资金": "carryover", "其他资金": "other"},
     indicator_columns=(("指标名称", "name"), ("计量单位", "unit"), ("指标性质", "nature"),
                        ("年初指标值", "target_initial"), ("调整指标值", "target"), ("完成值", "actual"),
-                       ("得分系数", "coefficient"), ("指标权重", "weight"), ("指标得分", "score"),
-                       ("是否核心指标", "core"), ("原因", "note")),
-    indicator_header=("指标名称", "得分系数"),
+                       ("指标值", "target"), ("得分系数", "coefficient"), ("指标权重", "weight"), ("指标得分", "score"),
+                       ("是否核心指标", "core"), ("原因", "note"), ("说明", "note")),
+    indicator_header=("指标名称", "指标权重"),
     goal_columns={"年初绩效目标": "initial", "全年(调整)绩效目标": "expected", "全年目标实际完成情况": "achieved"},
     texts={"存在问题": "problems", "改进措施": "improvements"},
     sections=frozenset({"预算执行情况", "当年绩效目标", "绩效指标", "年度绩效指标", "指标完成情况"}),

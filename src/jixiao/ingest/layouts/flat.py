@@ -87,6 +87,7 @@ class FlatReading:
             self.use(c)
         if values:
             self.note("row-values-unplaced", values[0].place, row=self.spec.row_label(kind), text=shown)
+            self.incomplete.add("funds")  # a row not read is no empty row: no sum is checked without it
         return {}
 
     def flat_indicators(self: FormReader, tokens: list[Cell]) -> None:

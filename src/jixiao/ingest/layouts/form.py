@@ -44,6 +44,7 @@ from .spec import FormSpec, section_key
 from .tokens import read_tokens, uses_tokens
 
 FLAT = "text-flat"
+PDF_TEXT = "pdf-text"  # every reader of pdftotext's text: a PDF's table in its rows' order or in its reading order
 _BRACKETS = re.compile(r"\([^)]*\)")
 _GLUED_VALUES = re.compile(r"\d[\d.,]*%?$")
 _CODE_NAME = re.compile(r"^([0-9A-Za-z]{10,})\s*[-－—_]\s*(.+)$")
@@ -188,6 +189,7 @@ class FormReader(FlatReading, FormParser):
     _values: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (funds row, column) → number
     _row_place: Place = Place()
     _doubt: bool = False  # the row being read is in doubt (Row.doubtful): its part is read incomplete
+    _department_head: bool = False  # the header names a 部门联系人: a department's own form
 
     @property
     def flat(self) -> bool:
@@ -210,6 +212,11 @@ class FormReader(FlatReading, FormParser):
             return
         labels, flags = _labels_of(spec, keys)
         total_at = next((i for i, lab in enumerate(labels) if lab.total), None) if flags & _TOTAL else None
+        if total_at is not None and self.fmt == PDF_TEXT and self.ind is None and not self.assumed:
+            # pdftotext's reading order printed 总分 above the indicator header, among the funds or the goals:
+            # the numbers after it are other rows' (其他资金's 0 and 0), so it is named, and no total is checked.
+            self.incomplete.add("total")
+            return
         if total_at is not None:
             self.total_row(row, total_at)
             self.phase = "after_total"
@@ -397,6 +404,7 @@ class FormReader(FlatReading, FormParser):
 
     def header_value(self, target: str, cell: Cell, label: str) -> None:
         ev = self.ev
+        self._department_head |= label.startswith("部门联系人")
         if target == "year":
             m = YEAR_ROW.fullmatch(label_key(cell.text))
             if m:
@@ -878,6 +886,12 @@ class FormReader(FlatReading, FormParser):
     def finish(self) -> None:
         ev = self.ev
         self.place_lone()
+        p = ev.project
+        if p.name is None and p.department and self._department_head:
+            # A department's own form (重庆's 部门整体绩效自评表 heads it with 主管部门 and 部门联系人, and no
+            # 项目名称), its title left out of the copy: it is of that department.
+            p.name = p.department
+            ev.locators["project.name"] = ev.locators.get("project.department", self._row_place)
         if self.assumed and ev.total is not None:
             # The 合计 closes a table whose beginning the excerpt lost: its weights add up over rows not read.
             self.incomplete.add("total")

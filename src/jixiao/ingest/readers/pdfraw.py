@@ -13,7 +13,7 @@ import re
 
 from ...text import label_key
 from ..grid import Grid, Place
-from ..vocab import HEADER_FIELDS, LEVEL1, LEVEL2, funds_row_kind
+from ..vocab import DEPARTMENT_NAME_LABELS, HEADER_FIELDS, LEVEL1, LEVEL2, OTHER_HEADER_LABELS, funds_row_kind
 from . import register
 from .decode import decode_lines, looks_binary, sniffed_lines
 from .pdfcells import (
@@ -40,19 +40,33 @@ from .pdfcells import (
 # (or opening the line) and the Chinese after it ("(50 分)", "≥1000 人次", "2023 年度"), and between a lone
 # number and a unit of one or two characters ("1200 人次", "2024 年").
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_SHORT_NUMBER = re.compile(r"\d{1,2}(?:[\u4e00-\u9fff：:]|$| [\u4e00-\u9fff])")
-_LABEL_AHEAD = re.compile("|".join(sorted(HEADER_FIELDS, key=len, reverse=True)))
+# After the space, the number goes on with a counter ("2 号经费", "3 期", "10 个村"): a word after a number of a
+# row's cells, or the end of the row ("有所减轻 15 有所减轻 15": 指标值, 指标权重, 完成值, 得分), is a cell of its own.
+_COUNTERS = "号个期批届次名项户人家所条座处台辆月日天周类种级层栋村组队班章节篇区场万千百亿元年"
+_SHORT_NUMBER = re.compile(rf"\d{{1,2}}(?:[\u4e00-\u9fff：:]| [{_COUNTERS}])")
+_LABELS = "|".join(sorted((*HEADER_FIELDS, *DEPARTMENT_NAME_LABELS, *OTHER_HEADER_LABELS), key=len, reverse=True))
+_LABEL_AHEAD = re.compile(_LABELS)
+_SHORT_THEN_LABEL = re.compile(rf"\d{{1,2}} (?:{_LABELS})")  # "某中心 4 项目负责人": the 4 ends the name
 # 是 and 否 after a number are 是否核心指标's own cell, never a unit.
 _UNIT_WORD = re.compile(r"(?![是否](?: |$))[\u4e00-\u9fff]{1,2}(?: |$)")
 
 
+# A number of one or two digits ending the line ("某市某中心 13"), on a line with no other number standing alone:
+# a header's value goes on with it; on a row of values ("有所减轻 15 有所减轻 15") it is the row's 得分.
+_SHORT_LAST = re.compile(r"\d{1,2}$")
+_LONE_NUMBER = re.compile(r"(?:^| )[\d.,]+%?(?= )")
+
+
 def _inner_spaces(line: str) -> set[int]:
     out = set()
+    last_goes_on = _LONE_NUMBER.search(line) is None
     for k in range(1, len(line) - 1):
         if line[k] != " ":
             continue
         before, after = line[k - 1], line[k + 1]
-        if _CJK.match(before) and _SHORT_NUMBER.match(line, k + 1) and not line[:k].endswith(TOTALS):
+        if _CJK.match(before) and (_SHORT_NUMBER.match(line, k + 1) or _SHORT_THEN_LABEL.match(line, k + 1)
+                                   or last_goes_on and _SHORT_LAST.match(line, k + 1)) \
+                and not line[:k].endswith(TOTALS):
             out.add(k)
         elif before.isdigit() and _CJK.match(after):
             j = k - 1
