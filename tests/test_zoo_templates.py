@@ -83,3 +83,13 @@ def test_a_total_pdftotext_prints_above_the_indicator_header_is_not_read() -> No
     assert len(results) == len(forms) == 2 and not any(f.golden.planted for f in forms)
     assert not any({f.code for f in r.findings} & ARITHMETIC for r in results)
     assert results[1].ev.total is None and results[1].ev.parts_found["total"] != "label-matched"
+
+
+def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> None:
+    """Zoo seed 71: 全年(调整)预算数 and 执行率得分(分) both wrapped, "(分)" alone under the header line: still
+    -raw text, its funds read; before, read as flattened text, none of its funds rows was placed and 分值 was
+    checked against the policy's 10 for an unread 执行率 (a false weights-not-100)."""
+    [form] = make_files(71, 16)[16]
+    [result] = check_document(read_path(ZOO / "zoo71-file16.pdf-raw.txt")).results
+    assert got(evaluation_json(result.ev), expected(form))["funds"] == expected(form)["funds"]
+    assert "weights-not-100" not in {f.code for f in result.findings}

@@ -92,7 +92,7 @@ def missing_total(chk, ctx: CheckContext) -> Iterator[Finding]:
 # may have lost indicators, so both weight checks need the total row read.
 @check("weights-not-100", "error", "分值合计不等于100",
        "「{project}」执行率分值{rate_weight}+指标分值合计{indicators}={found}，应为{expected}",
-       clause="rules.md §4", needs=("indicators", "total"))
+       clause="rules.md §4", needs=("indicators", "total", "funds"))  # funds: 执行率's own 分值
 def weights_not_100(chk, ctx: CheckContext) -> Iterator[Finding]:
     weights = [i.weight for i in ctx.ev.indicators if i.weight is not None]
     if not weights:

@@ -103,7 +103,8 @@ def _is_raw(data: bytes) -> bool:
     lines = sniffed_lines(head)
     for n, line in enumerate(lines[:-1]):
         if len(line) < 200 and may_head_funds(line) and header_kind(_raw_pieces(line)) == "funds":
-            below = _raw_pieces(lines[n + 1])
+            # The first row under it, after the end of a wrapped label ("执行率得分" over "(分)").
+            below = next((pieces for nxt in lines[n + 1:n + 3] if len(pieces := _raw_pieces(nxt)) > 1), [])
             return len(below) >= 3 and starts_row(below[0]) and piece_kind("funds", below[1].text) == "number"
     return False
 
