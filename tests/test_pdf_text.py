@@ -114,6 +114,7 @@ def test_a_lone_total_the_scores_add_up_to_is_the_score() -> None:
     # down their rows, print after the last indicator, 总分 after its numbers, the telephone after 总分.
     (101, 0, "zoo101-file0.text.txt"),
     (104, 5, "zoo104-file5.text.txt"),  # 年度总体目标 (merged over the goals' two rows) above the funds header; a planted error
+    (71, 7, "zoo71-file7.layout.txt"),  # "率" of 数字资源可用率 alone atop page 2, the cell short of the next column
 ])
 def test_pdf_text_of_a_table_split_over_pages_reads_to_the_generators_golden(seed: int, k: int, name: str) -> None:
     """pdftotext of zoo files whose tables break over PDF pages (tests/zoo: page_split), each read to the

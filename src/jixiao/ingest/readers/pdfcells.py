@@ -370,8 +370,8 @@ def cut_cells(pieces: list[Piece], last: list[Piece], ran_full: Callable[[int], 
     each the index of the cell in ``last`` it goes on, in order; None when they are no such words. A word goes
     on a level label the page cut ("服务对象满意度指" + "标"), or on the one cell of prose (a name, a note: not a
     target or an actual like ≥95%) after the cells already taken that could have run on (``ran_full``: as far as
-    the text shows; the next page lays its columns out afresh, so a word's own position there says nothing);
-    -1 for a word whose cell is not certain (several could have run on)."""
+    the text shows; the next page lays its columns out afresh, so a word's own position there says nothing), or
+    that is twice as wide as the word at least (a character or two left over: "率" under "数字资源可用"); -1 for a word whose cell is not certain (several could have run on)."""
     if not pieces or opens(pieces) or any(piece_kind("indicators", p.text) != "word" for p in pieces):
         return None
     out: list[int] = []
@@ -379,8 +379,11 @@ def cut_cells(pieces: list[Piece], last: list[Piece], ran_full: Callable[[int], 
     for i, p in enumerate(pieces):
         level = [k for k in range(start, len(last)) if _cut_level(last[k].text, p.text)]
         prose = [k for k in range(start, len(last)) if piece_kind("indicators", last[k].text) in ("word", "record")
-                 and width(last[k].text) >= WRAPPING and parse_measure(last[k].text).kind in ("text", "qualitative")
-                 and ran_full(k)]
+                 and width(last[k].text) >= WRAPPING and parse_measure(last[k].text).kind in ("text", "qualitative")]
+        full = [k for k in prose if ran_full(k)]
+        # A cell short of the next column may have wrapped too, where no cell ran full: its text is wider than
+        # the word twice ("率" left over from "数字资源可用").
+        prose = full or [k for k in prose if 2 * width(p.text) <= width(last[k].text)]
         # One cell that could have run on, or as many as the words left: each word goes on one, in order.
         found = level[:1] or (prose[:1] if len(prose) in (1, len(pieces) - i) else [])
         if not found:
