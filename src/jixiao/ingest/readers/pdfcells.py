@@ -371,7 +371,8 @@ def cut_cells(pieces: list[Piece], last: list[Piece], ran_full: Callable[[int], 
     on a level label the page cut ("服务对象满意度指" + "标"), or on the one cell of prose (a name, a note: not a
     target or an actual like ≥95%) after the cells already taken that could have run on (``ran_full``: as far as
     the text shows; the next page lays its columns out afresh, so a word's own position there says nothing), or
-    that is twice as wide as the word at least (a character or two left over: "率" under "数字资源可用"); -1 for a word whose cell is not certain (several could have run on)."""
+    that is twice as wide as the word at least (a character or two left over: "率" under "数字资源可用"); -1 for a
+    word whose cell is not certain (several could have run on)."""
     if not pieces or opens(pieces) or any(piece_kind("indicators", p.text) != "word" for p in pieces):
         return None
     out: list[int] = []
