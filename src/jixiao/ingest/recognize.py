@@ -228,8 +228,8 @@ def _starts_form(row: Row) -> bool:
     keys = row.keys()
     if "项目编码" in keys or "项目名称" in keys:
         return True
-    filled = [k for k in keys if k]
-    return len(filled) == 2 and filled[0] in DEPARTMENT_NAME_LABELS
+    first = next((k for k in keys if k), "")
+    return first in DEPARTMENT_NAME_LABELS and sum(1 for k in keys if k) == 2
 
 
 def _header_tail(rows: list[Row]) -> list[Row]:
