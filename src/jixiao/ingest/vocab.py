@@ -38,6 +38,9 @@ HEADER_FIELDS: dict[str, str] = {
     "评价年度": "year",
 }
 
+# 是否核心指标's answers (重庆), as printed and as read.
+CORE_ANSWERS = {"是": True, "否": False}
+
 # The department-wide form's header labels for the department it is of (部门整体支出绩效自评表): where a
 # project form prints 项目名称, the first label of its header.
 DEPARTMENT_NAME_LABELS = ("部门(单位)名称", "部门名称", "单位名称", "部门")

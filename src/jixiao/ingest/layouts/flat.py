@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING
 from ...text import clean, label_key
 from ...values import HUNDRED, NotANumber, is_number, parse_measure, parse_number, places, quantum
 from ..grid import Cell, Row
-from ..vocab import NATURES, label_kind
+from ..vocab import CORE_ANSWERS, NATURES, label_kind
 from .base import join_cells
 
 if TYPE_CHECKING:
     from .form import FormReader
 
 NUMERIC = frozenset({"initial", "full_year", "executed", "rate", "weight", "score", "coefficient"})
-_YES = ("是", "否")
 # One record of a flattened headerless tail whose empty cells vanished: name, 指标性质 glued to the target
 # (=100%, ≤10次), a space, and the row's one number ("…足额保障率=100% 22.5科目调整次数≤10次 22.5…").
 RECORD = re.compile(r"(?P<name>[^\s=＝≤≥<>≦≧]+?)(?P<op>[=＝≤≥<>≦≧])(?P<target>\d+(?:\.\d+)?[^\s\d]{0,4}?)\s+"
@@ -118,7 +117,7 @@ class FlatReading:
         """Where a record ends: after its 是/否 when the last column is one, else where the next record's head begins."""
         if tail_fields and tail_fields[-1] == "core":
             for n in range(anchor + 1, nxt if nxt is not None else len(tokens)):
-                if clean(tokens[n].text) in _YES:
+                if clean(tokens[n].text) in CORE_ANSWERS:
                     return n + 1
         if nxt is None:
             return len(tokens)
@@ -148,7 +147,7 @@ class FlatReading:
     def flat_tail(self: FormReader, tail: list[Cell], fields: list[str]) -> dict[str, Cell]:
         values: dict[str, Cell] = {}
         rest, fields = list(tail), list(fields)
-        if fields and fields[-1] == "core" and rest and clean(rest[-1].text) in _YES:
+        if fields and fields[-1] == "core" and rest and clean(rest[-1].text) in CORE_ANSWERS:
             values["core"] = rest.pop()
             fields = fields[:-1]
         words: list[Cell] = []

@@ -36,7 +36,7 @@ from ...values import (
     with_unit,
 )
 from ..grid import Cell, Place, Row
-from ..vocab import INDICATOR_SECTION, MONEY_UNIT, NATURES, YEAR_ROW, label_kind
+from ..vocab import CORE_ANSWERS, INDICATOR_SECTION, MONEY_UNIT, NATURES, YEAR_ROW, label_kind
 from .align import Columns, shift_of
 from .base import FormParser, Segment, infer_unit, join_cells
 from .flat import RECORD, FlatReading, covers
@@ -49,7 +49,6 @@ _BRACKETS = re.compile(r"\([^)]*\)")
 _GLUED_VALUES = re.compile(r"\d[\d.,]*%?$")
 _CODE_NAME = re.compile(r"^([0-9A-Za-z]{10,})\s*[-－—_]\s*(.+)$")
 _LEVEL_POINTS = re.compile(r"(.+?)\((\d+(?:\.\d+)?)分\)")
-_YES = {"是": True, "否": False}
 _OPERATOR = {"＝": "=", "≧": "≥", "≦": "≤", ">=": "≥", "<=": "≤", "＞": ">", "＜": "<"}
 _VALUE_FIELDS = ("name", "target", "actual", "weight", "score", "note")
 
@@ -813,7 +812,7 @@ class FormReader(FlatReading, FormParser):
         ind.coefficient = coefficient
         core = self.text(values.get("core"), f"{p}.core")
         if core is not None:
-            ind.core = _YES.get(core)
+            ind.core = CORE_ANSWERS.get(core)
             if ind.core is None:
                 self.note("core-not-yes-no", values["core"].place, text=core)
         ind.target_measure = with_unit(parse_measure(ind.target or ""), ind.unit)

@@ -13,7 +13,7 @@ import re
 
 from ...text import label_key
 from ..grid import Grid, Place
-from ..vocab import DEPARTMENT_NAME_LABELS, HEADER_FIELDS, LEVEL1, LEVEL2, OTHER_HEADER_LABELS, funds_row_kind
+from ..vocab import CORE_ANSWERS, DEPARTMENT_NAME_LABELS, HEADER_FIELDS, LEVEL1, LEVEL2, OTHER_HEADER_LABELS, funds_row_kind
 from . import register
 from .decode import decode_lines, looks_binary, sniffed_lines
 from .pdfcells import (
@@ -162,10 +162,6 @@ def _level_like(p: Piece) -> bool:
     return bool(LEVEL1.match(key) or LEVEL2.match(key))
 
 
-# A row's last cell that never runs on: 是否核心指标's answer (重庆); a word after it opens the next row.
-_YES_NO = frozenset({"是", "否"})
-
-
 def _is_text(p: Piece) -> bool:
     return piece_kind("indicators", p.text) not in ("number", "percent", "blank")
 
@@ -204,8 +200,10 @@ def read_rows(file: str, lines: list[tuple[int, list[Piece], bool]], notes: list
         if wraps and table is not None and built and not opens(pieces) and not starts_row(pieces[0]):
             last = built[-1][1]
             whole = _row_whole(table, last)
+            # A word alone goes on the cell above, unless that row is whole and the word opens a level or the
+            # cell is 是否核心指标's answer, which never runs on (the word opens the next row).
             if len(pieces) == 1 and _is_text(pieces[0]) and _is_text(last[-1]) and not RECORD.match(pieces[0].text) \
-                    and not (whole and (_level_like(pieces[0]) or last[-1].text in _YES_NO)):
+                    and not (whole and (_level_like(pieces[0]) or last[-1].text in CORE_ANSWERS)):
                 last[-1] = Piece(-1, -1, f"{last[-1].text}\n{pieces[0].text}", last[-1].col)
                 wrapped = True
                 continue
