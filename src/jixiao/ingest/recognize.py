@@ -17,7 +17,7 @@ from .. import limits
 from ..errors import JixiaoError, NoFormFound, NotASelfEvaluation, UnreadableFile, UnsupportedFormat, os_reason
 from ..model import Document, Evaluation
 from ..notes import Note
-from ..templates import choose, get_template, looked_for, title_words
+from ..templates import PROBE_ROWS, choose, get_template, looked_for, title_words
 from ..text import clean, label_key
 from . import archive
 from .grid import LONG, Grid, Row
@@ -232,6 +232,10 @@ def _starts_form(row: Row) -> bool:
     return first in DEPARTMENT_NAME_LABELS and sum(1 for k in keys if k) == 2
 
 
+def _department_contact(rows: list[Row]) -> bool:
+    return any("部门联系人" in row.keys() for row in rows[:PROBE_ROWS])
+
+
 def _header_tail(rows: list[Row]) -> list[Row]:
     """The year rows (绩效自评年度 …) that end ``rows`` after its form's content: the next form's, taken off (a
     form's other header rows may come last: Sichuan prints 项目负责人 under its table)."""
@@ -352,8 +356,9 @@ def recognize(grid: Grid, template: str | None = None) -> Document:
         if ev.year is None and (year := YEAR_IN_TEXT.search(title_key)):
             ev.year = int(year.group(1))
         p = ev.project
-        if p.name is None and p.department and "部门整体" in title_key:
-            # A department's own form (重庆's 部门整体绩效自评表 heads it with 主管部门, no 项目名称): of that department.
+        if p.name is None and p.department and ("部门整体" in title_key or _department_contact(seg.rows)):
+            # A department's own form (重庆's 部门整体绩效自评表 heads it with 主管部门 and 部门联系人, no 项目名称;
+            # its title or, copied without it, its 部门联系人 says so): it is of that department.
             p.name = p.department
             if "project.department" in ev.locators:
                 ev.locators["project.name"] = ev.locators["project.department"]

@@ -188,7 +188,6 @@ class FormReader(FlatReading, FormParser):
     _values: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (funds row, column) → number
     _row_place: Place = Place()
     _doubt: bool = False  # the row being read is in doubt (Row.doubtful): its part is read incomplete
-    _department_head: bool = False  # the header names a 部门联系人: a department's own form
 
     @property
     def flat(self) -> bool:
@@ -403,7 +402,6 @@ class FormReader(FlatReading, FormParser):
 
     def header_value(self, target: str, cell: Cell, label: str) -> None:
         ev = self.ev
-        self._department_head |= label.startswith("部门联系人")
         if target == "year":
             m = YEAR_ROW.fullmatch(label_key(cell.text))
             if m:
@@ -885,12 +883,6 @@ class FormReader(FlatReading, FormParser):
     def finish(self) -> None:
         ev = self.ev
         self.place_lone()
-        p = ev.project
-        if p.name is None and p.department and self._department_head:
-            # A department's own form (重庆's 部门整体绩效自评表 heads it with 主管部门 and 部门联系人, and no
-            # 项目名称), its title left out of the copy: it is of that department.
-            p.name = p.department
-            ev.locators["project.name"] = ev.locators.get("project.department", self._row_place)
         if self.assumed and ev.total is not None:
             # The 合计 closes a table whose beginning the excerpt lost: its weights add up over rows not read.
             self.incomplete.add("total")
