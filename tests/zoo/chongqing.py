@@ -145,13 +145,7 @@ def draw(v: ChongqingVariant, g: Golden, rates: dict[str, str]) -> list[Block]:
         pairs = [("项目名称", p["name"]), ("主管部门", p["department"])]
         pairs += [("财政处室", p["finance_office"])] if v.finance_office else []
         pairs += [("自评总分(分)", g.total["score"]), ("联系人", p["manager"]), ("联系电话", p["phone"])]
-    cell = width // v.per_row
-    for k in range(0, len(pairs), v.per_row):
-        r = t.row()
-        for j, (label, value) in enumerate(pairs[k:k + v.per_row]):
-            c = j * cell
-            t.put(r, c, label, cols=span)
-            t.put(r, c + span, value or "", cols=(cell if j + 1 < v.per_row else width - c) - span)
+    t.pairs(pairs, span, v.per_row)
     money = f"预算执行情况({v.unit})"
     r0 = t.row()
     if v.money_merged:

@@ -58,14 +58,6 @@ def make_form(rng: random.Random, n: int, v: DepartmentVariant, plant: str | Non
 
 def header(t: Table, v: Variant, g: Golden) -> None:
     assert isinstance(v, DepartmentVariant)
-    span = v.label_span
-    r = t.row()
-    t.put(r, 0, v.name_label, cols=span)
-    t.put(r, span, g.project["name"] or "", cols=t.width - span)
+    t.pairs([(v.name_label, g.project["name"])], v.label_span, 1)
     if v.contact:
-        r = t.row()
-        half = t.width // 2
-        t.put(r, 0, "联系人", cols=span)
-        t.put(r, span, g.project["manager"] or "", cols=half - span)
-        t.put(r, half, "联系电话", cols=span)
-        t.put(r, half + span, g.project["phone"] or "", cols=t.width - half - span)
+        t.pairs([("联系人", g.project["manager"]), ("联系电话", g.project["phone"])], v.label_span, 2)

@@ -213,6 +213,17 @@ class Table:
             self.merges[(r, c)] = (rows, cols)
             self.covered |= {(r + i, c + j) for i in range(rows) for j in range(cols) if i or j}
 
+    def pairs(self, pairs: list[tuple[str, str | None]], span: int, per: int) -> None:
+        """Header rows of ``per`` label/value pairs each: a label over ``span`` columns, its value to the next
+        pair's label (the last to the table's edge)."""
+        cell = self.width // per
+        for k in range(0, len(pairs), per):
+            r = self.row()
+            for j, (label, value) in enumerate(pairs[k:k + per]):
+                c = j * cell
+                self.put(r, c, label, cols=span)
+                self.put(r, c + span, value or "", cols=(cell if j + 1 < per else self.width - c) - span)
+
     def block(self) -> Block:
         return Block("table", self.rows, self.merges, self.covered)
 
@@ -278,15 +289,7 @@ def header(t: Table, v: Variant, g: Golden) -> None:
         pairs.insert(0, ("项目编码", p["code"]))
     if v.year_at == "header":
         pairs.insert(0, ("绩效自评年度", f"{g.year}年"))
-    span = v.label_span
-    per = v.pairs_per_row
-    value_span = (t.width // per) - span
-    for k in range(0, len(pairs), per):
-        r = t.row()
-        for j, (label, value) in enumerate(pairs[k:k + per]):
-            c = j * (span + value_span)
-            t.put(r, c, label, cols=span)
-            t.put(r, c + span, value or "", cols=value_span if j + 1 < per else t.width - c - span)
+    t.pairs(pairs, v.label_span, v.pairs_per_row)
 
 
 def funds(t: Table, v: Variant, g: Golden, rate_text: str, first: int, printing: Printing) -> None:

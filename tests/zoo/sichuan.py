@@ -82,15 +82,9 @@ def draw(v: SichuanVariant, g: Golden, rates: dict[str, str]) -> list[Block]:
     paras = ([["报表编号:510000_0013zp"]] if v.report_code else []) + [[f"部门预算项目支出绩效自评表({g.year}年度)"]]
     t = Table(width)
     p = g.project
-    r = t.row()
-    t.put(r, 0, "项目名称", cols=span)
-    t.put(r, span, f"{p['code']}-{p['name']}", cols=width - span)
-    r = t.row()
+    t.pairs([("项目名称", f"{p['code']}-{p['name']}")], span, 1)
+    t.pairs([("主管部门", p["department"]), ("实施单位(盖章)", p["implementing_unit"])], span, 2)
     half = width // 2
-    t.put(r, 0, "主管部门", cols=span)
-    t.put(r, span, p["department"] or "", cols=half - span)
-    t.put(r, half, "实施单位(盖章)", cols=span)
-    t.put(r, half + span, p["implementing_unit"] or "", cols=width - half - span)
     r = t.row()
     t.put(r, 0, "项目年度目标", cols=half)
     t.put(r, half, "年度目标完成情况", cols=width - half)
