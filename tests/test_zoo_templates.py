@@ -19,6 +19,7 @@ from .zoo.generate import make_files
 from .zoo.measure import ARITHMETIC, expected, got, measure
 
 ZOO = Path(__file__).parent / "fixtures" / "zoo"
+PDFTEXT = Path(__file__).parent / "fixtures" / "pdftext"
 COUNT = 24  # make_files(seed, 24): 24 national and Sichuan files, then 6 of Chongqing's and departments'
 
 
@@ -93,3 +94,19 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     [result] = check_document(read_path(ZOO / "zoo71-file16.pdf-raw.txt")).results
     assert got(evaluation_json(result.ev), expected(form))["funds"] == expected(form)["funds"]
     assert "weights-not-100" not in {f.code for f in result.findings}
+
+
+@pytest.mark.parametrize(("k", "name"), [
+    # 部门整体 by pdftotext's default: 年初预算数 and 总分 (cells merged down) printed among the goals' texts, 总分's
+    # numbers after the last indicator, the telephone before its label.
+    (35, "zoo93-file35.text.txt"),
+    # 重庆 by pdftotext's default: headers printed a label or two per block, 是否核心指标 opening the first row,
+    # the last rows' names (one wrapped) and units printed after the table; a planted coefficient-score-mismatch.
+    (32, "zoo93-file32.text.txt"),
+])
+def test_pdftotext_default_text_of_department_and_chongqing_forms_reads_to_the_generators_golden(k: int, name: str
+                                                                                                 ) -> None:
+    forms = make_files(93, 30)[k]
+    tally = measure("pdf-text", [PDFTEXT / name], [forms])
+    assert tally.wrong == []
+    assert (tally.right, tally.false_errors, tally.planted_found) == (tally.total, 0, tally.planted)

@@ -66,6 +66,8 @@ def missing_total(chk, ctx: CheckContext) -> Iterator[Finding]:
     total = ctx.ev.total
     if total is not None and total.score is not None or any(b.field == "total.score" for b in ctx.ev.invalid):
         return  # a 总分 holding an error value is invalid-number's finding, not a missing total
+    if ctx.ev.parts_found.get("total") == "incomplete":
+        return  # a 总分 printed but not read (its numbers out of place in a PDF's text) is not missing
     ev = ctx.ev
     if not any(i.weight is not None or i.score is not None for i in ev.indicators) and \
             not any(r.weight is not None or r.score is not None for _, r in ev.funds.rows()):

@@ -244,7 +244,9 @@ class FormParser:
                  # the row that closes the indicator table, so every indicator above it was seen.
                  "total": ev.total is not None and (ev.total.score is not None or ev.total.weight is not None)}
         for part, ok in found.items():
-            if ok and part in self.incomplete:
+            # A part some of whose cells were seen and none placed (a 总分 whose numbers printed elsewhere) was
+            # not read whole, which is not the same as a form without it.
+            if part in self.incomplete:
                 ev.parts_found[part] = "incomplete"
             elif ok and ev.parts_found[part] == "missing":
                 ev.parts_found[part] = how

@@ -215,6 +215,11 @@ class FormReader(FlatReading, FormParser):
             # the numbers after it are other rows' (其他资金's 0 and 0), so it is named, and no total is checked.
             self.incomplete.add("total")
             return
+        if total_at is not None and self.fmt == PDF_TEXT and not any(c.text.strip() for c in row.cells[total_at + 1:]):
+            # pdftotext prints no empty cell: a 总分 with nothing after it printed its numbers elsewhere, or none, so
+            # it is not read (no "总分行未填得分" from it), and the indicators after it go on.
+            self.incomplete.add("total")
+            return
         if total_at is not None:
             self.total_row(row, total_at)
             self.phase = "after_total"

@@ -15,22 +15,26 @@ arithmetic, a number whose column stays uncertain named in a note, never placed.
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from ...text import label_key
 from ..grid import Grid
-from ..vocab import FUNDS_COLUMNS, HEADER_FIELDS, LEVEL1, funds_row_kind, level1_of
+from ..vocab import CORE_ANSWERS, DEPARTMENT_NAME_LABELS, FUNDS_COLUMNS, HEADER_FIELDS, LEVEL1, funds_row_kind, level1_of
 from . import register
 from .decode import decode_lines, looks_binary, sniffed_lines
 from .pdfcells import NUMBER, RECORD, TITLES, TOTALS, Piece, column_kind, header_kind, piece_kind
 from .pdfraw import read_rows, starts_row
 
-_FUNDS_NEEDLES = tuple(n for n, _ in FUNDS_COLUMNS)
-_INDICATOR_NEEDLES = ("一级指标", "二级指标", "三级指标", "指标值", "完成值", "指标名称", "指标性质", "度量单位")
-_GOAL_LABELS = ("预期目标", "实际完成情况", "项目年度目标", "年度目标完成情况", "全年实际完成情况")
+_FUNDS_NEEDLES = (*(n for n, _ in FUNDS_COLUMNS), "全年(调整)预算")  # 重庆's, not in the national vocabulary
+_INDICATOR_NEEDLES = ("一级指标", "二级指标", "三级指标", "指标值", "完成值", "指标名称", "指标性质", "度量单位",
+                      "计量单位", "得分系数", "指标权重", "指标得分", "是否核心指标")
+_GOAL_LABELS = ("预期目标", "实际完成情况", "项目年度目标", "年度目标完成情况", "全年实际完成情况",
+                "年初绩效目标", "全年(调整)绩效目标", "全年目标实际完成情况")
 _NOTE_LABELS = ("偏差原因", "未完成原因", "原因分析")
-_PART_LABELS = ("绩效指标", "年度总体目标", "项目资金", "预算执行情况", "年度预算数")
+_PART_LABELS = ("绩效指标", "年度绩效指标", "当年绩效目标", "年度总体目标", "项目资金", "预算执行情况", "年度预算数")
 # A telephone number as forms print one: an area code and a dash, or a mobile's eleven digits.
 _PHONE = re.compile(r"\(?0\d{2,3}\)?[-－]\d{7,8}(?:[-－]\d{1,5})?|1[3-9]\d{9}")
+_NATURE_WORDS = frozenset({"定量指标", "定性指标", "定量", "定性"})  # 重庆's 指标性质
 _NATURES = frozenset({"≥", "≤", "=", "＝", ">", "<", "≧", "≦", "定量"})
 _HEADER_LABELS = tuple(HEADER_FIELDS)  # "实施单位(盖章)" too
 _ATTACHMENT = re.compile(r"^附件[\d\-—－.、]*[:：]?$")
@@ -120,11 +124,17 @@ def _whole(row: list[Piece], numeric: int) -> bool:
 
 
 def _numeric_columns(header: list[Piece]) -> int:
-    """How many numbers end a whole row under an indicator header: the columns after its unit column, where it
-    has one (四川: 完成值, 权重, 得分), else 分值 and 得分."""
-    kinds = [column_kind("indicators", label_key(q.text)) for q in header
-             if not label_key(q.text).startswith(_NOTE_LABELS)]
-    return len(kinds) - 1 - kinds.index("unit") if "unit" in kinds else 2
+    """How many numbers end a whole row under an indicator header: where it has a unit column, the columns from
+    its 完成值 (四川: 完成值, 权重, 得分; 重庆: 全年完成值, 得分系数, 指标权重, 指标得分: its 指标值 may be words),
+    else 分值 and 得分. A note column and 是否核心指标 hold no number."""
+    keys = [label_key(q.text) for q in header
+            if not label_key(q.text).startswith((*_NOTE_LABELS, "是否核心指标"))]
+    kinds = [column_kind("indicators", k) for k in keys]
+    if "unit" not in kinds:
+        return 2
+    unit = kinds.index("unit")
+    done = next((i for i in range(unit + 1, len(keys)) if "完成值" in keys[i]), unit + 1)
+    return len(keys) - done
 
 
 def _starts(p: Piece, row: list[Piece]) -> bool:
@@ -144,7 +154,8 @@ def _starts(p: Piece, row: list[Piece]) -> bool:
     if RECORD.match(text):
         return any(k not in ("level1", "level1-word", "level2", "level2-word") for k in levels)
     key = label_key(text)
-    return starts_row(p) or key.startswith(_PART_LABELS) or len(key) <= _LABEL_LEN and key.startswith(_HEADER_LABELS)
+    return (starts_row(p) or key.startswith(_PART_LABELS) or key in DEPARTMENT_NAME_LABELS
+            or len(key) <= _LABEL_LEN and key.startswith(_HEADER_LABELS))
 
 
 def _row_value(text: str) -> bool:
@@ -190,6 +201,13 @@ def _totals_in_place(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, P
     return out
 
 
+def _header_kind(row: list[Piece]) -> str | None:
+    """:func:`.pdfcells.header_kind`, and 重庆's goals header (年初绩效目标, 全年(调整)绩效目标, …)."""
+    if (kind := header_kind(row)) is not None:
+        return kind
+    return "goals" if sum(1 for q in row if label_key(q.text) in _GOAL_LABELS) >= 2 else None
+
+
 def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece], bool]]:
     rows: list[tuple[int, list[Piece], bool]] = []
     row: list[Piece] = []
@@ -198,15 +216,22 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
     noted = False  # the form has a note column
     goal_texts = 0  # the texts a row under the goals' header holds
     numeric = 2  # the indicator header's last columns that may hold a number
+    core = False  # the indicator header ends with 是否核心指标
     aside: list[tuple[int, Piece, bool]] = []
+    funds_head: list[Piece] | None = None  # the form's funds header, once read
+    goals_head: list[Piece] | None = None  # the goals' header, while their row of texts is read
 
     def flush() -> None:
-        nonlocal row, kind, goal_texts, numeric
+        nonlocal row, kind, goal_texts, numeric, funds_head, goals_head, core
         if row:
-            if (k := header_kind(row)) is not None:
+            if (k := _header_kind(row)) is not None:
                 kind = k
+                if k == "funds":
+                    funds_head = row
+                goals_head = row if k == "goals" else None
                 if k == "indicators":
                     numeric = _numeric_columns(row)
+                    core = label_key(row[-1].text).startswith("是否核心指标")
                 goal_texts = sum(1 for q in row if label_key(q.text) in _GOAL_LABELS)
             elif kind == "goals":
                 kind = None  # the goals' one row of texts ends their table
@@ -219,14 +244,34 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
         text = p.text
         nxt = pieces[i + 1][1] if i + 1 < len(pieces) else None
         if any(w in text for w in TITLES):
-            noted = False
+            noted, funds_head = False, None
+        if funds_head is not None and not (row and header_kind(row) is not None) \
+                and _funds_label_back(p, funds_head, nxt):
+            continue
         # The note column's label may print anywhere in the form (a header cell merged over two rows).
         noted = noted or label_key(text).startswith(_NOTE_LABELS)
-        if kind == "goals" and row and label_key(text).startswith(_PART_LABELS) and len(row) < goal_texts:
-            aside.append((n, p, new_page))  # a part's label merged down the rows, printed inside the goals' texts
+        if kind == "goals" and goals_head is not None and row is not goals_head and label_key(text) in _GOAL_LABELS \
+                and all(label_key(q.text) != label_key(text) for q in goals_head):
+            goals_head.append(p)  # the header's last label, its cell merged down, printed after the first text
+            goal_texts += 1
+            continue
+        if kind == "goals" and row and len(row) < goal_texts and (
+                label_key(text).startswith(_PART_LABELS) or label_key(text) in TOTALS
+                or _PHONE.fullmatch(label_key(text))):
+            # A cell merged down the rows or over columns (a part's label, 总分, the telephone) printed inside the
+            # goals' texts.
+            aside.append((n, p, new_page))
             continue
         new = _starts(p, row)
-        if not new and kind == "indicators" and _whole(row, numeric):
+        if not new and kind == "indicators" and core and row and row[-1].text.strip() in CORE_ANSWERS \
+                and sum(1 for q in row if _is_number(q)) >= 2:
+            new = True  # 是否核心指标, the header's last column, ends the row (重庆)
+        if not new and kind == "indicators" and row and _is_number(row[-1]) and text.strip() in _NATURE_WORDS:
+            new = True  # 指标性质 follows a name or a unit, never a number: a row whose name printed elsewhere
+        # Under 重庆's header a row's numbers run on past the columns counted (its 指标值 may be numbers too): a
+        # number continues the row, as its 是否核心指标 does.
+        if not new and kind == "indicators" and _whole(row, numeric) and not (numeric > 3 and _is_number(p)) \
+                and not (core and text.strip() in CORE_ANSWERS):
             note = (noted and not _is_number(p) and piece_kind("indicators", text) == "word" and not RECORD.match(text)
                     and (nxt is None or _starts(nxt, [p])))
             new = not note
@@ -317,17 +362,214 @@ def _funds_label_in_place(rows: list[Line]) -> list[Line]:
 def _phone_in_place(rows: list[Line]) -> list[Line]:
     """The 联系电话 a form prints with no value after it, given the telephone number its form prints elsewhere
     (its cell merged over two columns prints where its middle falls): only a number of a telephone's shape,
-    one per form, and only from the end of another row."""
+    one per form, from the end of another row (or a row of its own), after the label or else before it. A number
+    with a decimal point after the label is no telephone: it goes on a row of its own (总分's, printed apart)."""
+    out: list[Line] = []
+    for n, row, pg in rows:
+        if len(row) == 2 and label_key(row[0].text).startswith("联系电话") and "." in row[1].text \
+                and _is_number(row[1]):
+            out += [(n, [row[0]], pg), (n, [row[1]], pg)]
+        else:
+            out.append((n, list(row), pg))
+    for form in _forms(out):
+        for k in form:
+            row = out[k][1]
+            if len(row) != 1 or not label_key(row[0].text).startswith("联系电话"):
+                continue
+            after = [j for j in form if j > k]
+            before = [j for j in reversed(form) if j < k]
+            for j in after + before:
+                other = out[j][1]
+                if other and _PHONE.fullmatch(label_key(other[-1].text)):
+                    row.append(other.pop())
+                    break
+    return [line for line in out if line[1]]
+
+
+def _forms(rows: list[Line]) -> list[range]:
+    """The rows of each form: a title starts one."""
+    starts = [k for k, (_, row, _) in enumerate(rows) if any(w in row[0].text for w in TITLES)] + [len(rows)]
+    return [range(a, b) for a, b in zip([0, *starts], starts)]
+
+
+def _amount(text: str) -> str | None:
+    """The amount a funds column label names (initial, full_year, executed), None for any other text."""
+    key = label_key(text)
+    if len(key) > _LABEL_LEN or column_kind("funds", key) != "amount":
+        return None
+    return next((f for needle, f in FUNDS_COLUMNS if needle in key), None)
+
+
+_AMOUNTS = ("initial", "full_year", "executed")  # in this order in every template's funds header
+# A funds header's last label (四川: 原因); an indicator header's note label (偏差原因分析…) is no funds label.
+_FUNDS_REASONS = frozenset({"原因", "偏差原因", "说明", "原因说明", "情况说明"})
+
+
+def _funds_label_back(p: Piece, header: list[Piece], nxt: Piece | None) -> bool:
+    """Put a funds header's label that printed away from it (its cell merged down the header's rows and more
+    prints where its middle falls: 年初预算数 among the goals, 原因 after the form) back into the header, when
+    the header lacks it: an amount before the amounts that follow it in every template (unless other labels
+    follow it: a header of its own), a reason last."""
+    key = label_key(p.text)
+    if len(key) > _LABEL_LEN or any(label_key(q.text) == key for q in header):
+        return False
+    if key in _FUNDS_REASONS:
+        if any(column_kind("funds", label_key(q.text)) == "reason" for q in header):
+            return False
+        header.append(p)
+        return True
+    field = _amount(p.text)
+    have = [_amount(q.text) for q in header]
+    if field is None or field in have or nxt is not None and _column_label(nxt.text) is not None:
+        return False
+    k = _AMOUNTS.index(field)
+    later = [i for i, f in enumerate(have) if f in _AMOUNTS[k + 1:]]
+    earlier = [i for i, f in enumerate(have) if f in _AMOUNTS[:k]]
+    if not later and not earlier:
+        return False
+    header.insert(later[0] if later else earlier[-1] + 1, p)
+    return True
+
+
+def _total_in_place(rows: list[Line]) -> list[Line]:
+    """A 总分 label printed alone (its cell merged over the row's first columns prints where its middle falls:
+    above the indicator table, among its rows, or below it before a footer's labels) goes with its numbers at the
+    end: the form's last row when it is only numbers (an indicator row always prints its 三级指标), or the
+    numbers that end the last row when they are the total's (:func:`_total_numbers`)."""
     out = [(n, list(row), pg) for n, row, pg in rows]
-    for k, (_, row, _) in enumerate(out):
-        if len(row) != 1 or not label_key(row[0].text).startswith("联系电话"):
+    for form in _forms(out):
+        header = next((k for k in form if header_kind(out[k][1]) == "indicators"), None)
+        lone = [k for k in form if len(out[k][1]) == 1 and label_key(out[k][1][0].text) in TOTALS]
+        if header is None or len(lone) != 1 or form[-1] <= header:
             continue
-        for _, other, _ in out[k + 1:]:
-            if any(w in other[0].text for w in TITLES):
-                break
-            if len(other) > 1 and _PHONE.fullmatch(label_key(other[-1].text)):
-                row.append(other.pop())
-                break
+        last = out[form[-1]][1]
+        between = range(lone[0] + 1, form[-1]) if lone[0] > header else range(0)
+        if 1 <= len(last) <= 2 and all(_is_number(p) for p in last) \
+                and not any(_is_number(p) for k in between for p in out[k][1]):
+            last.insert(0, out[lone[0]][1].pop())
+        elif (take := _total_numbers(last, out, form, header)):
+            out[form[-1]] = (out[form[-1]][0], last[:-take], out[form[-1]][2])
+            out.insert(form[-1] + 1, (out[form[-1]][0], [out[lone[0]][1].pop(), *last[-take:]], out[form[-1]][2]))
+    return [line for line in out if line[1]]
+
+
+def _total_numbers(last: list[Piece], out: list[Line], form: range, header: int) -> int:
+    """How many numbers at the end of the form's last row are the total's: two whose first the 分值 above add up
+    to, or one after a placeholder's bare "指标8：" (no placeholder prints a value alone; which sum it is, the
+    rows' reader settles by the sums, or leaves it unplaced)."""
+    if len(last) > 2 and all(_is_number(p) for p in last[-2:]) \
+            and _number(last[-2].text) == _weights_above(out, form, header):
+        return 2
+    if len(last) >= 2 and _is_number(last[-1]) and RECORD.fullmatch(last[-2].text.strip()):
+        return 1
+    return 0
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _weights_above(out: list[Line], form: range, header: int) -> Decimal | None:
+    """The 分值 of the funds' total row and of the indicator rows between the header and the form's last row (the
+    next to last of the two numbers each ends with), None where one is not to be read."""
+    funds = next((k for k in form if header_kind(out[k][1]) == "funds"), None)
+    if funds is None:
+        return None
+    column = next((i for i, q in enumerate(out[funds][1]) if column_kind("funds", label_key(q.text)) == "number"), None)
+    total = next((out[k][1] for k in form if k > funds and funds_row_kind(label_key(out[k][1][0].text)) == "total"), None)
+    if column is None or total is None or len(total) <= column + 1 or (weight := _number(total[column + 1].text)) is None:
+        return None
+    for k in range(header + 1, form[-1]):
+        row = out[k][1]
+        if len(row) < 2 or label_key(row[0].text) in TOTALS:
+            continue
+        if not all(_is_number(q) for q in row[-2:]) or (w := _number(row[-2].text)) is None:
+            return None
+        weight += w
+    return weight
+
+
+def _unit_in_place(rows: list[Line]) -> list[Line]:
+    """A "%" printed after the indicator table (四川's 度量单位 cell of the last row, printed after the 项目负责人
+    below it) goes back to the one row that lacks its unit: 指标性质, 指标值, then only the numbers after the
+    unit column (完成值, 权重, 得分). One such row and one such "%" in the form, or nothing is moved."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    for form in _forms(out):
+        header = next((k for k in form if header_kind(out[k][1]) == "indicators"), None)
+        if header is None or (numeric := _numeric_columns(out[header][1])) <= 2:
+            continue
+        short = [k for k in form if k > header and len(row := out[k][1]) > numeric + 2
+                 and all(_is_number(q) for q in row[-numeric - 1:]) and row[-numeric - 2].text.strip() in _NATURES]
+        strays = [(k, i) for k in form if k > (short[-1] if short else len(out))
+                  for i, q in enumerate(out[k][1]) if q.text.strip() == "%"]
+        if len(short) == 1 and len(strays) == 1:
+            [(k, i)] = strays
+            row = out[short[0]][1]
+            row.insert(len(row) - numeric, out[k][1].pop(i))
+    return [line for line in out if line[1]]
+
+
+def _names(text: str, count: int) -> list[str] | None:
+    """A block's lines as ``count`` names: a line of a character or two is the end of the name above it that
+    wrapped ("参保群众满意" / "度"); None when the lines do not make that many."""
+    names: list[str] = []
+    for line in text.split("\n"):
+        if names and len(line.strip()) <= 2:
+            names[-1] += line.strip()
+        else:
+            names.append(line.strip())
+    return names if len(names) == count else None
+
+
+def _names_in_place(rows: list[Line]) -> list[Line]:
+    """Rows under a header that opens with 指标名称 (重庆) but open with their 指标性质 (定量指标, 定性指标): their
+    names print after the table, one block of as many lines as there are such rows, and the units of the 定量 ones
+    after it ("%"). Each line goes to its row in order, each unit to its 定量 row, only where the counts agree."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    for form in _forms(out):
+        header = next((k for k in form if header_kind(out[k][1]) == "indicators"), None)
+        if header is None or not label_key(out[header][1][0].text).startswith("指标名称"):
+            continue
+        nameless = [k for k in form if k > header and len(out[k][1]) > 2 and out[k][1][0].text.strip() in _NATURE_WORDS]
+        if not nameless or nameless[-1] + 1 not in form:
+            continue
+        block = out[nameless[-1] + 1][1]
+        names = _names(block[0].text, len(nameless))
+        if names is None or _opens(names[0]) or any(_is_number(q) for q in block):
+            continue
+        units = [q for q in block[1:]]
+        quantitative = [k for k in nameless if label_key(out[k][1][0].text).startswith("定量")]
+        unit_column = any(column_kind("indicators", label_key(q.text)) == "unit" for q in out[header][1])
+        for k, name in zip(nameless, names):
+            out[k][1].insert(0, Piece(-1, -1, name, block[0].col))
+        if unit_column and len(units) == len(quantitative):
+            for k, unit in zip(quantitative, units):
+                out[k][1].insert(1, unit)
+            block.clear()
+        else:
+            del block[0]
+    return [line for line in out if line[1]]
+
+
+def _funds_number_in_place(rows: list[Line]) -> list[Line]:
+    """A number printed after the goals' texts, right under the funds (其他资金's 得分, its row's last cell, printed
+    after the row below it): back at the end of the funds row above the goals, when that row is short of the
+    funds header's columns. Which column it is the funds reader decides, by the row above it."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    for form in _forms(out):
+        funds = next((k for k in form if header_kind(out[k][1]) == "funds"), None)
+        goals = next((k for k in form if _header_kind(out[k][1]) == "goals"), None)
+        if funds is None or goals is None or goals + 1 not in form or goals - 1 <= funds:
+            continue
+        texts, last = out[goals + 1][1], out[goals - 1][1]
+        count = sum(1 for q in out[goals][1] if label_key(q.text) in _GOAL_LABELS)
+        if len(texts) == count + 1 and _is_number(texts[-1]) and not any(_is_number(q) for q in texts[:-1]) \
+                and funds_row_kind(label_key(last[0].text).removeprefix("其中:")) is not None \
+                and len(last) - 1 < len(out[funds][1]):
+            last.append(texts.pop())
     return out
 
 
@@ -336,11 +578,9 @@ def _note_label_in_place(rows: list[Line]) -> list[Line]:
     more, prints alone where its middle falls: after the funds, or after the header. Where the form's indicator
     header has no note label of its own, the lone one goes at its end; one before the funds header is left."""
     out = [(n, list(row), pg) for n, row, pg in rows]
-    starts = [k for k, (_, row, _) in enumerate(out) if any(w in row[0].text for w in TITLES)] + [len(out)]
-    for a, b in zip([0, *starts], starts):
-        form = range(a, b)
+    for form in _forms(out):
         header = next((k for k in form if header_kind(out[k][1]) == "indicators"), None)
-        funds = next((k for k in form if header_kind(out[k][1]) == "funds"), a)
+        funds = next((k for k in form if header_kind(out[k][1]) == "funds"), form.start)
         lone = [k for k in form if k > funds and len(out[k][1]) == 1
                 and label_key(out[k][1][0].text).startswith(_NOTE_LABELS) and _column_label(out[k][1][0].text)]
         if header is None or len(lone) != 1 or any(label_key(q.text).startswith(_NOTE_LABELS) for q in out[header][1]):
@@ -353,6 +593,7 @@ def _note_label_in_place(rows: list[Line]) -> list[Line]:
 def read_blocks(data: bytes, file: str) -> Grid:
     lines, notes = decode_lines(data, file)
     rows = _rows(_totals_in_place(_pieces(lines)))
-    for fix in (_funds_label_in_place, _phone_in_place, _levels_in_place, _note_label_in_place):
+    for fix in (_funds_label_in_place, _phone_in_place, _levels_in_place,
+                _note_label_in_place, _total_in_place, _unit_in_place, _names_in_place, _funds_number_in_place):
         rows = fix(rows)
     return read_rows(file, rows, notes, wraps=False)

@@ -88,6 +88,8 @@ def width(text: str) -> int:
 
 # ------------------------------------------------------------------ a table's columns and a row under them
 
+_CUT_UNIT = re.compile(r"\((万元?|元)?$")
+
 def column_kind(table: str, key: str) -> str:
     """What a header label's column holds: label, level1, level2, number (分值, 得分), rate, amount or text."""
     if table == "funds":
@@ -95,7 +97,10 @@ def column_kind(table: str, key: str) -> str:
             return "number"  # 执行率权重 and 执行率得分 (重庆) are points
         if "执行率" in key:
             return "rate"
-        if MONEY_UNIT.search(key) is None and any(w in key for w in ("年初预算", "全年预算", "调整", "执行数", "预算数")):
+        # The money unit names the column of the rows' labels (年度预算数(万元), 四川), even when the label
+        # wrapped inside it ("年度预算数(万" over "元)").
+        if MONEY_UNIT.search(key) is None and _CUT_UNIT.search(key) is None \
+                and any(w in key for w in ("年初预算", "全年预算", "调整", "执行数", "预算数")):
             return "amount"
         return "label" if not any(w in key for w in ("原因", "说明")) else "reason"
     if table == "indicators":
