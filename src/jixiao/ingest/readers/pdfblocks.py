@@ -15,14 +15,14 @@ arithmetic, a number whose column stays uncertain named in a note, never placed.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ...text import label_key
 from ..grid import Grid
 from ..vocab import CORE_ANSWERS, DEPARTMENT_NAME_LABELS, FUNDS_COLUMNS, HEADER_FIELDS, LEVEL1, funds_row_kind, level1_of
 from . import register
 from .decode import decode_lines, looks_binary, sniffed_lines
-from .pdfcells import NUMBER, RECORD, TITLES, TOTALS, Piece, column_kind, header_kind, piece_kind
+from .pdfcells import NUMBER, RECORD, TITLES, TOTALS, Piece, column_kind, decimal_of, header_kind, piece_kind
 from .pdfraw import read_rows, starts_row
 
 _FUNDS_NEEDLES = (*(n for n, _ in FUNDS_COLUMNS), "全年(调整)预算")  # 重庆's, not in the national vocabulary
@@ -386,6 +386,11 @@ def _phone_in_place(rows: list[Line]) -> list[Line]:
     return [line for line in out if line[1]]
 
 
+def _header_at(rows: list[Line], form: range, kind: str) -> int | None:
+    """The form's first header row of the kind (funds, goals, indicators)."""
+    return next((k for k in form if _header_kind(rows[k][1]) == kind), None)
+
+
 def _forms(rows: list[Line]) -> list[range]:
     """The rows of each form: a title starts one."""
     starts = [k for k, (_, row, _) in enumerate(rows) if any(w in row[0].text for w in TITLES)] + [len(rows)]
@@ -438,7 +443,7 @@ def _total_in_place(rows: list[Line]) -> list[Line]:
     numbers that end the last row when they are the total's (:func:`_total_numbers`)."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in _forms(out):
-        header = next((k for k in form if header_kind(out[k][1]) == "indicators"), None)
+        header = _header_at(out, form, "indicators")
         lone = [k for k in form if len(out[k][1]) == 1 and label_key(out[k][1][0].text) in TOTALS]
         if header is None or len(lone) != 1 or form[-1] <= header:
             continue
@@ -458,35 +463,28 @@ def _total_numbers(last: list[Piece], out: list[Line], form: range, header: int)
     to, or one after a placeholder's bare "指标8：" (no placeholder prints a value alone; which sum it is, the
     rows' reader settles by the sums, or leaves it unplaced)."""
     if len(last) > 2 and all(_is_number(p) for p in last[-2:]) \
-            and _number(last[-2].text) == _weights_above(out, form, header):
+            and decimal_of(last[-2].text) == _weights_above(out, form, header):
         return 2
     if len(last) >= 2 and _is_number(last[-1]) and RECORD.fullmatch(last[-2].text.strip()):
         return 1
     return 0
 
 
-def _number(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
-
-
 def _weights_above(out: list[Line], form: range, header: int) -> Decimal | None:
     """The 分值 of the funds' total row and of the indicator rows between the header and the form's last row (the
     next to last of the two numbers each ends with), None where one is not to be read."""
-    funds = next((k for k in form if header_kind(out[k][1]) == "funds"), None)
+    funds = _header_at(out, form, "funds")
     if funds is None:
         return None
     column = next((i for i, q in enumerate(out[funds][1]) if column_kind("funds", label_key(q.text)) == "number"), None)
     total = next((out[k][1] for k in form if k > funds and funds_row_kind(label_key(out[k][1][0].text)) == "total"), None)
-    if column is None or total is None or len(total) <= column + 1 or (weight := _number(total[column + 1].text)) is None:
+    if column is None or total is None or len(total) <= column + 1 or (weight := decimal_of(total[column + 1].text)) is None:
         return None
     for k in range(header + 1, form[-1]):
         row = out[k][1]
         if len(row) < 2 or label_key(row[0].text) in TOTALS:
             continue
-        if not all(_is_number(q) for q in row[-2:]) or (w := _number(row[-2].text)) is None:
+        if not all(_is_number(q) for q in row[-2:]) or (w := decimal_of(row[-2].text)) is None:
             return None
         weight += w
     return weight
@@ -498,7 +496,7 @@ def _unit_in_place(rows: list[Line]) -> list[Line]:
     unit column (完成值, 权重, 得分). One such row and one such "%" in the form, or nothing is moved."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in _forms(out):
-        header = next((k for k in form if header_kind(out[k][1]) == "indicators"), None)
+        header = _header_at(out, form, "indicators")
         if header is None or (numeric := _numeric_columns(out[header][1])) <= 2:
             continue
         short = [k for k in form if k > header and len(row := out[k][1]) > numeric + 2
@@ -530,7 +528,7 @@ def _names_in_place(rows: list[Line]) -> list[Line]:
     after it ("%"). Each line goes to its row in order, each unit to its 定量 row, only where the counts agree."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in _forms(out):
-        header = next((k for k in form if header_kind(out[k][1]) == "indicators"), None)
+        header = _header_at(out, form, "indicators")
         if header is None or not label_key(out[header][1][0].text).startswith("指标名称"):
             continue
         nameless = [k for k in form if k > header and len(out[k][1]) > 2 and out[k][1][0].text.strip() in _NATURE_WORDS]
@@ -560,8 +558,8 @@ def _funds_number_in_place(rows: list[Line]) -> list[Line]:
     funds header's columns. Which column it is the funds reader decides, by the row above it."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in _forms(out):
-        funds = next((k for k in form if header_kind(out[k][1]) == "funds"), None)
-        goals = next((k for k in form if _header_kind(out[k][1]) == "goals"), None)
+        funds = _header_at(out, form, "funds")
+        goals = _header_at(out, form, "goals")
         if funds is None or goals is None or goals + 1 not in form or goals - 1 <= funds:
             continue
         texts, last = out[goals + 1][1], out[goals - 1][1]
@@ -579,8 +577,8 @@ def _note_label_in_place(rows: list[Line]) -> list[Line]:
     header has no note label of its own, the lone one goes at its end; one before the funds header is left."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in _forms(out):
-        header = next((k for k in form if header_kind(out[k][1]) == "indicators"), None)
-        funds = next((k for k in form if header_kind(out[k][1]) == "funds"), form.start)
+        header = _header_at(out, form, "indicators")
+        funds = _header_at(out, form, "funds") or form.start
         lone = [k for k in form if k > funds and len(out[k][1]) == 1
                 and label_key(out[k][1][0].text).startswith(_NOTE_LABELS) and _column_label(out[k][1][0].text)]
         if header is None or len(lone) != 1 or any(label_key(q.text).startswith(_NOTE_LABELS) for q in out[header][1]):

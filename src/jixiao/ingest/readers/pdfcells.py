@@ -246,7 +246,8 @@ def _certain(pieces: list[Piece], kinds: list[str], cols: list[int], col_kinds: 
     return list(best[0]), unsure
 
 
-def _number(text: str) -> Decimal | None:
+def decimal_of(text: str) -> Decimal | None:
+    """A piece's number ("1,086,000.19", "95.12%"), None for a piece that is none."""
     try:
         return Decimal(text.replace(",", "").rstrip("%"))
     except InvalidOperation:
@@ -260,9 +261,9 @@ def _alike(pieces: list[Piece], choice: tuple[int, ...], above: dict[int, str]) 
 
 def _rate_fits(pieces: list[Piece], choice: tuple[int, ...], col_kinds: list[str]) -> bool:
     """Whether the reading puts a rate under 执行率 that its row's budget and spending give (to its printed places)."""
-    amounts = [_number(p.text) for p, j in zip(pieces, choice) if col_kinds[j] == "amount"]
+    amounts = [decimal_of(p.text) for p, j in zip(pieces, choice) if col_kinds[j] == "amount"]
     rate = next((p.text for p, j in zip(pieces, choice) if col_kinds[j] == "rate"), None)
-    if rate is None or len(amounts) < 2 or None in amounts or (value := _number(rate)) is None:
+    if rate is None or len(amounts) < 2 or None in amounts or (value := decimal_of(rate)) is None:
         return False
     budget, spent = amounts[-2], amounts[-1]
     if budget == 0:
@@ -280,7 +281,7 @@ class Points:
     score: Decimal = Decimal(0)
 
     def add(self, pieces: list[Piece], cols: list[int], col_kinds: list[str]) -> None:
-        points = [_number(p.text) for p, c in zip(pieces, cols) if c >= 0 and col_kinds[c] == "number"]
+        points = [decimal_of(p.text) for p, c in zip(pieces, cols) if c >= 0 and col_kinds[c] == "number"]
         if len(points) == 2 and None not in points:
             self.weight += points[0]  # type: ignore[operator]
             self.score += points[1]  # type: ignore[operator]
@@ -333,7 +334,7 @@ class Table:
             # its columns afresh, so its position is no better than none).
             [i] = lone
             numbers = [k for k, ck in enumerate(self.col_kinds) if ck == "number"]
-            which = self.points.total(_number(pieces[i].text))
+            which = self.points.total(decimal_of(pieces[i].text))
             if which is not None and len(numbers) == 2:
                 cols[i] = numbers[1] if which == "score" else numbers[0]
                 unsure = set()
