@@ -125,6 +125,7 @@ def test_a_lone_total_the_scores_add_up_to_is_the_score() -> None:
     # adding up to its 100; 其他资金's 得分 printed after the goals' texts.
     (93, 8, "zoo93-file8.text.txt"),
     (93, 13, "zoo93-file13.text.txt"),  # the same, 总分 printing its 得分 alone after "指标8："
+    (108, 4, "zoo108-file4.text.txt"),  # "（2024 年度）" after the title, in its block: the year's line
 ])
 def test_pdf_text_of_a_table_split_over_pages_reads_to_the_generators_golden(seed: int, k: int, name: str) -> None:
     """pdftotext of zoo files whose tables break over PDF pages (tests/zoo: page_split), each read to the
@@ -203,3 +204,15 @@ def test_a_total_pdftotext_prints_without_numbers_is_unread_not_missing() -> Non
     codes = {f.code for f in result.findings}
     assert result.ev.parts_found["total"] == "incomplete" and result.ev.total is None
     assert "missing-total" not in codes and "form-incomplete" in codes
+
+
+def test_a_funds_rows_last_cell_printed_among_the_goals_labels_goes_back_to_its_row() -> None:
+    """Zoo seed 108, file 2, by pdftotext's default: 其他资金's 得分 "0" printed between 预期目标 and 实际完成情况, the
+    telephone among the goals' texts. The 0 is 其他资金's (its 分值 0 before it), the goals' header and texts
+    read whole."""
+    forms = make_files(108, 3)[2]
+    [first, *_] = check_document(read_bytes((PDFTEXT / "zoo108-file2.text.txt").read_bytes(), "zoo108-file2.text.txt")
+                                 ).results
+    have, want = got(evaluation_json(first.ev), expected(forms[0])), squeeze(expected(forms[0]))
+    assert squeeze(have["funds"]) == want["funds"] and squeeze(have["goals"]) == want["goals"]  # type: ignore[index]
+    assert have["project"]["phone"] == want["project"]["phone"]  # type: ignore[index]

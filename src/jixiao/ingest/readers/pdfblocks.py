@@ -141,6 +141,8 @@ def _starts(p: Piece, row: list[Piece]) -> bool:
     text = p.text
     if any(w in text for w in TITLES) or label_key(text).startswith("报表编号") or _ATTACHMENT.match(label_key(text)):
         return True
+    if row and any(w in row[-1].text for w in TITLES):
+        return True  # a title is a row of its own: "（2024 年度）" under it is the year's line
     labels = [q for q in row if _column_label(q.text) is not None]
     if _column_label(text) is not None:
         return len(labels) < len(row)  # a header's labels make one row
@@ -201,6 +203,16 @@ def _totals_in_place(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, P
     return out
 
 
+def _after_funds(row: list[Piece], kind: str | None, goal_texts: int) -> bool:
+    """Whether the row being read is one under the funds that holds no number of its own: the goals' header labels
+    (年度总体目标, 预期目标 …), or the goals' row with all its texts."""
+    if not row or any(_is_number(q) for q in row):
+        return False
+    if kind == "funds":
+        return all(label_key(q.text) in _GOAL_LABELS or label_key(q.text).startswith(_PART_LABELS) for q in row)
+    return len(row) == goal_texts
+
+
 def _header_kind(row: list[Piece]) -> str | None:
     """:func:`.pdfcells.header_kind`, and 重庆's goals header (年初绩效目标, 全年(调整)绩效目标, …)."""
     if (kind := header_kind(row)) is not None:
@@ -220,9 +232,10 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
     aside: list[tuple[int, Piece, bool]] = []
     funds_head: list[Piece] | None = None  # the form's funds header, once read
     goals_head: list[Piece] | None = None  # the goals' header, while their row of texts is read
+    funds_last: list[Piece] | None = None  # the last funds row read
 
     def flush() -> None:
-        nonlocal row, kind, goal_texts, numeric, funds_head, goals_head, core
+        nonlocal row, kind, goal_texts, numeric, funds_head, goals_head, core, funds_last
         if row:
             if (k := _header_kind(row)) is not None:
                 kind = k
@@ -235,6 +248,8 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
                 goal_texts = sum(1 for q in row if label_key(q.text) in _GOAL_LABELS)
             elif kind == "goals":
                 kind = None  # the goals' one row of texts ends their table
+            elif kind == "funds" and funds_row_kind(label_key(row[0].text).removeprefix("其中:")) is not None:
+                funds_last = row
             rows.append((first, row, page))
         rows.extend((m, [q], pg) for m, q, pg in aside)
         aside.clear()
@@ -244,7 +259,11 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
         text = p.text
         nxt = pieces[i + 1][1] if i + 1 < len(pieces) else None
         if any(w in text for w in TITLES):
-            noted, funds_head = False, None
+            noted, funds_head, funds_last = False, None, None
+        if funds_last is not None and funds_head is not None and kind in ("funds", "goals") and _is_number(p) \
+                and len(funds_last) - 1 < len(funds_head) and _after_funds(row, kind, goal_texts):
+            funds_last.append(p)  # its row's last cell (其他资金's 得分) printed after the row below it
+            continue
         if funds_head is not None and not (row and header_kind(row) is not None) \
                 and _funds_label_back(p, funds_head, nxt):
             continue
@@ -552,25 +571,6 @@ def _names_in_place(rows: list[Line]) -> list[Line]:
     return [line for line in out if line[1]]
 
 
-def _funds_number_in_place(rows: list[Line]) -> list[Line]:
-    """A number printed after the goals' texts, right under the funds (其他资金's 得分, its row's last cell, printed
-    after the row below it): back at the end of the funds row above the goals, when that row is short of the
-    funds header's columns. Which column it is the funds reader decides, by the row above it."""
-    out = [(n, list(row), pg) for n, row, pg in rows]
-    for form in _forms(out):
-        funds = _header_at(out, form, "funds")
-        goals = _header_at(out, form, "goals")
-        if funds is None or goals is None or goals + 1 not in form or goals - 1 <= funds:
-            continue
-        texts, last = out[goals + 1][1], out[goals - 1][1]
-        count = sum(1 for q in out[goals][1] if label_key(q.text) in _GOAL_LABELS)
-        if len(texts) == count + 1 and _is_number(texts[-1]) and not any(_is_number(q) for q in texts[:-1]) \
-                and funds_row_kind(label_key(last[0].text).removeprefix("其中:")) is not None \
-                and len(last) - 1 < len(out[funds][1]):
-            last.append(texts.pop())
-    return out
-
-
 def _note_label_in_place(rows: list[Line]) -> list[Line]:
     """The indicator header's note column label (偏差原因分析及改进措施), its cell merged down the header's rows and
     more, prints alone where its middle falls: after the funds, or after the header. Where the form's indicator
@@ -592,6 +592,6 @@ def read_blocks(data: bytes, file: str) -> Grid:
     lines, notes = decode_lines(data, file)
     rows = _rows(_totals_in_place(_pieces(lines)))
     for fix in (_funds_label_in_place, _phone_in_place, _levels_in_place,
-                _note_label_in_place, _total_in_place, _unit_in_place, _names_in_place, _funds_number_in_place):
+                _note_label_in_place, _total_in_place, _unit_in_place, _names_in_place):
         rows = fix(rows)
     return read_rows(file, rows, notes, wraps=False)
