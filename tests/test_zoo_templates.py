@@ -18,8 +18,8 @@ from tests.fixtures.make_fixtures import write_xlsx
 from .zoo.generate import make_files
 from .zoo.measure import ARITHMETIC, expected, got, measure
 
-ZOO = Path(__file__).parent / "fixtures" / "zoo"
-PDFTEXT = Path(__file__).parent / "fixtures" / "pdftext"
+FIXTURES = Path(__file__).parent / "fixtures"
+ZOO = FIXTURES / "zoo"
 COUNT = 24  # make_files(seed, 24): 24 national and Sichuan files, then 6 of Chongqing's and departments'
 
 
@@ -96,17 +96,20 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     assert "weights-not-100" not in {f.code for f in result.findings}
 
 
-@pytest.mark.parametrize(("k", "name"), [
+@pytest.mark.parametrize(("seed", "k", "name"), [
     # 部门整体 by pdftotext's default: 年初预算数 and 总分 (cells merged down) printed among the goals' texts, 总分's
     # numbers after the last indicator, the telephone before its label.
-    (35, "zoo93-file35.text.txt"),
+    (93, 35, "pdftext/zoo93-file35.text.txt"),
     # 重庆 by pdftotext's default: headers printed a label or two per block, 是否核心指标 opening the first row,
     # the last rows' names (one wrapped) and units printed after the table; a planted coefficient-score-mismatch.
-    (32, "zoo93-file32.text.txt"),
+    (93, 32, "pdftext/zoo93-file32.text.txt"),
+    # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
+    (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])
-def test_pdftotext_default_text_of_department_and_chongqing_forms_reads_to_the_generators_golden(k: int, name: str
-                                                                                                 ) -> None:
-    forms = make_files(93, 30)[k]
-    tally = measure("pdf-text", [PDFTEXT / name], [forms])
+def test_chongqing_and_department_forms_of_a_30_file_zoo_read_to_the_generators_golden(seed: int, k: int, name: str
+                                                                                        ) -> None:
+    forms = make_files(seed, 30)[k]
+    fmt = {"text": "pdf-text", "web-tables": "web-tables"}[name.split(".")[-2]]
+    tally = measure(fmt, [FIXTURES / name], [forms])
     assert tally.wrong == []
     assert (tally.right, tally.false_errors, tally.planted_found) == (tally.total, 0, tally.planted)

@@ -223,10 +223,11 @@ def _nothing_read(ev: Evaluation) -> bool:
 
 
 def _starts_form(row: Row) -> bool:
-    """A header row that opens a form: 项目编码 or 项目名称 among its labels, or a department-wide form's
-    department ("部门(单位)名称 | 某局") first in a row of that label and its value."""
+    """A header row that opens a form: 项目编码 or 项目名称 among its labels, 重庆's 部门整体绩效自评表's first row
+    (主管部门 and 部门联系人, no 项目名称 above them), or a department-wide form's department ("部门(单位)名称 |
+    某局") first in a row of that label and its value."""
     keys = row.keys()
-    if "项目编码" in keys or "项目名称" in keys:
+    if "项目编码" in keys or "项目名称" in keys or "主管部门" in keys and "部门联系人" in keys:
         return True
     first = next((k for k in keys if k), "")
     return first in DEPARTMENT_NAME_LABELS and sum(1 for k in keys if k) == 2
