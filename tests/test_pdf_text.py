@@ -126,6 +126,7 @@ def test_a_lone_total_the_scores_add_up_to_is_the_score() -> None:
     (93, 8, "zoo93-file8.text.txt"),
     (93, 13, "zoo93-file13.text.txt"),  # the same, 总分 printing its 得分 alone after "指标8："
     (108, 4, "zoo108-file4.text.txt"),  # "（2024 年度）" after the title, in its block: the year's line
+    (123, 19, "zoo123-file19.raw.txt"),  # "标" under "服务对象满意度指 指标 8：": the level's end, not the placeholder's
 ])
 def test_pdf_text_of_a_table_split_over_pages_reads_to_the_generators_golden(seed: int, k: int, name: str) -> None:
     """pdftotext of zoo files whose tables break over PDF pages (tests/zoo: page_split), each read to the

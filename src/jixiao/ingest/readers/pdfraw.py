@@ -204,7 +204,9 @@ def read_rows(file: str, lines: list[tuple[int, list[Piece], bool]], notes: list
             # cell is 是否核心指标's answer, which never runs on (the word opens the next row).
             if len(pieces) == 1 and _is_text(pieces[0]) and _is_text(last[-1]) and not RECORD.match(pieces[0].text) \
                     and not (whole and (_level_like(pieces[0]) or last[-1].text in CORE_ANSWERS)):
-                last[-1] = Piece(-1, -1, f"{last[-1].text}\n{pieces[0].text}", last[-1].col)
+                # A bare "指标8：" (a placeholder) has no text to run on: the cell before it ran on ("服务对象满意度指").
+                k = -2 if len(last) > 1 and RECORD.fullmatch(last[-1].text.strip()) and _is_text(last[-2]) else -1
+                last[k] = Piece(-1, -1, f"{last[k].text}\n{pieces[0].text}", last[k].col)
                 wrapped = True
                 continue
             if not whole and (wrapped or RECORD.match(pieces[0].text)):
