@@ -53,11 +53,16 @@ def form_unfilled(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("form-incomplete", "warning", "表格只读到一部分，相关审核未进行",
-       "「{project}」未读到{parts}，依赖这些内容的{count}项审核未进行（{codes}）；请核对原表")
+       "「{project}」{parts}，依赖这些内容的{count}项审核未进行（{codes}）；请核对原表")
 def form_incomplete(chk, ctx: CheckContext) -> Iterator[Finding]:
     skipped = ctx.skipped()
     if not skipped:
         return
     missing = sorted({p for c in skipped for p in c.needs} - ctx.parts, key=PARTS.index)
-    yield chk.finding(ctx, missing[0], None, None, parts="、".join(PART_ZH.get(p, p) for p in missing),
+    # A part read in part (rows seen, some not placed) is told apart from one not found at all.
+    partly = [p for p in missing if ctx.ev.parts_found.get(p) == "incomplete"]
+    unread = [p for p in missing if p not in partly]
+    said = ([f"未读到{'、'.join(PART_ZH.get(p, p) for p in unread)}"] if unread else []) \
+        + ([f"{'、'.join(PART_ZH.get(p, p) for p in partly)}未读全"] if partly else [])
+    yield chk.finding(ctx, missing[0], None, None, parts="，".join(said),
                       count=len(skipped), codes="、".join(c.code for c in skipped))

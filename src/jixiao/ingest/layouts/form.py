@@ -199,6 +199,15 @@ class FormReader(FlatReading, FormParser):
 
     # ------------------------------------------------------------ dispatch
     def row(self, row: Row) -> None:
+        among_indicators = self.phase == "indicators"
+        self.dispatch(row)
+        if among_indicators and self.phase == "indicators" and any(
+                id(c) not in self.used and is_number(c.text) for c in row.cells):
+            # A number left over in the indicator table is a row, or part of one, not read: without it no sum
+            # over the indicators (weights to 100, scores to the total) is checked.
+            self.incomplete.add("indicators")
+
+    def dispatch(self, row: Row) -> None:
         self._row_place = row.place
         self._doubt = row.doubtful
         keys = row.keys()
@@ -273,7 +282,11 @@ class FormReader(FlatReading, FormParser):
                 and sum(1 for k in keys if k) > len(self.ind_cols) + 1:
             # More values than the header has columns (and one more for a filled-down section label):
             # another table under the indicators (序号 | 学校性质 | 培训机构 | …), whose cells are named, not read.
+            # In pdftotext's reading order it is as likely rows printed together (names above their rows after a
+            # page break): the indicators are then not all read.
             self.phase = "header"
+            if self.fmt == PDF_TEXT:
+                self.incomplete.add("indicators")
         if flags & _HEADER and self.phase not in ("goals", "indicators"):
             self.header_row(row, keys)
             return

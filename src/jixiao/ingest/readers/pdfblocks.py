@@ -529,45 +529,76 @@ def _unit_in_place(rows: list[Line]) -> list[Line]:
     return [line for line in out if line[1]]
 
 
-def _names(text: str, count: int) -> list[str] | None:
-    """A block's lines as ``count`` names: a line of a character or two is the end of the name above it that
-    wrapped ("参保群众满意" / "度"); None when the lines do not make that many."""
+_UNIT_LEN = 3  # a unit printed alone (%, 人, 人次, 万元); a name is longer or wraps
+
+
+def _names(pieces: list[Piece], count: int) -> tuple[list[str], list[Piece]] | None:
+    """Pieces of names and their units as ``count`` names and the units: a piece's lines are names, a line of a
+    character or two the end of the name above it that wrapped ("参保群众满意" / "度"); a short piece of one line
+    after a name is a unit. None when the lines do not make that many names."""
     names: list[str] = []
-    for line in text.split("\n"):
-        if names and len(line.strip()) <= 2:
-            names[-1] += line.strip()
-        else:
-            names.append(line.strip())
-    return names if len(names) == count else None
+    units: list[Piece] = []
+    for p in pieces:
+        if names and "\n" not in p.text.strip() and len(p.text.strip()) <= _UNIT_LEN:
+            units.append(p)
+            continue
+        for line in p.text.split("\n"):
+            if names and len(line.strip()) <= 2:
+                names[-1] += line.strip()
+            else:
+                names.append(line.strip())
+    return (names, units) if len(names) == count and not _opens(names[0]) else None
+
+
+def _nameless(out: list[Line], form: range, header: int) -> tuple[list[int], int, int] | None:
+    """The rows that open with their 指标性质 (their names printed elsewhere), and where those names are: row
+    ``k``'s first ``at`` pieces. That is one block after the table, or, atop a page, the pieces a row holds before
+    its 指标性质 when the rows under it are nameless too."""
+    opening = [k for k in form if k > header and len(out[k][1]) > 2 and out[k][1][0].text.strip() in _NATURE_WORDS]
+    for k in (k for k in form if k > header and out[k][2] and k + 1 in opening):
+        row = out[k][1]
+        at = next((j for j, q in enumerate(row) if q.text.strip() in _NATURE_WORDS), 0)
+        if at and not any(_is_number(q) for q in row[:at]):
+            rows = [k]
+            while rows[-1] + 1 in opening:
+                rows.append(rows[-1] + 1)
+            return rows, k, at
+    block = opening[-1] + 1 if opening else None
+    if block is not None and block in form and not any(_is_number(q) for q in out[block][1]):
+        return opening, block, len(out[block][1])
+    return None
 
 
 def _names_in_place(rows: list[Line]) -> list[Line]:
     """Rows under a header that opens with 指标名称 (重庆) but open with their 指标性质 (定量指标, 定性指标): their
-    names print after the table, one block of as many lines as there are such rows, and the units of the 定量 ones
-    after it ("%"). Each line goes to its row in order, each unit to its 定量 row, only where the counts agree."""
+    names print elsewhere, after the table or atop the page the rows print on, and the units of the 定量 ones
+    with them ("%"). Each name goes to its row in order, each unit to its 定量 row, only where the counts agree;
+    units that do not agree with names after the table are left there."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in _forms(out):
         header = _header_at(out, form, "indicators")
         if header is None or not label_key(out[header][1][0].text).startswith("指标名称"):
             continue
-        nameless = [k for k in form if k > header and len(out[k][1]) > 2 and out[k][1][0].text.strip() in _NATURE_WORDS]
-        if not nameless or nameless[-1] + 1 not in form:
+        found = _nameless(out, form, header)
+        if found is None:
             continue
-        block = out[nameless[-1] + 1][1]
-        names = _names(block[0].text, len(nameless))
-        if names is None or _opens(names[0]) or any(_is_number(q) for q in block):
-            continue
-        units = [q for q in block[1:]]
-        quantitative = [k for k in nameless if label_key(out[k][1][0].text).startswith("定量")]
+        nameless, k, at = found
+        block = out[k][1][:at]
+        read = _names(block, len(nameless))
+        quantitative = [m for m in nameless if label_key(out[m][1][at if m == k else 0].text).startswith("定量")]
         unit_column = any(column_kind("indicators", label_key(q.text)) == "unit" for q in out[header][1])
-        for k, name in zip(nameless, names):
-            out[k][1].insert(0, Piece(-1, -1, name, block[0].col))
-        if unit_column and len(units) == len(quantitative):
-            for k, unit in zip(quantitative, units):
-                out[k][1].insert(1, unit)
-            block.clear()
+        units_fit = read is not None and unit_column and len(read[1]) == len(quantitative)
+        if read is None or k in nameless and not units_fit:
+            continue
+        del out[k][1][:at]
+        names, units = read
+        for m, name in zip(nameless, names):
+            out[m][1].insert(0, Piece(-1, -1, name, block[0].col))
+        if units_fit:
+            for m, unit in zip(quantitative, units):
+                out[m][1].insert(1, unit)
         else:
-            del block[0]
+            out[k][1][:0] = units
     return [line for line in out if line[1]]
 
 
