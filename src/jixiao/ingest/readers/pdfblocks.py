@@ -167,17 +167,18 @@ def _row_value(text: str) -> bool:
 
 
 def _totals_in_place(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, Piece, bool]]:
-    """A total's label printed after its numbers (with level labels merged down the rows between them) put before
-    them: the last two numbers before it, or the last one where two would leave the row above it one number
-    short of its 分值 and 得分."""
+    """A total's label printed after its numbers (with level labels merged down the rows between them, 四川's last
+    "%" or the funds header's 原因) put before them: the last two numbers before it, or the last one where two
+    would leave the row above it one number short of its 分值 and 得分."""
     out = list(pieces)
     for t in range(len(out)):
         label = out[t][1]
         if not label_key(label.text).startswith(TOTALS) or t + 1 < len(out) and _is_number(out[t + 1][1]):
             continue
         j = t
-        while j > 0 and piece_kind("indicators", out[j - 1][1].text) in ("level1", "level1-word"):
-            j -= 1
+        while j > 0 and (piece_kind("indicators", out[j - 1][1].text) in ("level1", "level1-word")
+                         or out[j - 1][1].text.strip() == "%" or out[j - 1][1].text.strip() in _FUNDS_REASONS):
+            j -= 1  # cells printed where their merged cell's middle falls, which the passes after put back
         run = j
         while run > 0 and _is_number(out[run - 1][1]):
             run -= 1
@@ -363,6 +364,123 @@ def _levels_in_place(rows: list[Line]) -> list[Line]:
             continue
         out[target][1].insert(0, row[0])
         del out[k]
+    return out
+
+
+_PROSE_LEN = 6  # a goal's text is a sentence; a value in a cell of the table is shorter or a number
+
+
+def _header_label(p: Piece) -> bool:
+    key = label_key(p.text)
+    return len(key) <= _LABEL_LEN and key.startswith(_HEADER_LABELS)
+
+
+def _stray_text(row: list[Piece]) -> bool:
+    """A sentence after a cell it cannot be the value of: 总分 (numbers), a 一级指标 label, a header label."""
+    if len(row) != 2 or not (_total(row[0]) or _level1(row[0]) is not None or _header_label(row[0])):
+        return False
+    key = label_key(row[1].text)
+    return len(key) >= _PROSE_LEN and piece_kind("indicators", row[1].text) == "word" and not _opens(row[1].text)
+
+
+def _holes_filled(rows: list[Line]) -> list[Line]:
+    """The goals' last text and the indicator header's 一级指标, cells merged down rows, print where their middle
+    falls: after the table, even past the next form's title. A form whose row of goal texts is one short of its
+    header's labels, and whose indicator header opens with 二级指标, takes the first sentence printed after its
+    indicators beside a cell it cannot be the value of (总分, a 一级指标, a header label) and the first lone
+    一级指标, up to the next form's goals. A header label left without its value takes the lone value after it."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    for g in (k for k in range(len(out) - 1) if _header_kind(out[k][1]) == "goals"):
+        texts = out[g + 1][1]
+        wanted = sum(1 for q in out[g][1] if label_key(q.text) in _GOAL_LABELS)
+        head = next((k for k in range(g + 1, len(out)) if _header_kind(out[k][1]) is not None), None)
+        if head is None or _header_kind(out[head][1]) != "indicators" or any(_opens(q.text) for q in texts):
+            continue
+        end = next((k for k in range(head + 1, len(out)) if _header_kind(out[k][1]) == "goals"), len(out))
+        after = range(head + 1, end)
+        stray = next((k for k in after if _stray_text(out[k][1])), None) if len(texts) == wanted - 1 else None
+        if stray is not None:
+            texts.append(out[stray][1].pop())
+        if label_key(out[head][1][0].text) == "二级指标" and (
+                lone := next((k for k in after if [label_key(q.text) for q in out[k][1]] == ["一级指标"]), None)):
+            out[head][1].insert(0, out[lone][1].pop())
+        if stray is not None and len(out[stray][1]) == 1 and _header_label(out[stray][1][0]):
+            value = next((k for k in range(stray + 1, len(out)) if out[k][1]), None)
+            if value is not None and len(out[value][1]) == 1 and not _header_label(out[value][1][0]) \
+                    and _column_label(out[value][1][0].text) is None:
+                out[stray][1].append(out[value][1].pop())
+    return [line for line in out if line[1]]
+
+
+_ORG = re.compile(r".{2,}(?:局|中心|院|厅|委|办|站|所|校|馆|队|会|部|处|公司|单位|办公室|幼儿园|医院)\d*$")
+_PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_WANTS = {"implementing_unit": "org", "manager": "person", "achieved": "prose"}
+
+
+def _value_type(text: str) -> str | None:
+    """What a header value looks like: an organisation (实施单位), a person (项目负责人), a sentence (a goal)."""
+    key = label_key(text)
+    if _ORG.fullmatch(key):
+        return "org"
+    if _PERSON.fullmatch(key):
+        return "person"
+    return "prose" if len(key) >= _PROSE_LEN and not _opens(text) else None
+
+
+def _header_field(p: Piece) -> str | None:
+    key = label_key(p.text)
+    if key in ("年度目标完成情况", "全年实际完成情况"):
+        return "achieved"
+    field = next((f for label, f in HEADER_FIELDS.items() if key.startswith(label)), None) \
+        if len(key) <= _LABEL_LEN else None
+    return field if field in _WANTS else None
+
+
+def _header_values_in_place(rows: list[Line]) -> list[Line]:
+    """四川's header holds two pairs a row (主管部门 | … | 实施单位(盖章) | …, 项目年度目标 | 年度目标完成情况), and
+    pdftotext prints its right half as a column of its own, so the values of 实施单位, 年度目标完成情况 and 项目负责人
+    print after other labels (绩效指标(90分), 项目负责人, 年度目标完成情况). A form whose label rows have no value, or a
+    value not of their kind (an organisation, a person, a sentence), takes the values of those kinds printed after
+    them or after a part's label, each kind going to the one label that wants it; nothing moves unless every such
+    label finds exactly one."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    for form in _forms(out):
+        labelled = {f: k for k in form if out[k][1] and (f := _header_field(out[k][1][0])) is not None
+                    and len(out[k][1]) <= 2 and _header_kind(out[k][1]) is None}
+        holes = [f for f, k in labelled.items()
+                 if len(out[k][1]) == 1 or _value_type(out[k][1][1].text) != _WANTS[f]]
+        if not holes:
+            continue
+        hosts = [k for k in form if len(out[k][1]) == 2 and (k in labelled.values()
+                 or label_key(out[k][1][0].text).startswith(_PART_LABELS))]
+        found = {f: [k for k in hosts if _value_type(out[k][1][1].text) == _WANTS[f]
+                     and k != labelled[f]] for f in holes}
+        if any(len(ks) != 1 for ks in found.values()):
+            continue
+        values = {f: out[ks[0]][1][1] for f, ks in found.items()}
+        for f in holes:
+            del out[labelled[f]][1][1:]
+        for ks in found.values():
+            del out[ks[0]][1][1:]
+        for f, value in values.items():
+            out[labelled[f]][1].append(value)
+    return _goals_as_table(out)
+
+
+def _goals_as_table(rows: list[Line]) -> list[Line]:
+    """A goal's label and text on one row (项目年度目标 | …) and the other's on another (年度目标完成情况 | …) made
+    the goals' table they print from: their labels on a row, their texts on the row under it."""
+    out: list[Line] = []
+    for form in _forms(rows):
+        lines = [rows[k] for k in form]
+        pairs = [k for k, (_, row, _) in enumerate(lines) if len(row) == 2 and label_key(row[0].text) in _GOAL_LABELS
+                 and _value_type(row[1].text) == "prose"]
+        achieved = [k for k in pairs if _header_field(lines[k][1][0]) == "achieved"]
+        if len(pairs) == 2 and len(achieved) == 1 and pairs[0] != achieved[0]:
+            (n, (label, text), pg), (_, (done, said), _) = lines[pairs[0]], lines[achieved[0]]
+            lines[pairs[0]:pairs[0] + 1] = [(n, [label, done], pg), (n, [text, said], pg)]
+            del lines[achieved[0] + 1]
+        out += lines
     return out
 
 
@@ -622,7 +740,7 @@ def _note_label_in_place(rows: list[Line]) -> list[Line]:
 def read_blocks(data: bytes, file: str) -> Grid:
     lines, notes = decode_lines(data, file)
     rows = _rows(_totals_in_place(_pieces(lines)))
-    for fix in (_funds_label_in_place, _phone_in_place, _levels_in_place,
-                _note_label_in_place, _total_in_place, _unit_in_place, _names_in_place):
+    for fix in (_holes_filled, _funds_label_in_place, _phone_in_place, _levels_in_place,
+                _note_label_in_place, _total_in_place, _unit_in_place, _header_values_in_place, _names_in_place):
         rows = fix(rows)
     return read_rows(file, rows, notes, wraps=False)
