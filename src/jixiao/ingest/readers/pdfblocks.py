@@ -221,12 +221,23 @@ def _header_kind(row: list[Piece]) -> str | None:
     return "goals" if sum(1 for q in row if label_key(q.text) in _GOAL_LABELS) >= 2 else None
 
 
+def _noted(pieces: list[tuple[int, Piece, bool]], start: int) -> bool:
+    """Whether the form from ``start`` to the next title has a note column: its label (a header cell merged over
+    two rows) may print anywhere in the form, after the rows whose notes it heads too."""
+    for _, p, _ in pieces[start + 1:]:
+        if any(w in p.text for w in TITLES):
+            return False
+        if label_key(p.text).startswith(_NOTE_LABELS):
+            return True
+    return False
+
+
 def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece], bool]]:
     rows: list[tuple[int, list[Piece], bool]] = []
     row: list[Piece] = []
     first, page = 0, False
     kind: str | None = None
-    noted = False  # the form has a note column
+    noted = _noted(pieces, 0)  # the form has a note column
     goal_texts = 0  # the texts a row under the goals' header holds
     numeric = 2  # the indicator header's last columns that may hold a number
     core = False  # the indicator header ends with 是否核心指标
@@ -260,7 +271,7 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
         text = p.text
         nxt = pieces[i + 1][1] if i + 1 < len(pieces) else None
         if any(w in text for w in TITLES):
-            noted, funds_head, funds_last = False, None, None
+            noted, funds_head, funds_last = _noted(pieces, i), None, None
         if funds_last is not None and funds_head is not None and kind in ("funds", "goals") and _is_number(p) \
                 and len(funds_last) - 1 < len(funds_head) and _after_funds(row, kind, goal_texts):
             funds_last.append(p)  # its row's last cell (其他资金's 得分) printed after the row below it
@@ -268,8 +279,6 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
         if funds_head is not None and not (row and header_kind(row) is not None) \
                 and _funds_label_back(p, funds_head, nxt):
             continue
-        # The note column's label may print anywhere in the form (a header cell merged over two rows).
-        noted = noted or label_key(text).startswith(_NOTE_LABELS)
         if kind == "goals" and goals_head is not None and row is not goals_head and label_key(text) in _GOAL_LABELS \
                 and all(label_key(q.text) != label_key(text) for q in goals_head):
             goals_head.append(p)  # the header's last label, its cell merged down, printed after the first text
@@ -334,6 +343,23 @@ def _level_up(out: list[Line], k: int, word: str) -> int:
     return k + 1
 
 
+def _level_down(out: list[Line], k: int, word: str) -> int | None:
+    """A 一级指标 printed with a row whose 二级指标 stands under another (满意度 on a 社会效益指标 row, the two levels'
+    labels printed together): it goes on the first row below, up to the table's end, that prints no 一级指标 and
+    whose 二级指标 stands under it. The index of the row after the one it printed with, None where none does."""
+    under = _level2_under(out[k][1])
+    if under is None or under == word:
+        return None
+    for r in range(k + 1, len(out)):
+        row = out[r][1]
+        if _total(row[0]) or header_kind(row) is not None or any(w in row[0].text for w in TITLES):
+            return None
+        if _level1(row[0]) is None and _level2_under(row) == word:
+            row.insert(0, out[k][1].pop(0))
+            return k + 1
+    return None
+
+
 def _levels_in_place(rows: list[Line]) -> list[Line]:
     """A 一级指标 merged down its rows prints where its middle falls: alone on a row, after its rows or before
     others (效益(30分) after the last indicator). One whose next row's 二级指标 stands under another is put at
@@ -346,11 +372,12 @@ def _levels_in_place(rows: list[Line]) -> list[Line]:
         word = _level1(row[0]) if len(row) == 1 else None
         nxt = out[k + 1][1] if k + 1 < len(out) else None
         if word is None and (word := _level1(row[0])) is not None:
-            k = _level_up(out, k, word)
+            k = _level_down(out, k, word) or _level_up(out, k, word)
             continue
         # In place before its rows, or before a row that prints no level (its 二级指标 merged too): left as it is.
         if word is None or nxt is not None and (_level2_under(nxt) == word or _level1(nxt[0]) is None
-                                                and _level2_under(nxt) is None and not _total(nxt[0])):
+                                                and _level2_under(nxt) is None and not _total(nxt[0])
+                                                and any(_is_number(q) for q in nxt)):
             k += 1
             continue
         start = next((r + 1 for r in range(k - 1, -1, -1) if header_kind(out[r][1]) is not None), 0)
