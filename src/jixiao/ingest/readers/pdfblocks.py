@@ -763,11 +763,52 @@ def _note_label_in_place(rows: list[Line]) -> list[Line]:
     return [line for line in out if line[1]]
 
 
+def _note_text(row: list[Piece]) -> bool:
+    """A row that is one sentence of a note (部分任务延后，下年度加强督导): no label, no number."""
+    return len(row) == 1 and len(label_key(row[0].text)) >= _PROSE_LEN and not _opens(row[0].text) \
+        and piece_kind("indicators", row[0].text) == "word" and _column_label(row[0].text) is None
+
+
+def _short(row: list[Piece]) -> bool:
+    """A national indicator row ending in its 分值 and 得分 with the 得分 short of the 分值, and no note after."""
+    if len(row) < 3 or not (_is_number(row[-1]) and _is_number(row[-2])):
+        return False
+    weight, score = decimal_of(row[-2].text), decimal_of(row[-1].text)
+    return weight is not None and score is not None and score < weight
+
+
+def _notes_in_place(rows: list[Line]) -> list[Line]:
+    """Notes (偏差原因分析及改进措施), cells taller than their row's others, print as blocks of their own: under the
+    row whose 得分 falls short of its 分值, or after the table's 总分. Under the header of a note column with
+    分值 and 得分 last, a note right under such a row goes on it; notes after 总分 go on such rows in order, where
+    there are as many of them as of such rows left without a note. Otherwise they are left, and named."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    for form in _forms(out):
+        header = _header_at(out, form, "indicators")
+        if header is None or _numeric_columns(out[header][1]) != 2 \
+                or not any(label_key(q.text).startswith(_NOTE_LABELS) for q in out[header][1]):
+            continue
+        total = next((k for k in form if k > header and _total(out[k][1][0])), None)
+        table = range(header + 1, total if total is not None else form.stop)
+        for k in table:
+            if k + 1 in table and _short(out[k][1]) and _note_text(out[k + 1][1]):
+                out[k][1].append(out[k + 1][1].pop())
+        if total is None:
+            continue
+        short = [k for k in table if _short(out[k][1])]
+        notes = [k for k in range(total + 1, form.stop) if _note_text(out[k][1])]
+        if short and len(notes) == len(short) and all(
+                not out[k][1] or _note_text(out[k][1]) for k in range(total + 1, notes[-1] + 1)):
+            for k, note in zip(short, notes):
+                out[k][1].append(out[note][1].pop())
+    return [line for line in out if line[1]]
+
+
 @register("blocks", _is_blocks, priority=-5)
 def read_blocks(data: bytes, file: str) -> Grid:
     lines, notes = decode_lines(data, file)
     rows = _rows(_totals_in_place(_pieces(lines)))
-    for fix in (_holes_filled, _funds_label_in_place, _phone_in_place, _levels_in_place,
-                _note_label_in_place, _total_in_place, _unit_in_place, _header_values_in_place, _names_in_place):
+    for fix in (_holes_filled, _funds_label_in_place, _phone_in_place, _levels_in_place, _note_label_in_place,
+                _total_in_place, _unit_in_place, _header_values_in_place, _names_in_place, _notes_in_place):
         rows = fix(rows)
     return read_rows(file, rows, notes, wraps=False)
