@@ -139,6 +139,7 @@ def test_a_lone_total_the_scores_add_up_to_is_the_score() -> None:
     # A note printed after 总分, the one row short of its 分值 left without one; 满意度 and a note after 总分 (file 16).
     (141, 22, "zoo141-file22.text.txt"),
     (141, 16, "zoo141-file16.text.txt"),
+    (141, 24, "zoo141-file24.text.txt"),  # two notes printed side by side after 总分, for the two rows short
 ])
 def test_pdf_text_of_a_table_split_over_pages_reads_to_the_generators_golden(seed: int, k: int, name: str) -> None:
     """pdftotext of zoo files whose tables break over PDF pages (tests/zoo: page_split), each read to the

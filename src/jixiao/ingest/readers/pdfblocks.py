@@ -14,6 +14,7 @@ arithmetic, a number whose column stays uncertain named in a note, never placed.
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal
 
@@ -764,9 +765,10 @@ def _note_label_in_place(rows: list[Line]) -> list[Line]:
 
 
 def _note_text(row: list[Piece]) -> bool:
-    """A row that is one sentence of a note (部分任务延后，下年度加强督导): no label, no number."""
-    return len(row) == 1 and len(label_key(row[0].text)) >= _PROSE_LEN and not _opens(row[0].text) \
-        and piece_kind("indicators", row[0].text) == "word" and _column_label(row[0].text) is None
+    """A row of notes, sentences of one cell each (部分任务延后，下年度加强督导): no label, no number."""
+    return bool(row) and all(len(label_key(q.text)) >= _PROSE_LEN and not _opens(q.text)
+                             and piece_kind("indicators", q.text) == "word" and _column_label(q.text) is None
+                             for q in row)
 
 
 def _short(row: list[Piece]) -> bool:
@@ -791,16 +793,18 @@ def _notes_in_place(rows: list[Line]) -> list[Line]:
         total = next((k for k in form if k > header and _total(out[k][1][0])), None)
         table = range(header + 1, total if total is not None else form.stop)
         for k in table:
-            if k + 1 in table and _short(out[k][1]) and _note_text(out[k + 1][1]):
+            if k + 1 in table and _short(out[k][1]) and len(out[k + 1][1]) == 1 and _note_text(out[k + 1][1]):
                 out[k][1].append(out[k + 1][1].pop())
         if total is None:
             continue
         short = [k for k in table if _short(out[k][1])]
-        notes = [k for k in range(total + 1, form.stop) if _note_text(out[k][1])]
-        if short and len(notes) == len(short) and all(
-                not out[k][1] or _note_text(out[k][1]) for k in range(total + 1, notes[-1] + 1)):
+        after = list(itertools.takewhile(lambda k: _note_text(out[k][1]), range(total + 1, form.stop)))
+        notes = [q for k in after for q in out[k][1]]
+        if short and len(notes) == len(short):
             for k, note in zip(short, notes):
-                out[k][1].append(out[note][1].pop())
+                out[k][1].append(note)
+            for k in after:
+                out[k][1].clear()
     return [line for line in out if line[1]]
 
 
