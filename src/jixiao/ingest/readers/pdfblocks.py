@@ -556,10 +556,21 @@ def _header_at(rows: list[Line], form: range, kind: str) -> int | None:
     return next((k for k in form if _header_kind(rows[k][1]) == kind), None)
 
 
+def _above_title(row: list[Piece]) -> bool:
+    key = label_key(row[0].text)
+    return bool(_ATTACHMENT.match(key) or _UNIT_LINE.match(key)) or key.startswith("报表编号")
+
+
 def _forms(rows: list[Line]) -> list[range]:
-    """The rows of each form: a title starts one."""
-    starts = [k for k, (_, row, _) in enumerate(rows) if any(w in row[0].text for w in TITLES)] + [len(rows)]
-    return [range(a, b) for a, b in zip([0, *starts], starts)]
+    """The rows of each form: a title starts one, with the lines above it (附件1：, 单位：万元, 报表编号)."""
+    starts = []
+    for k, (_, row, _) in enumerate(rows):
+        if any(w in row[0].text for w in TITLES):
+            while k > (starts[-1] + 1 if starts else 0) and _above_title(rows[k - 1][1]):
+                k -= 1
+            starts.append(k)
+    starts.append(len(rows))
+    return [range(a, b) for a, b in zip([0, *starts], starts) if b > a]
 
 
 def _amount(text: str) -> str | None:
