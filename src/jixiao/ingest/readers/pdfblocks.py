@@ -625,8 +625,10 @@ def _total_in_place(rows: list[Line]) -> list[Line]:
             continue
         last = out[form[-1]][1]
         between = range(lone[0] + 1, form[-1]) if lone[0] > header else range(0)
+        # Rows between it and the numbers that each end in their own 分值 and 得分 leave no number wanting.
+        numeric = _numeric_columns(out[header][1])
         if 1 <= len(last) <= 2 and all(_is_number(p) for p in last) \
-                and not any(_is_number(p) for k in between for p in out[k][1]):
+                and all(_whole(out[k][1], numeric) or not any(_is_number(p) for p in out[k][1]) for k in between):
             last.insert(0, out[lone[0]][1].pop())
         elif (take := _total_numbers(last, out, form, header)):
             out[form[-1]] = (out[form[-1]][0], last[:-take], out[form[-1]][2])
