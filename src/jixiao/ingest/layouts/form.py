@@ -202,9 +202,9 @@ class FormReader(FlatReading, FormParser):
         among_indicators = self.phase == "indicators"
         self.dispatch(row)
         if among_indicators and self.phase == "indicators" and any(
-                id(c) not in self.used and is_number(c.text) for c in row.cells):
-            # A number left over in the indicator table is a row, or part of one, not read: without it no sum
-            # over the indicators (weights to 100, scores to the total) is checked.
+                id(c) not in self.used and c.text.strip() for c in row.cells):
+            # A cell left over in the indicator table is a row, or part of one, not read: without it no sum over
+            # the indicators (weights to 100, scores to the total) is checked, nor is a note said to be missing.
             self.incomplete.add("indicators")
 
     def dispatch(self, row: Row) -> None:

@@ -794,9 +794,10 @@ def _short(row: list[Piece]) -> bool:
 
 def _notes_in_place(rows: list[Line]) -> list[Line]:
     """Notes (偏差原因分析及改进措施), cells taller than their row's others, print as blocks of their own: under the
-    row whose 得分 falls short of its 分值, or after the table's 总分. Under the header of a note column with
-    分值 and 得分 last, a note right under such a row goes on it; notes after 总分 go on such rows in order, where
-    there are as many of them as of such rows left without a note. Otherwise they are left, and named."""
+    row whose 得分 falls short of its 分值, or after the table's 总分 (on its row or after it). Under the header of a
+    note column with 分值 and 得分 last, a note right under such a row goes on it; the notes left among the rows and
+    after 总分 go on such rows in order, where there are as many of them as of such rows left without a note (each
+    note among the rows after its own). Otherwise they are left, and named."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in _forms(out):
         header = _header_at(out, form, "indicators")
@@ -811,12 +812,16 @@ def _notes_in_place(rows: list[Line]) -> list[Line]:
         if total is None:
             continue
         short = [k for k in table if _short(out[k][1])]
+        own = len(list(itertools.takewhile(lambda q: _note_text([q]), reversed(out[total][1]))))  # after its numbers
         after = list(itertools.takewhile(lambda k: _note_text(out[k][1]), range(total + 1, form.stop)))
-        notes = [q for k in after for q in out[k][1]]
-        if short and len(notes) == len(short):
+        stray = [k for k in table if _note_text(out[k][1])]
+        notes = [q for k in stray for q in out[k][1]] + out[total][1][len(out[total][1]) - own:] \
+            + [q for k in after for q in out[k][1]]
+        if short and len(notes) == len(short) and all(s < n for s, n in zip(short, stray)):
             for k, note in zip(short, notes):
                 out[k][1].append(note)
-            for k in after:
+            del out[total][1][len(out[total][1]) - own:]
+            for k in stray + after:
                 out[k][1].clear()
     return [line for line in out if line[1]]
 
