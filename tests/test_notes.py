@@ -44,7 +44,7 @@ def test_a_half_read_form_names_its_missing_parts_as_notes() -> None:
     missing = {n.params["part"] for n in ev.notes if n.code == "part-missing"}
     assert missing == {"indicators", "goals"}
     assert ev.parts_found == {"header": "label-matched", "funds": "label-matched", "goals": "missing",
-                              "indicators": "missing", "total": "label-matched"}
+                              "indicators": "missing", "notes": "missing", "total": "label-matched"}
     assert list(ev.warnings) == [n.zh() for n in ev.notes]
 
 

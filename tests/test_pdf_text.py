@@ -233,3 +233,28 @@ def test_a_funds_rows_last_cell_printed_among_the_goals_labels_goes_back_to_its_
     assert squeeze(have["funds"]) == want["funds"] and squeeze(have["goals"]) == want["goals"]  # type: ignore[index]
     assert have["project"]["phone"] == want["project"]["phone"]  # type: ignore[index]
 
+
+
+def test_a_note_label_left_unplaced_leaves_the_notes_incomplete_and_the_sums_checked() -> None:
+    """Zoo seed 141, file 14, its first form by pdftotext's default: the note column's label prints above the indicator
+    header, out of it. Which row a note is on is then in doubt, so no note is said to be missing; the rows'
+    numbers are not, so the planted total-mismatch is found, as the xlsx of the same form finds it."""
+    [form, *_] = make_files(141, 15)[14]
+    [first, *_] = check_document(read_bytes((PDFTEXT / "zoo141-file14.text.txt").read_bytes(), "f.text.txt")).results
+    assert form.golden.planted == "total-mismatch"
+    assert (first.ev.parts_found["indicators"], first.ev.parts_found["notes"]) == ("label-matched", "incomplete")
+    assert {f.code for f in first.findings} & ARITHMETIC == {"total-mismatch"}
+    [note] = [f for f in first.findings if f.code == "form-incomplete"]
+    assert "偏差原因分析未读全" in note.message and "（missing-deviation-note）" in note.message
+
+
+def test_values_of_indicators_read_incomplete_are_not_judged_one_by_one() -> None:
+    """Zoo seed 141, file 1, its first form (四川): page 2 prints the last rows' 度量单位, 完成值, 权重 and 得分 after their
+    other cells, so 312 (a 完成值) stands where 权重 goes. The indicators are read incomplete, and no value of
+    theirs is judged alone (before: "分值为312，超出0至100的范围", "得分94.6，应在0至分值18之间"); the total,
+    read whole, still is."""
+    [first, *_] = check_document(read_bytes((PDFTEXT / "zoo141-file1.text.txt").read_bytes(), "f.text.txt")).results
+    assert first.ev.parts_found["indicators"] == "incomplete"
+    assert any(i.weight == 312 for i in first.ev.indicators)  # the misplaced value the checks must not judge
+    judged = [(f.code, f.field) for f in first.findings if f.code in ("absurd-value", "score-over-weight", "invalid-number")]
+    assert judged == [("score-over-weight", "total.score")]

@@ -35,12 +35,13 @@ COLUMN_ZH = {
 }
 
 
-PARTS = ("header", "funds", "goals", "indicators", "total")
+PARTS = ("header", "funds", "goals", "indicators", "notes", "total")  # notes: the indicators' 偏差原因
 # How a part was read: its columns matched by their labels, rows re-aligned by content, values placed
 # from text without geometry, read in part (some of its numbers could not be placed and are named in notes),
 # or not found at all. No arithmetic check runs on a part missing or incomplete.
 How = Literal["label-matched", "re-aligned", "token-placed", "incomplete", "missing"]
-PART_ZH = {"header": "表头", "funds": "资金使用情况", "goals": "年度总体目标", "indicators": "绩效指标", "total": "总分"}
+PART_ZH = {"header": "表头", "funds": "资金使用情况", "goals": "年度总体目标", "indicators": "绩效指标",
+           "notes": "偏差原因分析", "total": "总分"}
 
 
 def no_parts() -> dict[str, How]:

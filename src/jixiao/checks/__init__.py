@@ -8,6 +8,7 @@ and the numbers. ``grep -rn '"rate-mismatch"' src`` finds the rule.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Literal
 
@@ -117,6 +118,9 @@ class Check:
     scope: str = "form"
     clause: str = "checks.md"
     needs: tuple[str, ...] = ()  # parts of the form (model.PARTS) without which the check says nothing true
+    # Judges each value alone: a value of a part read incomplete is not judged, its place being in doubt (a cell
+    # of a row read out of order may stand in another's column).
+    per_value: bool = False
 
     def finding(self, ctx: CheckContext | ListContext, field: str, expected: object = None, found: object = None,
                 certainty: Certainty = "certain", **params: object) -> Finding:
@@ -133,13 +137,16 @@ CHECKS: dict[str, Check] = {}
 
 
 def check(code: str, severity: Severity, title: str, template: str, scope: str = "form",
-          clause: str = "checks.md", needs: tuple[str, ...] = ()) -> Callable[[Callable[..., Iterable[Finding]]], Check]:
+          clause: str = "checks.md", needs: tuple[str, ...] = (), per_value: bool = False
+          ) -> Callable[[Callable[..., Iterable[Finding]]], Check]:
     """Register a check. The function receives (check, ctx) and yields findings; ``clause`` names the
     rule it applies (a section of rules.md, else its row in the catalogue); ``needs`` the parts of the
-    form it reads: when one was not read the check is skipped and ``form-incomplete`` says so once."""
+    form it reads: when one was not read the check is skipped and ``form-incomplete`` says so once;
+    ``per_value`` that it judges values one by one, none of a part read incomplete (:attr:`Check.per_value`)."""
 
     def deco(fn: Callable[..., Iterable[Finding]]) -> Check:
-        chk = Check(code, severity, title, template, lambda ctx: fn(CHECKS[code], ctx), scope, clause, needs)
+        chk = Check(code, severity, title, template, lambda ctx: fn(CHECKS[code], ctx), scope, clause, needs,
+                    per_value)
         CHECKS[code] = chk
         return chk
 
@@ -160,6 +167,15 @@ class CheckResult:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
+_FIELD_PARTS = {"indicators": "indicators", "level1_weights": "indicators", "funds": "funds", "total": "total",
+                "goals": "goals"}
+
+
+def part_of(field: str) -> str:
+    """The part of the form (model.PARTS) a finding's field is in: indicators[3].score, funds.total.rate, …"""
+    return _FIELD_PARTS.get(re.split(r"[.\[]", field, maxsplit=1)[0], "header")
+
+
 def parts_read(ev: Evaluation) -> frozenset[str]:
     """The parts of the form the reader found whole (model.PARTS names), however it read them."""
     return frozenset(part for part, how in ev.parts_found.items() if how not in ("missing", "incomplete"))
@@ -177,10 +193,11 @@ def run_checks(ev: Evaluation, policy: ScoringPolicy, doc: Document | None = Non
     # A blank form gets the one finding that says so, not one per empty cell.
     unfilled = list(CHECKS["form-unfilled"].fn(ctx)) if wanted is None or "form-unfilled" in wanted else []
     parts = ctx.parts
+    partly = {part for part, how in ev.parts_found.items() if how == "incomplete"}
     for code, chk in ([] if unfilled else CHECKS.items()):
         if chk.scope == "form" and code != "form-unfilled" and (wanted is None or code in wanted) \
                 and set(chk.needs) <= parts:
-            findings.extend(chk.fn(ctx))
+            findings.extend(f for f in chk.fn(ctx) if not (chk.per_value and part_of(f.field) in partly))
     findings.extend(unfilled)
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return CheckResult(ev, findings, rec, policy)

@@ -59,6 +59,8 @@ def form_incomplete(chk, ctx: CheckContext) -> Iterator[Finding]:
     if not skipped:
         return
     missing = sorted({p for c in skipped for p in c.needs} - ctx.parts, key=PARTS.index)
+    if "indicators" in missing and "notes" in missing:
+        missing.remove("notes")  # the notes go with their rows: "绩效指标未读全" says it
     # A part read in part (rows seen, some not placed) is told apart from one not found at all.
     partly = [p for p in missing if ctx.ev.parts_found.get(p) == "incomplete"]
     unread = [p for p in missing if p not in partly]

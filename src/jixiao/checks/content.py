@@ -62,7 +62,7 @@ def missing_header_field(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("invalid-number", "error", "数字栏填了文字",
-       "「{project}」{place}应为数字，却是“{found}”{error}")
+       "「{project}」{place}应为数字，却是“{found}”{error}", per_value=True)
 def invalid_number(chk, ctx: CheckContext) -> Iterator[Finding]:
     for bad in ctx.ev.invalid:
         error = "（公式无法计算的错误值）" if bad.text in EXCEL_ERRORS else ""
@@ -72,7 +72,7 @@ def invalid_number(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("absurd-value", "error", "数值明显不合理",
-       "「{project}」{what}为{found}，{why}")
+       "「{project}」{what}为{found}，{why}", per_value=True)
 def absurd_value(chk, ctx: CheckContext) -> Iterator[Finding]:
     for key, row in ctx.ev.funds.rows():
         for col in AMOUNT_COLUMNS:

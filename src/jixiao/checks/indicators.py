@@ -100,7 +100,7 @@ def empty_note(note: str | None) -> bool:
 
 @check("missing-deviation-note", "warning", "扣分但未填写偏差原因分析",
        "「{project}」指标“{name}”得分{found}低于分值{expected}，但未填写偏差原因分析及改进措施",
-       clause="rules.md §7", needs=("indicators",))
+       clause="rules.md §7", needs=("indicators", "notes"))
 def missing_deviation_note(chk, ctx: CheckContext) -> Iterator[Finding]:
     if not ctx.template.has_notes:
         return

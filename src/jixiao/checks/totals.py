@@ -120,7 +120,7 @@ def level1_weight_mismatch(chk, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @check("score-over-weight", "error", "得分超过分值或为负数",
-       "「{project}」{what}得分{found}，应在0至分值{expected}之间", clause="rules.md §9")
+       "「{project}」{what}得分{found}，应在0至分值{expected}之间", clause="rules.md §9", per_value=True)
 def score_over_weight(chk, ctx: CheckContext) -> Iterator[Finding]:
     for n, ind in enumerate(ctx.ev.indicators):
         if ind.score is None:

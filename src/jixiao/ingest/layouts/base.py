@@ -252,6 +252,9 @@ class FormParser:
                 ev.parts_found[part] = how
             elif not ok:
                 ev.parts_found[part] = "missing"
+        # The notes are read with their rows; a note, or the note column's label, left unplaced leaves them
+        # incomplete without putting the rows' numbers in doubt.
+        ev.parts_found["notes"] = "incomplete" if "notes" in self.incomplete else ev.parts_found["indicators"]
 
     def warn_unused(self) -> None:
         used = self.used

@@ -86,6 +86,7 @@ class _Label:
 
 
 _TOTAL, _FUNDS, _WORDS, _GOAL, _KIND, _HEADER = (1 << n for n in range(6))
+_NOTE_LABEL_MAX = 16  # a note column's label; a longer cell naming 原因 is a note's own text
 _ROW_LABEL_MAX = 24  # the longest funds row label ("其中:当年财政拨款(含追加)…")
 
 
@@ -201,11 +202,14 @@ class FormReader(FlatReading, FormParser):
     def row(self, row: Row) -> None:
         among_indicators = self.phase == "indicators"
         self.dispatch(row)
-        if among_indicators and self.phase == "indicators" and any(
-                id(c) not in self.used and c.text.strip() for c in row.cells):
-            # A cell left over in the indicator table is a row, or part of one, not read: without it no sum over
-            # the indicators (weights to 100, scores to the total) is checked, nor is a note said to be missing.
+        left = [c for c in row.cells if id(c) not in self.used and c.text.strip()] \
+            if among_indicators and self.phase == "indicators" else []
+        if any(is_number(c.text) for c in left):
+            # A number left over in the indicator table is a row, or part of one, not read: without it no sum
+            # over the indicators (weights to 100, scores to the total) is checked.
             self.incomplete.add("indicators")
+        elif left:
+            self.incomplete.add("notes")  # a text left over may be a row's note: none is said to be missing
 
     def dispatch(self, row: Row) -> None:
         self._row_place = row.place
@@ -919,6 +923,12 @@ class FormReader(FlatReading, FormParser):
                     setattr(fr, fld, self._values[(kind, fld)])
             setattr(ev.funds, kind, fr)
         self.warn_unused()
+        notes = [label for label, fld in self.spec.indicator_columns if fld == "note"]
+        if notes and any(id(c) not in self.used and len(key := label_key(c.text)) <= _NOTE_LABEL_MAX
+                         and any(n in key for n in notes) for row in self.segment.rows for c in row.cells):
+            # The note column's label left outside the indicator header: the rows' notes may be anywhere, so
+            # none is said to be missing.
+            self.incomplete.add("notes")
         labels = self.spec.part_labels
         if not self.funds_raw and "funds" in labels:
             ev.note("part-missing", part="funds", label=labels["funds"])

@@ -336,10 +336,11 @@ def _level_up(out: list[Line], k: int, word: str) -> int:
     """A 一级指标 merged over two rows or more prints where its middle falls, with a later one of its rows: the rows
     just above that print no 一级指标 but a 二级指标 standing under it (服务对象满意度指标 under 满意度) are its
     first rows, so it goes on the first of them. The index of the row after the one it printed with."""
-    first = k
+    below = k - 1 if k > 0 and _total(out[k - 1][1][0]) else k  # 总分 printed between: its cell ends the table
+    first = below
     while first > 0 and _level1(out[first - 1][1][0]) is None and _level2_under(out[first - 1][1]) == word:
         first -= 1
-    if first < k:
+    if first < below:
         out[first][1].insert(0, out[k][1].pop(0))
     return k + 1
 
