@@ -564,7 +564,7 @@ def _above_title(row: list[Piece]) -> bool:
 
 def _forms(rows: list[Line]) -> list[range]:
     """The rows of each form: a title starts one, with the lines above it (附件1：, 单位：万元, 报表编号)."""
-    starts = []
+    starts: list[int] = []
     for k, (_, row, _) in enumerate(rows):
         if any(w in row[0].text for w in TITLES):
             while k > (starts[-1] + 1 if starts else 0) and _above_title(rows[k - 1][1]):
