@@ -59,6 +59,7 @@ FUNDS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("年初预算", "initial"),
     ("全年预算", "full_year"),
     ("调整后预算", "full_year"),
+    ("全年(调整)预算", "full_year"),  # 重庆
     ("全年执行", "executed"),
     ("执行数", "executed"),
     ("分值", "weight"),

@@ -23,14 +23,22 @@ from ..grid import Grid
 from ..vocab import CORE_ANSWERS, DEPARTMENT_NAME_LABELS, FUNDS_COLUMNS, HEADER_FIELDS, LEVEL1, funds_row_kind, level1_of
 from . import register
 from .decode import decode_lines, looks_binary, sniffed_lines
-from .pdfcells import NUMBER, RECORD, TITLES, TOTALS, Piece, column_kind, decimal_of, header_kind, piece_kind
+from .pdfcells import (
+    FUNDS_NEEDLES,
+    GOAL_LABELS,
+    INDICATOR_NEEDLES,
+    NUMBER,
+    RECORD,
+    TITLES,
+    TOTALS,
+    Piece,
+    column_kind,
+    decimal_of,
+    header_kind,
+    piece_kind,
+)
 from .pdfraw import read_rows, starts_row
 
-_FUNDS_NEEDLES = (*(n for n, _ in FUNDS_COLUMNS), "全年(调整)预算")  # 重庆's, not in the national vocabulary
-_INDICATOR_NEEDLES = ("一级指标", "二级指标", "三级指标", "指标值", "完成值", "指标名称", "指标性质", "度量单位",
-                      "计量单位", "得分系数", "指标权重", "指标得分", "是否核心指标")
-_GOAL_LABELS = ("预期目标", "实际完成情况", "项目年度目标", "年度目标完成情况", "全年实际完成情况",
-                "年初绩效目标", "全年(调整)绩效目标", "全年目标实际完成情况")
 _NOTE_LABELS = ("偏差原因", "未完成原因", "原因分析")
 _PART_LABELS = ("绩效指标", "年度绩效指标", "当年绩效目标", "年度总体目标", "项目资金", "预算执行情况", "年度预算数")
 # A telephone number as forms print one: an area code and a dash, or a mobile's eleven digits.
@@ -60,11 +68,11 @@ def _column_label(text: str) -> str | None:
     key = label_key(text)
     if len(key) > _LABEL_LEN:
         return None
-    if any(n in key for n in _INDICATOR_NEEDLES) or (key.startswith(_NOTE_LABELS) and "指标" not in key):
+    if any(n in key for n in INDICATOR_NEEDLES) or (key.startswith(_NOTE_LABELS) and "指标" not in key):
         return "indicators"
-    if any(n in key for n in _FUNDS_NEEDLES):
+    if any(n in key for n in FUNDS_NEEDLES):
         return "funds"
-    if key in _GOAL_LABELS:
+    if key in GOAL_LABELS:
         return "goals"
     return None
 
@@ -83,7 +91,7 @@ def _closes(text: str) -> bool:
     """A line after which a new cell begins: a label or title is never wrapped onto the next line's text."""
     key = label_key(text)
     return (any(w in text for w in TITLES) or bool(_ATTACHMENT.match(key)) or bool(_UNIT_LINE.match(key))
-            or key in HEADER_FIELDS or key in _GOAL_LABELS
+            or key in HEADER_FIELDS or key in GOAL_LABELS
             or starts_row(Piece(-1, -1, text, 0)) and NUMBER.search(text) is None and len(key) <= 8)
 
 
@@ -149,7 +157,7 @@ def _starts(p: Piece, row: list[Piece]) -> bool:
         return len(labels) < len(row)  # a header's labels make one row
     if row and len(labels) == len(row):
         # The header ends at its last label; a goal's label alone on its row goes on with its text.
-        return not (len(row) == 1 and label_key(row[0].text) in _GOAL_LABELS)
+        return not (len(row) == 1 and label_key(row[0].text) in GOAL_LABELS)
     levels = [piece_kind("indicators", q.text) for q in row]
     kind = piece_kind("indicators", text)
     if kind == "level2":
@@ -211,15 +219,8 @@ def _after_funds(row: list[Piece], kind: str | None, goal_texts: int) -> bool:
     if not row or any(_is_number(q) for q in row):
         return False
     if kind == "funds":
-        return all(label_key(q.text) in _GOAL_LABELS or label_key(q.text).startswith(_PART_LABELS) for q in row)
+        return all(label_key(q.text) in GOAL_LABELS or label_key(q.text).startswith(_PART_LABELS) for q in row)
     return len(row) == goal_texts
-
-
-def _header_kind(row: list[Piece]) -> str | None:
-    """:func:`.pdfcells.header_kind`, and 重庆's goals header (年初绩效目标, 全年(调整)绩效目标, …)."""
-    if (kind := header_kind(row)) is not None:
-        return kind
-    return "goals" if sum(1 for q in row if label_key(q.text) in _GOAL_LABELS) >= 2 else None
 
 
 def _noted(pieces: list[tuple[int, Piece, bool]], start: int) -> bool:
@@ -250,7 +251,7 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
     def flush() -> None:
         nonlocal row, kind, goal_texts, numeric, funds_head, goals_head, core, funds_last
         if row:
-            if (k := _header_kind(row)) is not None:
+            if (k := header_kind(row)) is not None:
                 kind = k
                 if k == "funds":
                     funds_head = row
@@ -258,7 +259,7 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
                 if k == "indicators":
                     numeric = _numeric_columns(row)
                     core = label_key(row[-1].text).startswith("是否核心指标")
-                goal_texts = sum(1 for q in row if label_key(q.text) in _GOAL_LABELS)
+                goal_texts = sum(1 for q in row if label_key(q.text) in GOAL_LABELS)
             elif kind == "goals":
                 kind = None  # the goals' one row of texts ends their table
             elif kind == "funds" and funds_row_kind(label_key(row[0].text).removeprefix("其中:")) is not None:
@@ -280,7 +281,7 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
         if funds_head is not None and not (row and header_kind(row) is not None) \
                 and _funds_label_back(p, funds_head, nxt):
             continue
-        if kind == "goals" and goals_head is not None and row is not goals_head and label_key(text) in _GOAL_LABELS \
+        if kind == "goals" and goals_head is not None and row is not goals_head and label_key(text) in GOAL_LABELS \
                 and all(label_key(q.text) != label_key(text) for q in goals_head):
             goals_head.append(p)  # the header's last label, its cell merged down, printed after the first text
             goal_texts += 1
@@ -419,13 +420,13 @@ def _holes_filled(rows: list[Line]) -> list[Line]:
     indicators beside a cell it cannot be the value of (总分, a 一级指标, a header label) and the first lone
     一级指标, up to the next form's goals. A header label left without its value takes the lone value after it."""
     out = [(n, list(row), pg) for n, row, pg in rows]
-    for g in (k for k in range(len(out) - 1) if _header_kind(out[k][1]) == "goals"):
+    for g in (k for k in range(len(out) - 1) if header_kind(out[k][1]) == "goals"):
         texts = out[g + 1][1]
-        wanted = sum(1 for q in out[g][1] if label_key(q.text) in _GOAL_LABELS)
-        head = next((k for k in range(g + 1, len(out)) if _header_kind(out[k][1]) is not None), None)
-        if head is None or _header_kind(out[head][1]) != "indicators" or any(_opens(q.text) for q in texts):
+        wanted = sum(1 for q in out[g][1] if label_key(q.text) in GOAL_LABELS)
+        head = next((k for k in range(g + 1, len(out)) if header_kind(out[k][1]) is not None), None)
+        if head is None or header_kind(out[head][1]) != "indicators" or any(_opens(q.text) for q in texts):
             continue
-        end = next((k for k in range(head + 1, len(out)) if _header_kind(out[k][1]) == "goals"), len(out))
+        end = next((k for k in range(head + 1, len(out)) if header_kind(out[k][1]) == "goals"), len(out))
         after = range(head + 1, end)
         stray = next((k for k in after if _stray_text(out[k][1])), None) if len(texts) == wanted - 1 else None
         if stray is not None:
@@ -475,7 +476,7 @@ def _header_values_in_place(rows: list[Line]) -> list[Line]:
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in _forms(out):
         labelled = {f: k for k in form if out[k][1] and (f := _header_field(out[k][1][0])) is not None
-                    and len(out[k][1]) <= 2 and _header_kind(out[k][1]) is None}
+                    and len(out[k][1]) <= 2 and header_kind(out[k][1]) is None}
         holes = [f for f, k in labelled.items()
                  if len(out[k][1]) == 1 or _value_type(out[k][1][1].text) != _WANTS[f]]
         if not holes:
@@ -502,7 +503,7 @@ def _goals_as_table(rows: list[Line]) -> list[Line]:
     out: list[Line] = []
     for form in _forms(rows):
         lines = [rows[k] for k in form]
-        pairs = [k for k, (_, row, _) in enumerate(lines) if len(row) == 2 and label_key(row[0].text) in _GOAL_LABELS
+        pairs = [k for k, (_, row, _) in enumerate(lines) if len(row) == 2 and label_key(row[0].text) in GOAL_LABELS
                  and _value_type(row[1].text) == "prose"]
         achieved = [k for k in pairs if _header_field(lines[k][1][0]) == "achieved"]
         if len(pairs) == 2 and len(achieved) == 1 and pairs[0] != achieved[0]:
@@ -554,7 +555,7 @@ def _phone_in_place(rows: list[Line]) -> list[Line]:
 
 def _header_at(rows: list[Line], form: range, kind: str) -> int | None:
     """The form's first header row of the kind (funds, goals, indicators)."""
-    return next((k for k in form if _header_kind(rows[k][1]) == kind), None)
+    return next((k for k in form if header_kind(rows[k][1]) == kind), None)
 
 
 def _above_title(row: list[Piece]) -> bool:

@@ -25,9 +25,12 @@ from ...values import BLANKS, parse_measure
 from ..grid import Cell, Grid, Place, Row
 from ..vocab import FUNDS_COLUMNS, LEVEL1, LEVEL2, MONEY_UNIT
 
-_FUNDS_NEEDLES = tuple(n for n, _ in FUNDS_COLUMNS)
-_INDICATOR_NEEDLES = ("一级指标", "二级指标", "三级指标", "指标值", "完成值", "指标名称")
-_GOAL_LABELS = frozenset({"预期目标", "实际完成情况", "项目年度目标", "年度目标完成情况", "全年实际完成情况", "总体目标"})
+# The words that make a row a header, of every template: its funds, its indicators, its goals.
+FUNDS_NEEDLES = tuple(n for n, _ in FUNDS_COLUMNS)
+INDICATOR_NEEDLES = ("一级指标", "二级指标", "三级指标", "指标值", "完成值", "指标名称", "指标性质", "度量单位", "计量单位",
+                     "得分系数", "指标权重", "指标得分", "是否核心指标")
+GOAL_LABELS = frozenset({"预期目标", "实际完成情况", "项目年度目标", "年度目标完成情况", "全年实际完成情况", "总体目标",
+                         "年初绩效目标", "全年(调整)绩效目标", "全年目标实际完成情况"})
 TOTALS = ("总分", "合计", "总计")
 RECORD = re.compile(r"指标 ?\d+ ?[:：]")
 TITLES = ("绩效自评表", "绩效评价表", "绩效目标自评表")
@@ -52,11 +55,11 @@ class Piece:
 
 def header_kind(pieces: list[Piece]) -> str | None:
     keys = [label_key(p.text) for p in pieces]
-    if sum(1 for k in keys if any(n in k for n in _INDICATOR_NEEDLES)) >= 3:
+    if sum(1 for k in keys if any(n in k for n in INDICATOR_NEEDLES)) >= 3:
         return "indicators"  # before funds: 权重 and 得分 head both tables
-    if sum(1 for k in keys if any(n in k for n in _FUNDS_NEEDLES)) >= 3:
+    if sum(1 for k in keys if any(n in k for n in FUNDS_NEEDLES)) >= 3:
         return "funds"
-    if sum(1 for k in keys if k in _GOAL_LABELS) >= 2:
+    if sum(1 for k in keys if k in GOAL_LABELS) >= 2:
         return "goals"
     return None
 
@@ -72,7 +75,7 @@ def may_head_funds(line: str) -> bool:
 
 
 # A funds column label with the spaces and '*' label_key drops between its characters.
-_FUNDS_IN_LINE = re.compile("|".join(r"[\s*]*".join(map(re.escape, n)) for n in _FUNDS_NEEDLES))
+_FUNDS_IN_LINE = re.compile("|".join(r"[\s*]*".join(map(re.escape, n)) for n in FUNDS_NEEDLES))
 
 
 def opens(pieces: list[Piece]) -> bool:
@@ -117,7 +120,7 @@ def column_kind(table: str, key: str) -> str:
         if "单位" in key:
             return "unit"
         return "text"
-    return "text" if key in _GOAL_LABELS else "label"
+    return "text" if key in GOAL_LABELS else "label"
 
 
 def piece_kind(table: str, text: str) -> str:
