@@ -258,3 +258,16 @@ def test_values_of_indicators_read_incomplete_are_not_judged_one_by_one() -> Non
     assert any(i.weight == 312 for i in first.ev.indicators)  # the misplaced value the checks must not judge
     judged = [(f.code, f.field) for f in first.findings if f.code in ("absurd-value", "score-over-weight", "invalid-number")]
     assert judged == [("score-over-weight", "total.score")]
+
+
+def test_a_forms_note_label_and_notes_printed_after_the_next_title_go_back_to_it() -> None:
+    """Zoo seed 141, file 7: the second form's table ends its page, and its note column's label and its one note
+    print after the third form's title and year, before that form's 项目编码. They go back: the label to the
+    second form's indicator header, the note to 指标6 (得分 8 of 分值 10), so no note is said to be missing."""
+    forms = make_files(141, 8)[7]
+    results = check_document(read_bytes((PDFTEXT / "zoo141-file7.text.txt").read_bytes(), "f.text.txt")).results
+    form, result = forms[1], results[1]
+    assert squeeze(got(evaluation_json(result.ev), expected(form))) == squeeze(expected(form))
+    assert squeeze(result.ev.indicators[5].note) == "部分任务延后，下年度加强督导"
+    codes = {f.code for f in result.findings}
+    assert "missing-deviation-note" not in codes and codes & ARITHMETIC == {form.golden.planted}

@@ -779,6 +779,34 @@ def _note_label_in_place(rows: list[Line]) -> list[Line]:
     return [line for line in out if line[1]]
 
 
+def _notes_back_from_next_form(rows: list[Line]) -> list[Line]:
+    """A form whose table ends a page may print its note column's label and its notes (cells merged down or taller
+    than their rows) after the next form's title, before that form's first header label. Where the form's own
+    indicator header has no note label, the label goes at its end and the notes after its 总分, for
+    :func:`_notes_in_place` to give to their rows."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    forms = _forms(out)
+    for before, form in zip(forms, forms[1:]):
+        header = _header_at(out, before, "indicators")
+        if header is None:
+            continue
+        total = next((k for k in before if k > header and _total(out[k][1][0])), None)
+        if total is None or any(label_key(q.text).startswith(_NOTE_LABELS) for q in out[header][1]):
+            continue
+        head = next((k for k in form if _header_label(out[k][1][0])), form.stop)
+        label = next((k for k in range(form.start, head) if len(out[k][1]) == 1
+                      and label_key(out[k][1][0].text).startswith(_NOTE_LABELS)), None)
+        if label is None:
+            continue
+        notes = list(itertools.takewhile(lambda k: _note_text(out[k][1]), range(label + 1, head)))
+        out[header][1].append(out[label][1].pop())
+        moved = [(out[k][0], out[k][1], out[k][2]) for k in notes]
+        for k in notes:
+            out[k] = (out[k][0], [], out[k][2])
+        out[total + 1:total + 1] = moved
+    return [line for line in out if line[1]]
+
+
 def _note_text(row: list[Piece]) -> bool:
     """A row of notes, sentences of one cell each (部分任务延后，下年度加强督导): no label, no number."""
     return bool(row) and all(len(label_key(q.text)) >= _PROSE_LEN and not _opens(q.text)
@@ -832,7 +860,8 @@ def _notes_in_place(rows: list[Line]) -> list[Line]:
 def read_blocks(data: bytes, file: str) -> Grid:
     lines, notes = decode_lines(data, file)
     rows = _rows(_totals_in_place(_pieces(lines)))
-    for fix in (_holes_filled, _funds_label_in_place, _phone_in_place, _levels_in_place, _note_label_in_place,
-                _total_in_place, _unit_in_place, _header_values_in_place, _names_in_place, _notes_in_place):
+    for fix in (_holes_filled, _notes_back_from_next_form, _funds_label_in_place, _phone_in_place, _levels_in_place,
+                _note_label_in_place, _total_in_place, _unit_in_place, _header_values_in_place, _names_in_place,
+                _notes_in_place):
         rows = fix(rows)
     return read_rows(file, rows, notes, wraps=False)
