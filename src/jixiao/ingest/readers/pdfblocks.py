@@ -215,11 +215,13 @@ def _totals_in_place(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, P
 
 def _after_funds(row: list[Piece], kind: str | None, goal_texts: int) -> bool:
     """Whether the row being read is one under the funds that holds no number of its own: the goals' header labels
-    (年度总体目标, 预期目标 …), or the goals' row with all its texts."""
+    (年度总体目标, 预期目标 …), 总分 (its cell merged over columns, printed among them), or the goals' row with all
+    its texts."""
     if not row or any(_is_number(q) for q in row):
         return False
     if kind == "funds":
-        return all(label_key(q.text) in GOAL_LABELS or label_key(q.text).startswith(_PART_LABELS) for q in row)
+        return all(label_key(q.text) in GOAL_LABELS or label_key(q.text).startswith(_PART_LABELS)
+                   or label_key(q.text) == "总分" for q in row)
     return len(row) == goal_texts
 
 
@@ -497,6 +499,9 @@ def _header_values_in_place(rows: list[Line]) -> list[Line]:
     return _goals_as_table(out)
 
 
+_ACHIEVED = frozenset({"实际完成情况", "年度目标完成情况", "全年实际完成情况", "全年目标实际完成情况"})
+
+
 def _goals_as_table(rows: list[Line]) -> list[Line]:
     """A goal's label and text on one row (项目年度目标 | …) and the other's on another (年度目标完成情况 | …) made
     the goals' table they print from: their labels on a row, their texts on the row under it."""
@@ -505,12 +510,26 @@ def _goals_as_table(rows: list[Line]) -> list[Line]:
         lines = [rows[k] for k in form]
         pairs = [k for k, (_, row, _) in enumerate(lines) if len(row) == 2 and label_key(row[0].text) in GOAL_LABELS
                  and _value_type(row[1].text) == "prose"]
-        achieved = [k for k in pairs if _header_field(lines[k][1][0]) == "achieved"]
+        achieved = [k for k in pairs if label_key(lines[k][1][0].text) in _ACHIEVED]
         if len(pairs) == 2 and len(achieved) == 1 and pairs[0] != achieved[0]:
             (n, (label, text), pg), (_, (done, said), _) = lines[pairs[0]], lines[achieved[0]]
             lines[pairs[0]:pairs[0] + 1] = [(n, [label, done], pg), (n, [text, said], pg)]
             del lines[achieved[0] + 1]
         out += lines
+    return out
+
+
+def _goal_pairs_together(rows: list[Line]) -> list[Line]:
+    """Goals printed a label and its text a row (预期目标 | …, 实际完成情况 | …) with cells merged down their rows
+    printed between them: a part's label (绩效指标) or 总分 alone. Those go after the second goal's row."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    pairs = [k for k, (_, row, _) in enumerate(out) if len(row) == 2 and label_key(row[0].text) in GOAL_LABELS
+             and _value_type(row[1].text) == "prose"]
+    for first, second in zip(pairs, pairs[1:]):
+        between = range(first + 1, second)
+        if 0 < len(between) <= 3 and all(len(out[k][1]) == 1 and (label_key(out[k][1][0].text).startswith(_PART_LABELS)
+                                                                  or _total(out[k][1][0])) for k in between):
+            out[first + 1:second + 1] = [out[second], *(out[k] for k in between)]
     return out
 
 
@@ -860,8 +879,8 @@ def _notes_in_place(rows: list[Line]) -> list[Line]:
 def read_blocks(data: bytes, file: str) -> Grid:
     lines, notes = decode_lines(data, file)
     rows = _rows(_totals_in_place(_pieces(lines)))
-    for fix in (_holes_filled, _notes_back_from_next_form, _funds_label_in_place, _phone_in_place, _levels_in_place,
-                _note_label_in_place, _total_in_place, _unit_in_place, _header_values_in_place, _names_in_place,
-                _notes_in_place):
+    for fix in (_holes_filled, _goal_pairs_together, _notes_back_from_next_form, _funds_label_in_place, _phone_in_place,
+                _levels_in_place, _note_label_in_place, _total_in_place, _unit_in_place, _header_values_in_place,
+                _names_in_place, _notes_in_place):
         rows = fix(rows)
     return read_rows(file, rows, notes, wraps=False)
