@@ -271,3 +271,15 @@ def test_a_forms_note_label_and_notes_printed_after_the_next_title_go_back_to_it
     assert squeeze(result.ev.indicators[5].note) == "部分任务延后，下年度加强督导"
     codes = {f.code for f in result.findings}
     assert "missing-deviation-note" not in codes and codes & ARITHMETIC == {form.golden.planted}
+
+
+def test_goals_printed_a_label_and_text_a_row_are_read_as_their_table() -> None:
+    """Zoo seed 141, file 29: the goals' table (预期目标 | 实际完成情况 over their texts) prints a label and its text
+    a row, 绩效指标 between the two in the second form, 总分 and 其他资金's 得分 "0" too in the third. The goals are
+    read as their table, and the 0 goes back to 其他资金."""
+    forms = make_files(141, 30)[29]
+    results = check_document(read_bytes((PDFTEXT / "zoo141-file29.text.txt").read_bytes(), "f.text.txt")).results
+    for form, result in zip(forms[1:], results[1:]):
+        want, have = squeeze(expected(form)), squeeze(got(evaluation_json(result.ev), expected(form)))
+        assert have["goals"] == want["goals"]  # type: ignore[index]
+    assert squeeze(got(evaluation_json(results[2].ev), expected(forms[2]))["funds"]) == squeeze(expected(forms[2])["funds"])
