@@ -142,6 +142,7 @@ def test_a_lone_total_the_scores_add_up_to_is_the_score() -> None:
     (141, 24, "zoo141-file24.text.txt"),  # two notes printed side by side after 总分, for the two rows short
     (141, 5, "zoo141-file5.text.txt"),  # 总分 its number on the next line, then the next form's "附件 1："
     (141, 27, "zoo141-file27.text.txt"),  # 总分 atop page 2, whole rows under it, its number after the last
+    (141, 21, "zoo141-file21.text.txt"),  # the last row's note, then 总分's numbers, then its label
 ])
 def test_pdf_text_of_a_table_split_over_pages_reads_to_the_generators_golden(seed: int, k: int, name: str) -> None:
     """pdftotext of zoo files whose tables break over PDF pages (tests/zoo: page_split), each read to the

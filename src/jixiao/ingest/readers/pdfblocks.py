@@ -194,6 +194,8 @@ def _totals_in_place(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, P
         count = j - run
         # The row above keeps its 分值 and 得分, unless it has none to keep (a placeholder "指标6：").
         bare = run > 0 and piece_kind("indicators", out[run - 1][1].text) in ("record", "level1", "level2")
+        # A note after the row's own numbers (its last cell) leaves them the row's.
+        bare = bare or run > 1 and _note_text([out[run - 1][1]]) and _is_number(out[run - 2][1])
         take = next((k for k in (2, 1) if count >= k and (count - k == 0 and bare or count - k >= 2)), 0)
         if take:
             moved = out.pop(t)
