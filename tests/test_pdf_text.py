@@ -143,6 +143,10 @@ def test_a_lone_total_the_scores_add_up_to_is_the_score() -> None:
     (141, 5, "zoo141-file5.text.txt"),  # 总分 its number on the next line, then the next form's "附件 1："
     (141, 27, "zoo141-file27.text.txt"),  # 总分 atop page 2, whole rows under it, its number after the last
     (141, 21, "zoo141-file21.text.txt"),  # the last row's note, then 总分's numbers, then its label
+    # The note label printed with the goals' header; 总分 among the rows, its numbers after a placeholder's bare
+    # "指标 7：" and before a note.
+    (141, 9, "zoo141-file9.text.txt"),
+    (141, 14, "zoo141-file14.text.txt"),  # the note label printed just before the goals' 预期目标 | 实际完成情况
 ])
 def test_pdf_text_of_a_table_split_over_pages_reads_to_the_generators_golden(seed: int, k: int, name: str) -> None:
     """pdftotext of zoo files whose tables break over PDF pages (tests/zoo: page_split), each read to the
@@ -237,11 +241,16 @@ def test_a_funds_rows_last_cell_printed_among_the_goals_labels_goes_back_to_its_
 
 
 def test_a_note_label_left_unplaced_leaves_the_notes_incomplete_and_the_sums_checked() -> None:
-    """Zoo seed 141, file 14, its first form by pdftotext's default: the note column's label prints above the indicator
-    header, out of it. Which row a note is on is then in doubt, so no note is said to be missing; the rows'
+    """Zoo seed 141, file 14, its first form by pdftotext's default, its note column's label ("偏差原因分析及改
+    进措施", printed with the goals' header) moved above the funds header, where no column of the indicator
+    table can take it. Which row a note is on is then in doubt, so no note is said to be missing; the rows'
     numbers are not, so the planted total-mismatch is found, as the xlsx of the same form finds it."""
     [form, *_] = make_files(141, 15)[14]
-    [first, *_] = check_document(read_bytes((PDFTEXT / "zoo141-file14.text.txt").read_bytes(), "f.text.txt")).results
+    text = (PDFTEXT / "zoo141-file14.text.txt").read_text(encoding="utf-8")
+    label = "偏差原因分析及改\n进措施\n\n"
+    assert text.count(label + "预期目标") == 1
+    text = text.replace(label + "预期目标", "预期目标").replace("年初预算数", label + "年初预算数", 1)
+    [first, *_] = check_document(read_bytes(text.encode("utf-8"), "f.text.txt")).results
     assert form.golden.planted == "total-mismatch"
     assert (first.ev.parts_found["indicators"], first.ev.parts_found["notes"]) == ("label-matched", "incomplete")
     assert {f.code for f in first.findings} & ARITHMETIC == {"total-mismatch"}

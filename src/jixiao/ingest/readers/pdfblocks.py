@@ -641,7 +641,7 @@ def _total_in_place(rows: list[Line]) -> list[Line]:
     end: the form's last row when it is only numbers (an indicator row always prints its 三级指标), or the
     numbers that end the last row when they are the total's (:func:`_total_numbers`)."""
     out = [(n, list(row), pg) for n, row, pg in rows]
-    for form in _forms(out):
+    for form in reversed(_forms(out)):  # rows put in leave the forms before where they were
         header = _header_at(out, form, "indicators")
         lone = [k for k in form if len(out[k][1]) == 1 and label_key(out[k][1][0].text) in TOTALS]
         if header is None or len(lone) != 1 or form[-1] <= header:
@@ -653,10 +653,21 @@ def _total_in_place(rows: list[Line]) -> list[Line]:
         if 1 <= len(last) <= 2 and all(_is_number(p) for p in last) \
                 and all(_whole(out[k][1], numeric) or not any(_is_number(p) for p in out[k][1]) for k in between):
             last.insert(0, out[lone[0]][1].pop())
-        elif (take := _total_numbers(last, out, form, header)):
-            out[form[-1]] = (out[form[-1]][0], last[:-take], out[form[-1]][2])
-            out.insert(form[-1] + 1, (out[form[-1]][0], [out[lone[0]][1].pop(), *last[-take:]], out[form[-1]][2]))
+            continue
+        # A note printed after them (a row's last cell, taller than the row) goes after the total's row.
+        body = _without_note(last)
+        tail = last[len(body):]
+        if (take := _total_numbers(body, out, form, header)):
+            n, _, pg = out[form[-1]]
+            out[form[-1]:form[-1] + 1] = [(n, body[:-take], pg), (n, [out[lone[0]][1].pop(), *body[-take:]], pg),
+                                          *([(n, tail, pg)] if tail else [])]
     return [line for line in out if line[1]]
+
+
+def _without_note(row: list[Piece]) -> list[Piece]:
+    """The row without the notes that end it."""
+    notes = len(list(itertools.takewhile(lambda q: _note_text([q]), reversed(row))))
+    return row[:len(row) - notes]
 
 
 def _total_numbers(last: list[Piece], out: list[Line], form: range, header: int) -> int:
@@ -682,7 +693,7 @@ def _weights_above(out: list[Line], form: range, header: int) -> Decimal | None:
     if column is None or total is None or len(total) <= column + 1 or (weight := decimal_of(total[column + 1].text)) is None:
         return None
     for k in range(header + 1, form[-1]):
-        row = out[k][1]
+        row = _without_note(out[k][1])
         if len(row) < 2 or label_key(row[0].text) in TOTALS:
             continue
         if not all(_is_number(q) for q in row[-2:]) or (w := decimal_of(row[-2].text)) is None:
@@ -786,17 +797,19 @@ def _names_in_place(rows: list[Line]) -> list[Line]:
 
 def _note_label_in_place(rows: list[Line]) -> list[Line]:
     """The indicator header's note column label (偏差原因分析及改进措施), its cell merged down the header's rows and
-    more, prints alone where its middle falls: after the funds, or after the header. Where the form's indicator
-    header has no note label of its own, the lone one goes at its end; one before the funds header is left."""
+    more, prints alone where its middle falls: after the funds, after the header, or with the goals' header labels.
+    Where the form's indicator header has no note label of its own, that one goes at its end; one before the funds
+    header is left."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in _forms(out):
         header = _header_at(out, form, "indicators")
         funds = _header_at(out, form, "funds") or form.start
-        lone = [k for k in form if k > funds and len(out[k][1]) == 1
-                and label_key(out[k][1][0].text).startswith(_NOTE_LABELS) and _column_label(out[k][1][0].text)]
+        lone = [(k, i) for k in form if k > funds and (len(out[k][1]) == 1 or header_kind(out[k][1]) == "goals")
+                for i, q in enumerate(out[k][1]) if label_key(q.text).startswith(_NOTE_LABELS) and _column_label(q.text)]
         if header is None or len(lone) != 1 or any(label_key(q.text).startswith(_NOTE_LABELS) for q in out[header][1]):
             continue
-        out[header][1].append(out[lone[0]][1].pop())
+        [(k, i)] = lone
+        out[header][1].append(out[k][1].pop(i))
     return [line for line in out if line[1]]
 
 
