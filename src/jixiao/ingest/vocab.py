@@ -67,6 +67,7 @@ FUNDS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("执行率", "rate"),
     ("得分", "score"),
 )
+FUNDS_NEEDLES = tuple(n for n, _ in FUNDS_COLUMNS)
 
 INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
     ("一级指标", "level1"),

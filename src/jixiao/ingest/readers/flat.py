@@ -14,7 +14,7 @@ from collections import Counter
 
 from ...text import label_key, longest_first
 from ..grid import Cell, Grid, Place, Row
-from ..vocab import FUNDS_COLUMNS
+from ..vocab import FUNDS_NEEDLES
 from . import register
 from .decode import decode_lines, looks_binary
 
@@ -45,13 +45,12 @@ def _is_spaced(lines: list[bytes]) -> bool:
         text = ln.decode("utf-8", "ignore")
         # A word holding a label is part of its line: most lines hold none and are not split.
         if _ANY_NEEDLE.search(text) and sum(
-                1 for t in text.split() if any(n in t for n in _FUNDS_NEEDLES)) >= 3:
+                1 for t in text.split() if any(n in t for n in FUNDS_NEEDLES)) >= 3:
             return True
     return False
 
 
-_FUNDS_NEEDLES = tuple(n for n, _ in FUNDS_COLUMNS)
-_ANY_NEEDLE = re.compile("|".join(map(re.escape, _FUNDS_NEEDLES)))
+_ANY_NEEDLE = re.compile("|".join(map(re.escape, FUNDS_NEEDLES)))
 
 
 # A row's label glued to its value in a short token ("合计100", "评价结论及时、足额缴纳。", "存在问题暂无").

@@ -20,11 +20,19 @@ from decimal import Decimal
 
 from ...text import label_key
 from ..grid import Grid
-from ..vocab import CORE_ANSWERS, DEPARTMENT_NAME_LABELS, FUNDS_COLUMNS, HEADER_FIELDS, LEVEL1, funds_row_kind, level1_of
+from ..vocab import (
+    CORE_ANSWERS,
+    DEPARTMENT_NAME_LABELS,
+    FUNDS_COLUMNS,
+    FUNDS_NEEDLES,
+    HEADER_FIELDS,
+    LEVEL1,
+    funds_row_kind,
+    level1_of,
+)
 from . import register
 from .decode import decode_lines, looks_binary, sniffed_lines
 from .pdfcells import (
-    FUNDS_NEEDLES,
     GOAL_LABELS,
     INDICATOR_NEEDLES,
     NUMBER,

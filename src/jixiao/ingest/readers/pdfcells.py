@@ -23,10 +23,9 @@ from typing import Callable
 from ...text import label_key
 from ...values import BLANKS, parse_measure
 from ..grid import Cell, Grid, Place, Row
-from ..vocab import FUNDS_COLUMNS, LEVEL1, LEVEL2, MONEY_UNIT
+from ..vocab import FUNDS_NEEDLES, LEVEL1, LEVEL2, MONEY_UNIT
 
 # The words that make a row a header, of every template: its funds, its indicators, its goals.
-FUNDS_NEEDLES = tuple(n for n, _ in FUNDS_COLUMNS)
 INDICATOR_NEEDLES = ("一级指标", "二级指标", "三级指标", "指标值", "完成值", "指标名称", "指标性质", "度量单位", "计量单位",
                      "得分系数", "指标权重", "指标得分", "是否核心指标")
 GOAL_LABELS = frozenset({"预期目标", "实际完成情况", "项目年度目标", "年度目标完成情况", "全年实际完成情况", "总体目标",
