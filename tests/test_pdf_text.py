@@ -6,6 +6,7 @@ off the printed form by hand."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -146,7 +147,10 @@ def test_a_lone_total_the_scores_add_up_to_is_the_score() -> None:
     # The note label printed with the goals' header; 总分 among the rows, its numbers after a placeholder's bare
     # "指标 7：" and before a note.
     (141, 9, "zoo141-file9.text.txt"),
-    (141, 14, "zoo141-file14.text.txt"),  # the note label printed just before the goals' 预期目标 | 实际完成情况
+    (141, 14, "zoo141-file14.text.txt"),
+    # 四川's page 2 printed a block of columns at a time: the rows' cells to 指标值, then the 度量单位 column, then
+    # 完成值, 权重 and 得分 row by row and the total's, 合计 after them.
+    (141, 1, "zoo141-file1.text.txt"),  # the note label printed just before the goals' 预期目标 | 实际完成情况
 ])
 def test_pdf_text_of_a_table_split_over_pages_reads_to_the_generators_golden(seed: int, k: int, name: str) -> None:
     """pdftotext of zoo files whose tables break over PDF pages (tests/zoo: page_split), each read to the
@@ -259,13 +263,16 @@ def test_a_note_label_left_unplaced_leaves_the_notes_incomplete_and_the_sums_che
 
 
 def test_values_of_indicators_read_incomplete_are_not_judged_one_by_one() -> None:
-    """Zoo seed 141, file 1, its first form (四川): page 2 prints the last rows' 度量单位, 完成值, 权重 and 得分 after their
-    other cells, so 312 (a 完成值) stands where 权重 goes. The indicators are read incomplete, and no value of
-    theirs is judged alone (before: "分值为312，超出0至100的范围", "得分94.6，应在0至分值18之间"); the total,
-    read whole, still is."""
-    [first, *_] = check_document(read_bytes((PDFTEXT / "zoo141-file1.text.txt").read_bytes(), "f.text.txt")).results
+    """Zoo seed 141, file 1, its first form (四川), with row 3's 度量单位 "天" taken out of page 2, which prints the
+    last rows' 度量单位, 完成值, 权重 and 得分 after their other cells: one unit short, the cells cannot go back to
+    their rows, so 94.6 (a 完成值) stands where 得分 goes. The indicators are read incomplete, and no value of
+    theirs is judged alone ("得分94.6，应在0至分值18之间"); the total, read whole, still is."""
+    text = (PDFTEXT / "zoo141-file1.text.txt").read_text(encoding="utf-8")
+    cut = "90\n\n天\n\n%\n\n312"
+    assert text.count(cut) == 1
+    [first, *_] = check_document(read_bytes(text.replace(cut, "90\n\n%\n\n312").encode("utf-8"), "f.text.txt")).results
     assert first.ev.parts_found["indicators"] == "incomplete"
-    assert any(i.weight == 312 for i in first.ev.indicators)  # the misplaced value the checks must not judge
+    assert any(i.score == Decimal("94.6") and i.weight == 18 for i in first.ev.indicators)  # the checks must not judge it
     judged = [(f.code, f.field) for f in first.findings if f.code in ("absurd-value", "score-over-weight", "invalid-number")]
     assert judged == [("score-over-weight", "total.score")]
 

@@ -309,6 +309,9 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
         if not new and kind == "indicators" and core and row and row[-1].text.strip() in CORE_ANSWERS \
                 and sum(1 for q in row if _is_number(q)) >= 2:
             new = True  # 是否核心指标, the header's last column, ends the row (重庆)
+        if not new and len(row) == 1 and _total(row[0]) and _value_type(text) in ("org", "person") \
+                and not (nxt is not None and _is_number(nxt)):
+            new = True  # a total's row holds numbers: a header's value after its label (实施单位's) is not its
         if not new and kind == "indicators" and row and _is_number(row[-1]) and text.strip() in _NATURE_WORDS:
             new = True  # 指标性质 follows a name or a unit, never a number: a row whose name printed elsewhere
         # Under 重庆's header a row's numbers run on past the columns counted (its 指标值 may be numbers too): a
@@ -493,20 +496,23 @@ def _header_values_in_place(rows: list[Line]) -> list[Line]:
                  if len(out[k][1]) == 1 or _value_type(out[k][1][1].text) != _WANTS[f]]
         if not holes:
             continue
+        # A value printed alone above the tables (after 合计, whose cell heads the form's left column) is one too.
+        tables = next((k for k in form if header_kind(out[k][1]) is not None), form.stop)
         hosts = [k for k in form if len(out[k][1]) == 2 and (k in labelled.values()
-                 or label_key(out[k][1][0].text).startswith(_PART_LABELS))]
-        found = {f: [k for k in hosts if _value_type(out[k][1][1].text) == _WANTS[f]
+                 or label_key(out[k][1][0].text).startswith(_PART_LABELS)) or len(out[k][1]) == 1 and k < tables
+                 and not _opens(out[k][1][0].text) and not label_key(out[k][1][0].text).startswith(_HEADER_LABELS)]
+        found = {f: [k for k in hosts if _value_type(out[k][1][-1].text) == _WANTS[f]
                      and k != labelled[f]] for f in holes}
         if any(len(ks) != 1 for ks in found.values()):
             continue
-        values = {f: out[ks[0]][1][1] for f, ks in found.items()}
+        values = {f: out[ks[0]][1][-1] for f, ks in found.items()}
         for f in holes:
             del out[labelled[f]][1][1:]
-        for ks in found.values():
-            del out[ks[0]][1][1:]
+        for f, ks in found.items():
+            out[ks[0]][1][:] = [q for q in out[ks[0]][1] if q is not values[f]]
         for f, value in values.items():
             out[labelled[f]][1].append(value)
-    return _goals_as_table(out)
+    return _goals_as_table([line for line in out if line[1]])
 
 
 _ACHIEVED = frozenset({"实际完成情况", "年度目标完成情况", "全年实际完成情况", "全年目标实际完成情况"})
@@ -652,10 +658,12 @@ def _total_in_place(rows: list[Line]) -> list[Line]:
     for form in reversed(_forms(out)):  # rows put in leave the forms before where they were
         header = _header_at(out, form, "indicators")
         lone = [k for k in form if len(out[k][1]) == 1 and label_key(out[k][1][0].text) in TOTALS]
-        if header is None or len(lone) != 1 or form[-1] <= header:
+        # The table's last row: a footer (项目负责人 and its name) may print below it.
+        end = next((k for k in reversed(form) if not _footer(out[k][1])), form[0])
+        if header is None or len(lone) != 1 or end <= header:
             continue
-        last = out[form[-1]][1]
-        between = range(lone[0] + 1, form[-1]) if lone[0] > header else range(0)
+        last = out[end][1]
+        between = range(lone[0] + 1, end) if lone[0] > header else range(0)
         # Rows between it and the numbers that each end in their own 分值 and 得分 leave no number wanting.
         numeric = _numeric_columns(out[header][1])
         if 1 <= len(last) <= 2 and all(_is_number(p) for p in last) \
@@ -665,11 +673,17 @@ def _total_in_place(rows: list[Line]) -> list[Line]:
         # A note printed after them (a row's last cell, taller than the row) goes after the total's row.
         body = _without_note(last)
         tail = last[len(body):]
-        if (take := _total_numbers(body, out, form, header)):
-            n, _, pg = out[form[-1]]
-            out[form[-1]:form[-1] + 1] = [(n, body[:-take], pg), (n, [out[lone[0]][1].pop(), *body[-take:]], pg),
+        if (take := _total_numbers(body, out, range(form.start, end + 1), header)):
+            n, _, pg = out[end]
+            out[end:end + 1] = [(n, body[:-take], pg), (n, [out[lone[0]][1].pop(), *body[-take:]], pg),
                                           *([(n, tail, pg)] if tail else [])]
     return [line for line in out if line[1]]
+
+
+def _footer(row: list[Piece]) -> bool:
+    """A row below a table of a header's label and its value (项目负责人 周某某, 联系电话 …)."""
+    key = label_key(row[0].text)
+    return len(row) <= 2 and len(key) <= _LABEL_LEN and key.startswith(_HEADER_LABELS)
 
 
 def _without_note(row: list[Piece]) -> list[Piece]:
@@ -693,12 +707,7 @@ def _total_numbers(last: list[Piece], out: list[Line], form: range, header: int)
 def _weights_above(out: list[Line], form: range, header: int) -> Decimal | None:
     """The 分值 of the funds' total row and of the indicator rows between the header and the form's last row (the
     next to last of the two numbers each ends with), None where one is not to be read."""
-    funds = _header_at(out, form, "funds")
-    if funds is None:
-        return None
-    column = next((i for i, q in enumerate(out[funds][1]) if column_kind("funds", label_key(q.text)) == "number"), None)
-    total = next((out[k][1] for k in form if k > funds and funds_row_kind(label_key(out[k][1][0].text)) == "total"), None)
-    if column is None or total is None or len(total) <= column + 1 or (weight := decimal_of(total[column + 1].text)) is None:
+    if (weight := _funds_weight(out, form)) is None:
         return None
     for k in range(header + 1, form[-1]):
         row = _without_note(out[k][1])
@@ -708,6 +717,97 @@ def _weights_above(out: list[Line], form: range, header: int) -> Decimal | None:
             return None
         weight += w
     return weight
+
+
+def _funds_weight(out: list[Line], form: range) -> Decimal | None:
+    """The 分值 printed on the funds' total row, None where it is not to be read."""
+    funds = _header_at(out, form, "funds")
+    if funds is None:
+        return None
+    column = next((i for i, q in enumerate(out[funds][1]) if column_kind("funds", label_key(q.text)) == "number"), None)
+    total = next((out[k][1] for k in form if k > funds and (funds_row_kind(key := label_key(out[k][1][0].text)) == "total"
+                                                              or key == "总额")), None)  # 四川's 总额
+    if column is None or total is None or len(total) <= column + 1:
+        return None
+    return decimal_of(total[column + 1].text)
+
+
+def _nature(p: Piece) -> bool:
+    return p.text.strip() in _NATURES or p.text.strip() in _NATURE_WORDS
+
+
+def _left_part(pieces: list[Piece], i: int) -> int | None:
+    """Where the cells of a 四川 row before its 度量单位 end (its levels, 三级指标, 指标性质 and 指标值), when a row
+    starts at ``i``; None otherwise."""
+    for j in range(i + 1, min(i + 4, len(pieces) - 1)):
+        if _nature(pieces[j]):
+            value = pieces[j + 1]
+            numeric = pieces[j].text.strip() in _NATURES and pieces[j].text.strip() != "定量"
+            if numeric != _is_number(value) or _nature(value):
+                return None
+            return j + 2
+        if _is_number(pieces[j]) or _total(pieces[j]):
+            return None
+    return None
+
+
+def _unit_word(p: Piece) -> bool:
+    key = label_key(p.text)
+    return (0 < len(key) <= _UNIT_LEN and not _is_number(p) and not _nature(p) and not _total(p)
+            and piece_kind("indicators", p.text) == "word" and not key.startswith(_HEADER_LABELS))
+
+
+def _page_columns_in_place(rows: list[Line]) -> list[Line]:
+    """A page of a 四川 indicator table printed a block of columns at a time: every row's cells up to its 指标值
+    first, one row after another, then its 度量单位 (those of the rows with one, in their order; or each after its
+    row), then 完成值, 权重 and 得分 row by row and the total's 分值 and 得分, with 合计 and the footer's 项目负责人
+    anywhere among them. The cells go back to their rows where they come to the rows' count exactly and the
+    分值 add up to the total's (the funds' with the rows'); otherwise nothing is moved."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    for form in reversed(_forms(out)):
+        header = _header_at(out, form, "indicators")
+        if header is None or (numeric := _numeric_columns(out[header][1])) <= 2:
+            continue
+        start = next((k for k in form if k > header and not _whole(out[k][1], numeric)), None)
+        if start is None or _left_part(out[start][1], 0) is None:
+            continue
+        placed = [(q, n, pg and i == 0) for n, row, pg in out[start:form.stop] for i, q in enumerate(row)]
+        pieces = [q for q, _, _ in placed]
+        lefts: list[tuple[int, int]] = []  # each row's first piece and its end
+        i = 0
+        while (end := _left_part(pieces, i)) is not None:
+            if end < len(pieces) and _unit_word(pieces[end]) and _left_part(pieces, end) is None \
+                    and not (end + 1 < len(pieces) and _unit_word(pieces[end + 1])):
+                end += 1  # its 度量单位, printed with the row (two in a row start the column of them)
+            lefts.append((i, end))
+            i = end
+        rest = pieces[i:]
+        totals = [q for q in rest if _total(q)]
+        footer = [k for k, q in enumerate(rest)
+                  if label_key(q.text).startswith(_HEADER_LABELS) and len(label_key(q.text)) <= _LABEL_LEN]
+        if len(totals) != 1 or len(footer) > 1 or footer and footer[0] + 1 >= len(rest):
+            continue
+        footer_cells = rest[footer[0]:footer[0] + 2] if footer else []
+        cells = [q for q in rest if q is not totals[0] and all(q is not f for f in footer_cells)]
+        units = list(itertools.takewhile(_unit_word, cells))
+        cells = cells[len(units):]
+        built = [pieces[a:b] for a, b in lefts]
+        wanting = [row for row in built if _is_number(row[-1])]  # a 指标值 with no 度量单位 after it
+        if len(units) != len(wanting) or len(cells) != len(built) * numeric + 2:
+            continue
+        for row, unit in zip(wanting, units):
+            row.append(unit)
+        for k, row in enumerate(built):
+            row.extend(cells[k * numeric:(k + 1) * numeric])
+        weight = _funds_weight(out, form)
+        weights = [decimal_of(out[k][1][-2].text) for k in range(header + 1, start)] + [decimal_of(r[-2].text) for r in built]
+        if not all(_is_number(q) for row in [*built, cells] for q in row[-2:]) or weight is None or None in weights \
+                or weight + sum(w for w in weights if w is not None) != decimal_of(cells[-2].text):
+            continue
+        last = placed[-1][1]
+        out[start:form.stop] = [*((placed[a][1], row, placed[a][2]) for (a, _), row in zip(lefts, built)),
+                                (last, [totals[0], *cells[-2:]], False), *([(last, footer_cells, False)] if footer_cells else [])]
+    return [line for line in out if line[1]]
 
 
 def _unit_in_place(rows: list[Line]) -> list[Line]:
@@ -898,12 +998,16 @@ def _notes_in_place(rows: list[Line]) -> list[Line]:
     return [line for line in out if line[1]]
 
 
+# In this order: a pass finds the rows the ones before it put together.
+_FIXES = (_holes_filled, _goal_pairs_together, _notes_back_from_next_form, _funds_label_in_place, _phone_in_place,
+          _levels_in_place, _note_label_in_place, _page_columns_in_place, _unit_in_place, _total_in_place,
+          _header_values_in_place, _names_in_place, _notes_in_place)
+
+
 @register("blocks", _is_blocks, priority=-5)
 def read_blocks(data: bytes, file: str) -> Grid:
     lines, notes = decode_lines(data, file)
     rows = _rows(_totals_in_place(_pieces(lines)))
-    for fix in (_holes_filled, _goal_pairs_together, _notes_back_from_next_form, _funds_label_in_place, _phone_in_place,
-                _levels_in_place, _note_label_in_place, _total_in_place, _unit_in_place, _header_values_in_place,
-                _names_in_place, _notes_in_place):
+    for fix in _FIXES:
         rows = fix(rows)
     return read_rows(file, rows, notes, wraps=False)
