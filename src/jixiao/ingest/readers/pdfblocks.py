@@ -232,7 +232,8 @@ def _after_funds(row: list[Piece], kind: str | None, goal_texts: int) -> bool:
     if kind == "funds":
         return all(label_key(q.text) in GOAL_LABELS or label_key(q.text).startswith(_PART_LABELS)
                    or label_key(q.text) == "总分" for q in row)
-    return len(row) == goal_texts
+    # The texts all read, or the first of them (a goal's cell is a sentence, never a bare number).
+    return len(row) == goal_texts or 0 < len(row) < goal_texts and all(_value_type(q.text) == "prose" for q in row)
 
 
 def _noted(pieces: list[tuple[int, Piece, bool]], start: int) -> bool:
@@ -928,12 +929,14 @@ def _notes_back_from_next_form(rows: list[Line]) -> list[Line]:
     :func:`_notes_in_place` to give to their rows."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     forms = _forms(out)
-    for before, form in zip(forms, forms[1:]):
+    for before, form in reversed(list(zip(forms, forms[1:]))):  # rows put in leave the forms before where they were
         header = _header_at(out, before, "indicators")
         if header is None:
             continue
         total = next((k for k in before if k > header and _total(out[k][1][0])), None)
-        if total is None or any(label_key(q.text).startswith(_NOTE_LABELS) for q in out[header][1]):
+        if total is None:
+            continue
+        if any(label_key(q.text).startswith(_NOTE_LABELS) for q in out[header][1]):
             continue
         head = next((k for k in form if _header_label(out[k][1][0])), form.stop)
         label = next((k for k in range(form.start, head) if len(out[k][1]) == 1
@@ -946,6 +949,28 @@ def _notes_back_from_next_form(rows: list[Line]) -> list[Line]:
         for k in notes:
             out[k] = (out[k][0], [], out[k][2])
         out[total + 1:total + 1] = moved
+    return [line for line in out if line[1]]
+
+
+def _notes_back_from_next_header(rows: list[Line]) -> list[Line]:
+    """A form whose last rows end a page may print a note (a cell taller than its row) past a pair of the next
+    form's header (实施单位 | 某中心 | 部分任务延后…). Where the form's indicator header has a note column, the note
+    goes after its 总分, for :func:`_notes_in_place` to give to its row."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    forms = _forms(out)
+    for before, form in reversed(list(zip(forms, forms[1:]))):  # rows put in leave the forms before where they were
+        header = _header_at(out, before, "indicators")
+        if header is None or not any(label_key(q.text).startswith(_NOTE_LABELS) for q in out[header][1]):
+            continue
+        total = next((k for k in before if k > header and _total(out[k][1][0])), None)
+        tables = next((k for k in form if header_kind(out[k][1]) is not None), form.stop)
+        strays = [q for k in range(form.start, tables) if label_key(out[k][1][0].text).startswith(_HEADER_LABELS)
+                  for q in out[k][1][2:] if _note_text([q])]
+        if total is None or not strays:
+            continue
+        for k in range(form.start, tables):
+            out[k][1][:] = [q for q in out[k][1] if all(q is not s for s in strays)]
+        out[total + 1:total + 1] = [(out[total][0], [q], False) for q in strays]
     return [line for line in out if line[1]]
 
 
@@ -1000,8 +1025,8 @@ def _notes_in_place(rows: list[Line]) -> list[Line]:
 
 # In this order: a pass finds the rows the ones before it put together.
 _FIXES = (_holes_filled, _goal_pairs_together, _notes_back_from_next_form, _funds_label_in_place, _phone_in_place,
-          _levels_in_place, _note_label_in_place, _page_columns_in_place, _unit_in_place, _total_in_place,
-          _header_values_in_place, _names_in_place, _notes_in_place)
+          _levels_in_place, _note_label_in_place, _notes_back_from_next_header, _page_columns_in_place, _unit_in_place,
+          _total_in_place, _header_values_in_place, _names_in_place, _notes_in_place)
 
 
 @register("blocks", _is_blocks, priority=-5)
