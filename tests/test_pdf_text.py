@@ -147,10 +147,16 @@ def test_a_lone_total_the_scores_add_up_to_is_the_score() -> None:
     # The note label printed with the goals' header; 总分 among the rows, its numbers after a placeholder's bare
     # "指标 7：" and before a note.
     (141, 9, "zoo141-file9.text.txt"),
-    (141, 14, "zoo141-file14.text.txt"),
+    (141, 14, "zoo141-file14.text.txt"),  # the note label printed just before the goals' 预期目标 | 实际完成情况
     # 四川's page 2 printed a block of columns at a time: the rows' cells to 指标值, then the 度量单位 column, then
     # 完成值, 权重 and 得分 row by row and the total's, 合计 after them.
-    (141, 1, "zoo141-file1.text.txt"),  # the note label printed just before the goals' 预期目标 | 实际完成情况
+    (141, 1, "zoo141-file1.text.txt"),
+    (167, 0, "zoo167-file0.text.txt"),  # the same, 合计 and 项目负责人 printed before the 度量单位 column
+    (167, 27, "zoo167-file27.text.txt"),  # the same, the 度量单位 column printed after the last row's 指标值
+    # The same, each unit after its row; the second form's 实施单位 value printed alone after 合计, atop the left
+    # column of its header.
+    (167, 19, "zoo167-file19.text.txt"),
+    (167, 29, "zoo167-file29.text.txt"),  # the last note printed past the next form's 实施单位 and its value
 ])
 def test_pdf_text_of_a_table_split_over_pages_reads_to_the_generators_golden(seed: int, k: int, name: str) -> None:
     """pdftotext of zoo files whose tables break over PDF pages (tests/zoo: page_split), each read to the
