@@ -743,7 +743,7 @@ def _left_part(pieces: list[Piece], i: int) -> int | None:
     for j in range(i + 1, min(i + 4, len(pieces) - 1)):
         if _nature(pieces[j]):
             value = pieces[j + 1]
-            numeric = pieces[j].text.strip() in _NATURES and pieces[j].text.strip() != "定量"
+            numeric = pieces[j].text.strip() not in _NATURE_WORDS  # an operator (≥) before a number
             if numeric != _is_number(value) or _nature(value):
                 return None
             return j + 2
@@ -784,8 +784,7 @@ def _page_columns_in_place(rows: list[Line]) -> list[Line]:
             i = end
         rest = pieces[i:]
         totals = [q for q in rest if _total(q)]
-        footer = [k for k, q in enumerate(rest)
-                  if label_key(q.text).startswith(_HEADER_LABELS) and len(label_key(q.text)) <= _LABEL_LEN]
+        footer = [k for k, q in enumerate(rest) if _footer([q])]
         if len(totals) != 1 or len(footer) > 1 or footer and footer[0] + 1 >= len(rest):
             continue
         footer_cells = rest[footer[0]:footer[0] + 2] if footer else []
@@ -934,9 +933,7 @@ def _notes_back_from_next_form(rows: list[Line]) -> list[Line]:
         if header is None:
             continue
         total = next((k for k in before if k > header and _total(out[k][1][0])), None)
-        if total is None:
-            continue
-        if any(label_key(q.text).startswith(_NOTE_LABELS) for q in out[header][1]):
+        if total is None or any(label_key(q.text).startswith(_NOTE_LABELS) for q in out[header][1]):
             continue
         head = next((k for k in form if _header_label(out[k][1][0])), form.stop)
         label = next((k for k in range(form.start, head) if len(out[k][1]) == 1
