@@ -95,3 +95,14 @@ def test_pdftotext_default_text_gets_no_false_arithmetic_finding(zoo, tmp_path: 
     files, paths = _derived(files, paths)
     tally = measure("pdf-text", derive("pdf-text", paths, tmp_path), files)
     assert tally.false_errors == 0
+
+
+def test_a_funds_row_atop_the_next_pdf_page_is_read_under_its_header() -> None:
+    """Zoo seed 223, file 3, its second form printed by LibreOffice (tests/fixtures/zoo/zoo223-file3.pdf): the funds
+    table breaks over the page before 其他资金, whose row on page 2 is laid out afresh, one column further right than
+    the header's on page 1. Before, its 分值 was read as 全年执行数's neighbour (分值 0.00, 执行率 0)."""
+    files = make_files(223, 4)
+    tally = measure("pdf", [Path(__file__).parent / "fixtures" / "zoo" / "zoo223-file3.pdf"], [files[3]])
+    assert tally.wrong == []
+    assert files[3][1].golden.funds["other"] == {"initial": "0.00", "full_year": "0.00", "executed": "0.00",
+                                                 "weight": "0", "rate": None, "score": "0"}

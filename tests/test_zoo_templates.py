@@ -106,6 +106,9 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # 重庆 by pdftotext's default, a page break in the indicators: the three rows atop page 2 print their names
     # and units first ("政策知晓率", "%", "群众就医负担" over "参保群众满意度", "%"), then the rows.
     (141, 32, "pdftext/zoo141-file32.text.txt"),
+    # 部门整体 by pdftotext's default: 其中：基本支出 and 项目支出 each a row of its own (before, 项目支出's label
+    # went on in 基本支出's row and its amounts were read as 基本支出's 执行率 and 得分).
+    (167, 31, "pdftext/zoo167-file31.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])

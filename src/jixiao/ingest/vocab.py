@@ -6,6 +6,8 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
+from ..model import FUNDS_ROW_ZH, FUNDS_ROWS
+
 FORM_TITLE = "项目支出绩效自评表"
 # The hidden sheet of jixiao's xlsx template (export/xlsx.py writes it, the xlsx reader skips it).
 METADATA_SHEET = "元数据"
@@ -116,6 +118,17 @@ def funds_row_kind(key: str) -> str | None:
     if key.startswith(("其他资金", "其中:其他资金")):
         return "other"
     return None
+
+
+# The rows only some templates print (a department's 基本支出/项目支出, fund sources, 四川's 总额), by their labels.
+_ANY_FUNDS_ROWS = {**{label: kind for kind, label in FUNDS_ROW_ZH.items() if kind not in FUNDS_ROWS}, "总额": "total"}
+
+
+def any_funds_row_kind(key: str) -> str | None:
+    """Which funds row a label names in any template ("其中:" before it or not): for the readers of text that keeps
+    no columns, which tell where such a row begins before a template is known."""
+    key = key.removeprefix("其中:")
+    return funds_row_kind(key) or _ANY_FUNDS_ROWS.get(key)
 
 # 指标性质 printed as an operator or as the words for qualitative/quantitative.
 NATURES = frozenset({"=", "＝", "≥", "≤", ">", "<", "＞", "＜", ">=", "<=", "≧", "≦", "定性", "定量", "定性指标", "定量指标"})

@@ -582,7 +582,10 @@ class FormReader(FlatReading, FormParser):
                 self.row_offset = spans.starts[0] - filled[0][0]
             self.ev.parts_found["funds"] = "re-aligned"
             return {fld: c for fld, (_, c) in zip(spans.fields, filled)}
-        offsets = dict.fromkeys((0, self.funds_label_col - index, spans.starts[0] - index - 1))
+        # Last, the row's first value under the first amount: a table split over pages lays out its columns
+        # afresh on the next page, its rows under no header of their own.
+        offsets = dict.fromkeys((0, self.funds_label_col - index, spans.starts[0] - index - 1,
+                                 spans.starts[0] - filled[0][0] if filled else 0))
         anchored = max(offsets, key=lambda off: _fit(spans, filled, off))
         if self.row_offset is not None and _fits_all(spans, filled, self.row_offset):
             # The table's offset, from a row it placed label by label, before a row's own fit: a spacer column

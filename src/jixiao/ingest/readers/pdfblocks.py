@@ -27,7 +27,7 @@ from ..vocab import (
     FUNDS_NEEDLES,
     HEADER_FIELDS,
     LEVEL1,
-    funds_row_kind,
+    any_funds_row_kind,
     level1_of,
 )
 from . import register
@@ -275,7 +275,7 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
                 goal_texts = sum(1 for q in row if label_key(q.text) in GOAL_LABELS)
             elif kind == "goals":
                 kind = None  # the goals' one row of texts ends their table
-            elif kind == "funds" and funds_row_kind(label_key(row[0].text).removeprefix("其中:")) is not None:
+            elif kind == "funds" and any_funds_row_kind(label_key(row[0].text)) is not None:
                 funds_last = row
             rows.append((first, row, page))
         rows.extend((m, [q], pg) for m, q, pg in aside)
@@ -556,7 +556,7 @@ def _funds_label_in_place(rows: list[Line]) -> list[Line]:
     out = [(n, list(row), pg) for n, row, pg in rows]
     for k in range(len(out) - 2):
         label, header, numbers = out[k][1], out[k + 1][1], out[k + 2][1]
-        if len(label) == 1 and funds_row_kind(label_key(label[0].text).removeprefix("其中:")) is not None \
+        if len(label) == 1 and any_funds_row_kind(label_key(label[0].text)) is not None \
                 and header_kind(header) == "funds" and piece_kind("funds", numbers[0].text) == "number":
             numbers.insert(0, label.pop())
     return [line for line in out if line[1]]
@@ -726,8 +726,8 @@ def _funds_weight(out: list[Line], form: range) -> Decimal | None:
     if funds is None:
         return None
     column = next((i for i, q in enumerate(out[funds][1]) if column_kind("funds", label_key(q.text)) == "number"), None)
-    total = next((out[k][1] for k in form if k > funds and (funds_row_kind(key := label_key(out[k][1][0].text)) == "total"
-                                                              or key == "总额")), None)  # 四川's 总额
+    total = next((out[k][1] for k in form if k > funds and any_funds_row_kind(label_key(out[k][1][0].text)) == "total"),
+                 None)
     if column is None or total is None or len(total) <= column + 1:
         return None
     return decimal_of(total[column + 1].text)

@@ -13,7 +13,7 @@ import re
 
 from ...text import label_key
 from ..grid import Grid, Place
-from ..vocab import CORE_ANSWERS, DEPARTMENT_NAME_LABELS, HEADER_FIELDS, LEVEL1, LEVEL2, OTHER_HEADER_LABELS, funds_row_kind
+from ..vocab import CORE_ANSWERS, DEPARTMENT_NAME_LABELS, HEADER_FIELDS, LEVEL1, LEVEL2, OTHER_HEADER_LABELS, any_funds_row_kind
 from . import register
 from .decode import decode_lines, looks_binary, sniffed_lines
 from .pdfcells import (
@@ -145,7 +145,7 @@ def starts_row(p: Piece) -> bool:
     """A piece only the first cell of a row holds: a level-1 label, a funds row's label, a total, a header label."""
     key = label_key(p.text)
     return (piece_kind("indicators", p.text) == "level1" or key.startswith(TOTALS)
-            or funds_row_kind(key.removeprefix("其中:")) is not None or key.endswith("资金") or key == "总额"
+            or any_funds_row_kind(key) is not None or key.endswith("资金")
             or key.startswith("其中") or key in HEADER_FIELDS)
 
 
