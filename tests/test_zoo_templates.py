@@ -109,6 +109,9 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # 部门整体 by pdftotext's default: 其中：基本支出 and 项目支出 each a row of its own (before, 项目支出's label
     # went on in 基本支出's row and its amounts were read as 基本支出's 执行率 and 得分).
     (167, 31, "pdftext/zoo167-file31.text.txt"),
+    # 重庆 by pdftotext's default: 自评总分 and its value (cells merged down the header's rows) printed among the
+    # goals' texts; before, 100.35 was read as 其他资金's 执行率, "自评总分(分)" as 年度目标 and the total not at all.
+    (167, 30, "pdftext/zoo167-file30.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])

@@ -27,6 +27,7 @@ from ..vocab import (
     FUNDS_NEEDLES,
     HEADER_FIELDS,
     LEVEL1,
+    OTHER_HEADER_LABELS,
     any_funds_row_kind,
     level1_of,
 )
@@ -260,14 +261,16 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
     funds_head: list[Piece] | None = None  # the form's funds header, once read
     goals_head: list[Piece] | None = None  # the goals' header, while their row of texts is read
     funds_last: list[Piece] | None = None  # the last funds row read
+    funds_at = 0  # where the funds header's row is in ``rows``
+    taken = -1  # a piece already put in a row out of turn
 
     def flush() -> None:
-        nonlocal row, kind, goal_texts, numeric, funds_head, goals_head, core, funds_last
+        nonlocal row, kind, goal_texts, numeric, funds_head, goals_head, core, funds_last, funds_at
         if row:
             if (k := header_kind(row)) is not None:
                 kind = k
                 if k == "funds":
-                    funds_head = row
+                    funds_head, funds_at = row, len(rows)
                 goals_head = row if k == "goals" else None
                 if k == "indicators":
                     numeric = _numeric_columns(row)
@@ -283,10 +286,23 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
         row = []
 
     for i, (n, p, new_page) in enumerate(pieces):
+        if i == taken:
+            continue
         text = p.text
         nxt = pieces[i + 1][1] if i + 1 < len(pieces) else None
         if any(w in text for w in TITLES):
             noted, funds_head, funds_last = _noted(pieces, i), None, None
+        if funds_head is not None and kind in ("funds", "goals") and label_key(text).startswith(OTHER_HEADER_LABELS) \
+                and nxt is not None and _is_number(nxt):
+            # 重庆's 自评总分 and its value, cells merged down the header's rows beside the funds, printed where
+            # their middle falls (among the goals): a header row of their own, before the funds header's.
+            at = funds_at
+            while at > 0 and len(rows[at - 1][1]) == 1 and not starts_row(rows[at - 1][1][0]):
+                at -= 1  # the header's leading labels, printed one under the other above it, stay with it
+            rows.insert(at, (n, [p, nxt], new_page))
+            funds_at += 1
+            taken = i + 1
+            continue
         if funds_last is not None and funds_head is not None and kind in ("funds", "goals") and _is_number(p) \
                 and len(funds_last) - 1 < len(funds_head) and _after_funds(row, kind, goal_texts):
             funds_last.append(p)  # its row's last cell (其他资金's 得分) printed after the row below it
