@@ -112,6 +112,9 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # 重庆 by pdftotext's default: 自评总分 and its value (cells merged down the header's rows) printed among the
     # goals' texts; before, 100.35 was read as 其他资金's 执行率, "自评总分(分)" as 年度目标 and the total not at all.
     (167, 30, "pdftext/zoo167-file30.text.txt"),
+    # Two 部门整体 forms by pdftotext's default, "（2022 年度）" and 单位名称 on consecutive lines; before, read as
+    # one wrapped cell, the form had no department, name or year.
+    (167, 33, "pdftext/zoo167-file33.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])

@@ -28,6 +28,7 @@ from ..vocab import (
     HEADER_FIELDS,
     LEVEL1,
     OTHER_HEADER_LABELS,
+    YEAR_ROW,
     any_funds_row_kind,
     level1_of,
 )
@@ -97,9 +98,11 @@ def _opens(text: str) -> bool:
 
 
 def _closes(text: str) -> bool:
-    """A line after which a new cell begins: a label or title is never wrapped onto the next line's text."""
+    """A line after which a new cell begins: a label, title or the year's line under it is never wrapped onto the
+    next line's text."""
     key = label_key(text)
     return (any(w in text for w in TITLES) or bool(_ATTACHMENT.match(key)) or bool(_UNIT_LINE.match(key))
+            or "年" in key and YEAR_ROW.fullmatch(key) is not None
             or key in HEADER_FIELDS or key in GOAL_LABELS
             or starts_row(Piece(-1, -1, text, 0)) and NUMBER.search(text) is None and len(key) <= 8)
 
