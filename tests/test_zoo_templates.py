@@ -115,10 +115,18 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # Two 部门整体 forms by pdftotext's default, "（2022 年度）" and 单位名称 on consecutive lines; before, read as
     # one wrapped cell, the form had no department, name or year.
     (167, 33, "pdftext/zoo167-file33.text.txt"),
+    # By pdftotext's default, the note column printed after 总分 as one block, two wrapped notes with no blank line
+    # between them: each ends at its line shorter than the block's first, and they go on the two rows short of
+    # their 分值.
+    (167, 25, "pdftext/zoo167-file25.text.txt"),
+    # The notes of the second form printed between 总分 and its number.
+    (167, 26, "pdftext/zoo167-file26.text.txt"),
+    # The first form's last note printed past the next form's 部门名称 and its value, before 部门预算执行情况（万元）.
+    (167, 35, "pdftext/zoo167-file35.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])
-def test_chongqing_and_department_forms_of_a_30_file_zoo_read_to_the_generators_golden(seed: int, k: int, name: str
+def test_forms_of_a_30_file_zoo_read_to_the_generators_golden(seed: int, k: int, name: str
                                                                                         ) -> None:
     forms = make_files(seed, 30)[k]
     fmt = {"text": "pdf-text", "web-tables": "web-tables"}[name.split(".")[-2]]

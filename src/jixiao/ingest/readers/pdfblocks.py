@@ -50,7 +50,8 @@ from .pdfcells import (
 from .pdfraw import read_rows, starts_row
 
 _NOTE_LABELS = ("偏差原因", "未完成原因", "原因分析")
-_PART_LABELS = ("绩效指标", "年度绩效指标", "当年绩效目标", "年度总体目标", "项目资金", "预算执行情况", "年度预算数")
+_PART_LABELS = ("绩效指标", "年度绩效指标", "当年绩效目标", "年度总体目标", "项目资金", "预算执行情况", "部门预算执行情况",
+                "年度预算数")
 # A telephone number as forms print one: an area code and a dash, or a mobile's eleven digits.
 _PHONE = re.compile(r"\(?0\d{2,3}\)?[-－]\d{7,8}(?:[-－]\d{1,5})?|1[3-9]\d{9}")
 _NATURE_WORDS = frozenset({"定量指标", "定性指标", "定量", "定性"})  # 重庆's 指标性质
@@ -981,6 +982,7 @@ def _notes_back_from_next_header(rows: list[Line]) -> list[Line]:
         total = next((k for k in before if k > header and _total(out[k][1][0])), None)
         tables = next((k for k in form if header_kind(out[k][1]) is not None), form.stop)
         strays = [q for k in range(form.start, tables) if label_key(out[k][1][0].text).startswith(_HEADER_LABELS)
+                  or label_key(out[k][1][0].text) in DEPARTMENT_NAME_LABELS
                   for q in out[k][1][2:] if _note_text([q])]
         if total is None or not strays:
             continue
@@ -1025,18 +1027,32 @@ def _notes_in_place(rows: list[Line]) -> list[Line]:
         if total is None:
             continue
         short = [k for k in table if _short(out[k][1])]
-        own = len(list(itertools.takewhile(lambda q: _note_text([q]), reversed(out[total][1]))))  # after its numbers
+        own = [q for q in out[total][1][1:] if _note_text([q])]  # before its numbers or after them
         after = list(itertools.takewhile(lambda k: _note_text(out[k][1]), range(total + 1, form.stop)))
         stray = [k for k in table if _note_text(out[k][1])]
-        notes = [q for k in stray for q in out[k][1]] + out[total][1][len(out[total][1]) - own:] \
-            + [q for k in after for q in out[k][1]]
+        notes = [q for k in stray for q in out[k][1]] + own + [q for k in after for q in out[k][1]]
+        if len(notes) < len(short) and not stray:
+            notes = [part for q in notes for part in _wrapped_cells(q)]
         if short and len(notes) == len(short) and all(s < n for s, n in zip(short, stray)):
             for k, note in zip(short, notes):
                 out[k][1].append(note)
-            del out[total][1][len(out[total][1]) - own:]
+            out[total][1][:] = [q for q in out[total][1] if all(q is not n for n in own)]
             for k in stray + after:
                 out[k][1].clear()
     return [line for line in out if line[1]]
+
+
+def _wrapped_cells(p: Piece) -> list[Piece]:
+    """The cells of a block printed with no blank line between them (notes one under the other): a wrapped cell
+    fills its width on every line but its last, so a line shorter than the block's first ends a cell."""
+    lines = p.text.split("\n")
+    width = len(lines[0])
+    cells: list[list[str]] = [[]]
+    for k, line in enumerate(lines):
+        cells[-1].append(line)
+        if len(line) < width and k + 1 < len(lines):
+            cells.append([])
+    return [Piece(p.start, p.end, "\n".join(c), p.col) for c in cells]
 
 
 # In this order: a pass finds the rows the ones before it put together.
