@@ -126,8 +126,7 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])
-def test_forms_of_a_30_file_zoo_read_to_the_generators_golden(seed: int, k: int, name: str
-                                                                                        ) -> None:
+def test_forms_of_a_30_file_zoo_read_to_the_generators_golden(seed: int, k: int, name: str) -> None:
     forms = make_files(seed, 30)[k]
     fmt = {"text": "pdf-text", "web-tables": "web-tables"}[name.split(".")[-2]]
     tally = measure(fmt, [FIXTURES / name], [forms])
