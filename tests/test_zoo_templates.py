@@ -2,7 +2,9 @@
 users copy them out of a browser or a PDF: each file read to the generator's own values for its forms.
 
 The files are the zoo's (seeds 31 and 60), made by the tools of tests/zoo/derive.py: Chromium's text of the page
-or of its tables alone, and ``pdftotext`` (-raw, and its default reading order) of LibreOffice's PDF."""
+or of its tables alone, and ``pdftotext`` (-raw, and its default reading order) of LibreOffice's PDF. Files of the
+30-file zoos (seeds 93 to 223) hold national forms too, read by pdftotext's default, whose reading order scatters
+cells merged down or taller than their rows (notes, totals, 自评总分)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from jixiao.pipeline import check_document
 from tests.fixtures.make_fixtures import write_xlsx
 
 from .zoo.generate import make_files
-from .zoo.measure import ARITHMETIC, expected, got, measure
+from .zoo.measure import ARITHMETIC, expected, got, measure, squeeze
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ZOO = FIXTURES / "zoo"
@@ -123,6 +125,9 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     (167, 26, "pdftext/zoo167-file26.text.txt"),
     # The first form's last note printed past the next form's 部门名称 and its value, before 部门预算执行情况（万元）.
     (167, 35, "pdftext/zoo167-file35.text.txt"),
+    # The second form's note label, wrapped, printed in one block with the notes under it (偏差原因分析及改进 |
+    # 措施 | 部分任务延后，下年 | …): the label ends where a line would make it no label.
+    (223, 12, "pdftext/zoo223-file12.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])
@@ -132,6 +137,18 @@ def test_forms_of_a_30_file_zoo_read_to_the_generators_golden(seed: int, k: int,
     tally = measure(fmt, [FIXTURES / name], [forms])
     assert tally.wrong == []
     assert (tally.right, tally.false_errors, tally.planted_found) == (tally.total, 0, tally.planted)
+
+
+def test_a_note_label_printed_between_the_total_and_its_numbers_leaves_them_one_row() -> None:
+    """Zoo seed 223, file 14, by pdftotext's default: 总分, the note column's label, then the notes and 95.50. The
+    label goes to the indicator header and 总分 keeps its number and its notes, which go to the two rows short of
+    their 分值 (before: 总分 read with no score, the notes left)."""
+    form = make_files(223, 30)[14][0]
+    first = check_document(read_path(FIXTURES / "pdftext" / "zoo223-file14.text.txt")).results[0]
+    want = squeeze(expected(form))
+    have = squeeze(got(evaluation_json(first.ev), expected(form)))
+    assert isinstance(want, dict) and isinstance(have, dict)
+    assert (have["total"], have["indicators"]) == (want["total"], want["indicators"])
 
 
 def test_chongqing_rows_whose_names_cannot_be_paired_are_read_incomplete_with_no_sum_checked() -> None:

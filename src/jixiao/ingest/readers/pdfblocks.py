@@ -108,6 +108,13 @@ def _closes(text: str) -> bool:
             or starts_row(Piece(-1, -1, text, 0)) and NUMBER.search(text) is None and len(key) <= 8)
 
 
+def _label_ends(text: str, line: str) -> bool:
+    """Whether the note column's label, wrapped (偏差原因分析及改进 | 措施), ends before the line: its notes may print
+    in the same block, right under it."""
+    return label_key(text).startswith(_NOTE_LABELS) and _column_label(text) is not None \
+        and _column_label(f"{text}{line}") is None
+
+
 def _pieces(lines: list[str]) -> list[tuple[int, Piece, bool]]:
     """Each block's cells (line number, piece, whether a page starts at it)."""
     out: list[tuple[int, Piece, bool]] = []
@@ -119,7 +126,7 @@ def _pieces(lines: list[str]) -> list[tuple[int, Piece, bool]]:
         if not line:
             joining = False
             continue
-        if joining and not _opens(line):
+        if joining and not _opens(line) and not _label_ends(out[-1][1].text, line):
             m, last, page = out[-1]
             out[-1] = (m, Piece(-1, -1, f"{last.text}\n{line}", last.col), page)
         else:
@@ -938,7 +945,16 @@ def _note_label_in_place(rows: list[Line]) -> list[Line]:
             continue
         [(k, i)] = lone
         out[header][1].append(out[k][1].pop(i))
+        if not out[k][1] and k + 1 in form and len(out[k - 1][1]) == 1 and _total(out[k - 1][1][0]) \
+                and _total_rest(out[k + 1][1]):
+            out[k - 1][1].extend(out[k + 1][1])  # printed between 总分 and the rest of its row, it parted them
+            out[k + 1][1].clear()
     return [line for line in out if line[1]]
+
+
+def _total_rest(row: list[Piece]) -> bool:
+    """The rest of a 总分 row: notes (of the rows above, printed beside it) and its numbers."""
+    return any(_is_number(q) for q in row) and all(_is_number(q) or _note_text([q]) for q in row)
 
 
 def _notes_back_from_next_form(rows: list[Line]) -> list[Line]:
