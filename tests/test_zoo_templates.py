@@ -128,6 +128,8 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # The second form's note label, wrapped, printed in one block with the notes under it (偏差原因分析及改进 |
     # 措施 | 部分任务延后，下年 | …): the label ends where a line would make it no label.
     (223, 12, "pdftext/zoo223-file12.text.txt"),
+    # The second form's 总分 ends its page under the next form's title: its 98.80 and a note print after the title.
+    (223, 27, "pdftext/zoo223-file27.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])

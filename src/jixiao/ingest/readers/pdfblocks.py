@@ -985,6 +985,24 @@ def _notes_back_from_next_form(rows: list[Line]) -> list[Line]:
     return [line for line in out if line[1]]
 
 
+def _total_back_from_next_title(rows: list[Line]) -> list[Line]:
+    """A form whose 总分 ends a page under which the next form's title prints may print the rest of its 总分 row (its
+    numbers, the notes beside it) after that title, before the next form's first header label: they go back to the
+    total, which is left with its label alone."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    forms = _forms(out)
+    for before, form in zip(forms, forms[1:]):
+        last = before[-1]
+        if len(out[last][1]) != 1 or not _total(out[last][1][0]):
+            continue
+        head = next((k for k in form if _header_label(out[k][1][0]) or header_kind(out[k][1]) is not None), form.stop)
+        rest = [k for k in range(form.start, head) if _total_rest(out[k][1])]
+        if len(rest) == 1 and sum(1 for q in out[rest[0]][1] if _is_number(q)) <= 2:
+            out[last][1].extend(out[rest[0]][1])
+            out[rest[0]][1].clear()
+    return [line for line in out if line[1]]
+
+
 def _notes_back_from_next_header(rows: list[Line]) -> list[Line]:
     """A form whose last rows end a page may print a note (a cell taller than its row) past a pair of the next
     form's header (实施单位 | 某中心 | 部分任务延后…). Where the form's indicator header has a note column, the note
@@ -1072,9 +1090,10 @@ def _wrapped_cells(p: Piece) -> list[Piece]:
 
 
 # In this order: a pass finds the rows the ones before it put together.
-_FIXES = (_holes_filled, _goal_pairs_together, _notes_back_from_next_form, _funds_label_in_place, _phone_in_place,
-          _levels_in_place, _note_label_in_place, _notes_back_from_next_header, _page_columns_in_place, _unit_in_place,
-          _total_in_place, _header_values_in_place, _names_in_place, _notes_in_place)
+_FIXES = (_holes_filled, _goal_pairs_together, _notes_back_from_next_form, _total_back_from_next_title,
+          _funds_label_in_place, _phone_in_place, _levels_in_place, _note_label_in_place, _notes_back_from_next_header,
+          _page_columns_in_place, _unit_in_place, _total_in_place, _header_values_in_place, _names_in_place,
+          _notes_in_place)
 
 
 @register("blocks", _is_blocks, priority=-5)
