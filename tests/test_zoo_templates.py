@@ -130,6 +130,10 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     (223, 12, "pdftext/zoo223-file12.text.txt"),
     # The second form's 总分 ends its page under the next form's title: its 98.80 and a note print after the title.
     (223, 27, "pdftext/zoo223-file27.text.txt"),
+    # 重庆's 执行率, 执行率权重 and 执行率得分, cells merged down the funds rows, printed with their numbers after the
+    # funds: they go on the funds header and 年度资金总额 (before: unplaced, and the policy's 分值 10 taken for the
+    # form's 20 gave a false total-mismatch).
+    (251, 30, "pdftext/zoo251-file30.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])
@@ -151,6 +155,20 @@ def test_a_note_label_printed_between_the_total_and_its_numbers_leaves_them_one_
     have = squeeze(got(evaluation_json(first.ev), expected(form)))
     assert isinstance(want, dict) and isinstance(have, dict)
     assert (have["total"], have["indicators"]) == (want["total"], want["indicators"])
+
+
+def test_a_number_left_over_among_the_funds_leaves_them_incomplete_and_no_total_checked() -> None:
+    """Zoo seed 251, file 30, its 执行率 labels cut out: 98.84%, 20 and 19.77 are left after the funds with no column
+    to go to. The funds are read incomplete, and 总分 is not checked against a rate score the form did not give
+    (before: 9.88 by the policy's 分值 10, a false total-mismatch)."""
+    text = (FIXTURES / "pdftext" / "zoo251-file30.text.txt").read_text(encoding="utf-8")
+    labels = "执行率\n\n执行率权重\n\n执行率得分(分)\n\n"
+    assert text.count(labels) == 1
+    [result] = check_document(read_bytes(text.replace(labels, "").encode(), "f.text.txt")).results
+    assert result.ev.funds.total is not None and result.ev.funds.total.score is None
+    assert result.ev.parts_found["funds"] == "incomplete"
+    assert not {f.code for f in result.findings} & ARITHMETIC
+    assert any("98.84%" in w for w in result.ev.warnings)
 
 
 def test_chongqing_rows_whose_names_cannot_be_paired_are_read_incomplete_with_no_sum_checked() -> None:

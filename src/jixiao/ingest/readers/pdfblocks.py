@@ -59,6 +59,7 @@ _NATURES = frozenset({"≥", "≤", "=", "＝", ">", "<", "≧", "≦", "定量"
 _HEADER_LABELS = tuple(HEADER_FIELDS)  # "实施单位(盖章)" too
 _ATTACHMENT = re.compile(r"^附件[\d\-—－.、]*[:：]?$")
 _UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]")
+_RATE_FIELDS = frozenset({"rate", "weight", "score"})
 _LABEL_LEN = 16  # a column label is short; a longer line holding one of its words is prose
 
 
@@ -589,6 +590,38 @@ def _funds_label_in_place(rows: list[Line]) -> list[Line]:
     return [line for line in out if line[1]]
 
 
+def _rate_columns_in_place(rows: list[Line]) -> list[Line]:
+    """重庆's 执行率, 执行率权重 and 执行率得分, their cells merged down the funds rows beside the amounts, may print after
+    the funds (the table's right columns read after its left): their labels, none of them the funds header's, then
+    as many numbers. The labels go at the header's end, the numbers at the end of 年度资金总额's row, where it holds an
+    amount under each of the header's labels."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    for form in _forms(out):
+        h = _header_at(out, form, "funds")
+        while h is not None and h + 1 in form and header_kind(out[h + 1][1]) == "funds":
+            h += 1  # the part's label (预算执行情况（万元）) on a line of its own above the columns' labels
+        if h is None or h + 3 not in form or any_funds_row_kind(label_key(out[h + 1][1][0].text)) != "total":
+            continue
+        head, total = out[h][1], out[h + 1][1]
+        k = next((k for k in range(h + 2, form.stop - 1) if header_kind(out[k][1]) == "funds"), None)
+        if k is None or len(total) - 1 != len(head):
+            continue
+        labels, numbers = out[k][1], out[k + 1][1]
+        own = {label_key(q.text) for q in head}
+        if len(numbers) == len(labels) and all(piece_kind("funds", q.text) in ("number", "percent") for q in numbers) \
+                and all(label_key(q.text) not in own and _funds_field(q.text) in _RATE_FIELDS for q in labels):
+            head.extend(labels)
+            total.extend(numbers)
+            labels.clear()
+            numbers.clear()
+    return [line for line in out if line[1]]
+
+
+def _funds_field(text: str) -> str | None:
+    key = label_key(text)
+    return next((field for needle, field in FUNDS_COLUMNS if needle in key), None)
+
+
 def _phone_in_place(rows: list[Line]) -> list[Line]:
     """The 联系电话 a form prints with no value after it, given the telephone number its form prints elsewhere
     (its cell merged over two columns prints where its middle falls): only a number of a telephone's shape,
@@ -1091,9 +1124,9 @@ def _wrapped_cells(p: Piece) -> list[Piece]:
 
 # In this order: a pass finds the rows the ones before it put together.
 _FIXES = (_holes_filled, _goal_pairs_together, _notes_back_from_next_form, _total_back_from_next_title,
-          _funds_label_in_place, _phone_in_place, _levels_in_place, _note_label_in_place, _notes_back_from_next_header,
-          _page_columns_in_place, _unit_in_place, _total_in_place, _header_values_in_place, _names_in_place,
-          _notes_in_place)
+          _funds_label_in_place, _rate_columns_in_place, _phone_in_place, _levels_in_place, _note_label_in_place,
+          _notes_back_from_next_header, _page_columns_in_place, _unit_in_place, _total_in_place,
+          _header_values_in_place, _names_in_place, _notes_in_place)
 
 
 @register("blocks", _is_blocks, priority=-5)
