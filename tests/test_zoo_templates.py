@@ -134,6 +134,10 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # funds: they go on the funds header and 年度资金总额 (before: unplaced, and the policy's 分值 10 taken for the
     # form's 20 gave a false total-mismatch).
     (251, 30, "pdftext/zoo251-file30.text.txt"),
+    # A note printed after the row under its own, a row with all its 分值 (before: put on that row), the others
+    # before 总分's number or as a row of their own before 总分.
+    (251, 0, "pdftext/zoo251-file00.text.txt"),
+    (251, 16, "pdftext/zoo251-file16.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])

@@ -1078,8 +1078,9 @@ def _notes_in_place(rows: list[Line]) -> list[Line]:
     """Notes (偏差原因分析及改进措施), cells taller than their row's others, print as blocks of their own: under the
     row whose 得分 falls short of its 分值, or after the table's 总分 (on its row or after it). Under the header of a
     note column with 分值 and 得分 last, a note right under such a row goes on it; the notes left among the rows and
-    after 总分 go on such rows in order, where there are as many of them as of such rows left without a note (each
-    note among the rows after its own). Otherwise they are left, and named."""
+    after 总分 (with any note on a row with all its 分值, printed past its own) go on such rows in order, where
+    there are as many of them as of such rows left without a note (each note at its row or after it). Otherwise they
+    are left, and named."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in _forms(out):
         header = _header_at(out, form, "indicators")
@@ -1094,19 +1095,33 @@ def _notes_in_place(rows: list[Line]) -> list[Line]:
         if total is None:
             continue
         short = [k for k in table if _short(out[k][1])]
+        # A note printed after the row under its own (a cell taller than its row, its middle lower) went on that
+        # row: where some row falls short of its 分值 with no note, a note on a row with all its 分值 is in the pool.
+        moved = [k for k in table if _noted_row(out[k][1]) and not _short(out[k][1][:-1])] if short else []
         own = [q for q in out[total][1][1:] if _note_text([q])]  # before its numbers or after them
         after = list(itertools.takewhile(lambda k: _note_text(out[k][1]), range(total + 1, form.stop)))
         stray = [k for k in table if _note_text(out[k][1])]
-        notes = [q for k in stray for q in out[k][1]] + own + [q for k in after for q in out[k][1]]
-        if len(notes) < len(short) and not stray:
-            notes = [part for q in notes for part in _wrapped_cells(q)]
-        if short and len(notes) == len(short) and all(s < n for s, n in zip(short, stray)):
-            for k, note in zip(short, notes):
+        late = own + [q for k in after for q in out[k][1]]
+        among = sorted([(k, out[k][1][-1]) for k in moved] + [(k, q) for k in stray for q in out[k][1]],
+                       key=lambda kq: kq[0])
+        if len(among) + len(late) < len(short) and not among:
+            late = [part for q in late for part in _wrapped_cells(q)]
+        pool = among + [(total, q) for q in late]
+        # Each note printed at its row or after it, never before.
+        if short and len(pool) == len(short) and all(k <= at for k, (at, _) in zip(short, pool)):
+            for k in moved:
+                out[k][1].pop()
+            for k, (_, note) in zip(short, pool):
                 out[k][1].append(note)
             out[total][1][:] = [q for q in out[total][1] if all(q is not n for n in own)]
             for k in stray + after:
                 out[k][1].clear()
     return [line for line in out if line[1]]
+
+
+def _noted_row(row: list[Piece]) -> bool:
+    """An indicator row ending in a note after its 得分."""
+    return len(row) > 3 and _note_text([row[-1]]) and _is_number(row[-2])
 
 
 def _wrapped_cells(p: Piece) -> list[Piece]:
