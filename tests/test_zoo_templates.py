@@ -138,6 +138,10 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # before 总分's number or as a row of their own before 总分.
     (251, 0, "pdftext/zoo251-file00.text.txt"),
     (251, 16, "pdftext/zoo251-file16.text.txt"),
+    # 总分 printed before the last rows (its cell's middle among theirs), its number after them: the rows between
+    # end in a note after their 分值 and 得分 (seed 251), the number in a note (seed 223, the second form).
+    (251, 14, "pdftext/zoo251-file14.text.txt"),
+    (223, 14, "pdftext/zoo223-file14.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])

@@ -713,8 +713,9 @@ def _funds_label_back(p: Piece, header: list[Piece], nxt: Piece | None) -> bool:
 def _total_in_place(rows: list[Line]) -> list[Line]:
     """A 总分 label printed alone (its cell merged over the row's first columns prints where its middle falls:
     above the indicator table, among its rows, or below it before a footer's labels) goes with its numbers at the
-    end: the form's last row when it is only numbers (an indicator row always prints its 三级指标), or the
-    numbers that end the last row when they are the total's (:func:`_total_numbers`)."""
+    end: the form's last row when it is only numbers (an indicator row always prints its 三级指标; a note after
+    them is left for :func:`_notes_in_place`), or the numbers that end the last row when they are the total's
+    (:func:`_total_numbers`)."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in reversed(_forms(out)):  # rows put in leave the forms before where they were
         header = _header_at(out, form, "indicators")
@@ -725,10 +726,12 @@ def _total_in_place(rows: list[Line]) -> list[Line]:
             continue
         last = out[end][1]
         between = range(lone[0] + 1, end) if lone[0] > header else range(0)
-        # Rows between it and the numbers that each end in their own 分值 and 得分 leave no number wanting.
+        # Rows between it and the numbers that each end in their own 分值 and 得分 (and a note) leave no number
+        # wanting.
         numeric = _numeric_columns(out[header][1])
-        if 1 <= len(last) <= 2 and all(_is_number(p) for p in last) \
-                and all(_whole(out[k][1], numeric) or not any(_is_number(p) for p in out[k][1]) for k in between):
+        if 1 <= len(_without_note(last)) <= 2 and all(_is_number(p) for p in _without_note(last)) \
+                and all(_whole(_without_note(out[k][1]), numeric) or not any(_is_number(p) for p in out[k][1])
+                        for k in between):
             last.insert(0, out[lone[0]][1].pop())
             continue
         # A note printed after them (a row's last cell, taller than the row) goes after the total's row.
