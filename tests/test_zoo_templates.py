@@ -142,6 +142,10 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # end in a note after their 分值 and 得分 (seed 251), the number in a note (seed 223, the second form).
     (251, 14, "pdftext/zoo251-file14.text.txt"),
     (223, 14, "pdftext/zoo223-file14.text.txt"),
+    # The third form's title, at the foot of the page where the second form's table goes on, printed before the
+    # second form's indicators, its year's line followed by the second form's 实际完成情况 (before: four forms
+    # read, the second with no indicators and 项目名称's value taken for its 实际完成情况).
+    (251, 28, "pdftext/zoo251-file28.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])

@@ -104,7 +104,7 @@ def _closes(text: str) -> bool:
     next line's text."""
     key = label_key(text)
     return (any(w in text for w in TITLES) or bool(_ATTACHMENT.match(key)) or bool(_UNIT_LINE.match(key))
-            or "年" in key and YEAR_ROW.fullmatch(key) is not None
+            or _year_line(Piece(-1, -1, text, 0))
             or key in HEADER_FIELDS or key in GOAL_LABELS
             or starts_row(Piece(-1, -1, text, 0)) and NUMBER.search(text) is None and len(key) <= 8)
 
@@ -449,9 +449,17 @@ def _header_label(p: Piece) -> bool:
     return len(key) <= _LABEL_LEN and key.startswith(_HEADER_LABELS)
 
 
+def _year_line(p: Piece) -> bool:
+    """The year's line under a title: "（2024 年度）"."""
+    key = label_key(p.text)
+    return "年" in key and YEAR_ROW.fullmatch(key) is not None
+
+
 def _stray_text(row: list[Piece]) -> bool:
-    """A sentence after a cell it cannot be the value of: 总分 (numbers), a 一级指标 label, a header label."""
-    if len(row) != 2 or not (_total(row[0]) or _level1(row[0]) is not None or _header_label(row[0])):
+    """A sentence after a cell it cannot be the value of: 总分 (numbers), a 一级指标 label, a header label, the year's
+    line under a title."""
+    if len(row) != 2 or not (_total(row[0]) or _level1(row[0]) is not None or _header_label(row[0])
+                             or _year_line(row[0])):
         return False
     key = label_key(row[1].text)
     return len(key) >= _PROSE_LEN and piece_kind("indicators", row[1].text) == "word" and not _opens(row[1].text)
@@ -472,7 +480,9 @@ def _holes_filled(rows: list[Line]) -> list[Line]:
             continue
         end = next((k for k in range(head + 1, len(out)) if header_kind(out[k][1]) == "goals"), len(out))
         after = range(head + 1, end)
-        stray = next((k for k in after if _stray_text(out[k][1])), None) if len(texts) == wanted - 1 else None
+        # Before the indicators first: past a title printed there (the next form's, at the page's foot).
+        stray = next((k for k in [*range(g + 2, head), *after] if _stray_text(out[k][1])), None) \
+            if len(texts) == wanted - 1 else None
         if stray is not None:
             texts.append(out[stray][1].pop())
         if label_key(out[head][1][0].text) == "二级指标" and (
@@ -484,6 +494,26 @@ def _holes_filled(rows: list[Line]) -> list[Line]:
                     and _column_label(out[value][1][0].text) is None:
                 out[stray][1].append(out[value][1].pop())
     return [line for line in out if line[1]]
+
+
+def _title_in_place(rows: list[Line]) -> list[Line]:
+    """A form's title at a page's foot, under a form whose table goes on to the next page, may print before that
+    table's indicators: the form before then has no indicator header, and this one has one before its header's
+    first label. The title, with the lines above it and the year's line under it, goes before that label."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    forms = _forms(out)
+    for before, form in reversed(list(zip(forms, forms[1:]))):  # rows moved leave the forms before where they were
+        indicators = _header_at(out, form, "indicators")
+        field = next((k for k in form if _header_label(out[k][1][0])), None)
+        if _header_at(out, before, "indicators") is not None or indicators is None or field is None \
+                or field < indicators:
+            continue
+        title = next(k for k in form if any(w in out[k][1][0].text for w in TITLES))
+        end = title + 1 + (title + 1 in form and len(out[title + 1][1]) == 1 and _year_line(out[title + 1][1][0]))
+        if end <= indicators:
+            out[field:field] = out[form.start:end]
+            del out[form.start:end]
+    return out
 
 
 _ORG = re.compile(r".{2,}(?:局|中心|院|厅|委|办|站|所|校|馆|队|会|部|处|公司|单位|办公室|幼儿园|医院)\d*$")
@@ -1141,7 +1171,7 @@ def _wrapped_cells(p: Piece) -> list[Piece]:
 
 
 # In this order: a pass finds the rows the ones before it put together.
-_FIXES = (_holes_filled, _goal_pairs_together, _notes_back_from_next_form, _total_back_from_next_title,
+_FIXES = (_holes_filled, _title_in_place, _goal_pairs_together, _notes_back_from_next_form, _total_back_from_next_title,
           _funds_label_in_place, _rate_columns_in_place, _phone_in_place, _levels_in_place, _note_label_in_place,
           _notes_back_from_next_header, _page_columns_in_place, _unit_in_place, _total_in_place,
           _header_values_in_place, _names_in_place, _notes_in_place)
