@@ -146,6 +146,9 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # second form's indicators, its year's line followed by the second form's 实际完成情况 (before: four forms
     # read, the second with no indicators and 项目名称's value taken for its 实际完成情况).
     (251, 28, "pdftext/zoo251-file28.text.txt"),
+    # 总分 printed between the goals' labels 预期目标 and 实际完成情况 (before: read as a goal label, the goals and
+    # the telephone out of place and 总分 read under none).
+    (251, 26, "pdftext/zoo251-file26.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])

@@ -329,9 +329,11 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
             continue
         if kind == "goals" and row and len(row) < goal_texts and (
                 label_key(text).startswith(_PART_LABELS) or label_key(text) in TOTALS
-                or _PHONE.fullmatch(label_key(text))):
+                or _PHONE.fullmatch(label_key(text))) \
+                or kind == "funds" and row and label_key(text) in TOTALS \
+                and all(label_key(q.text) in GOAL_LABELS for q in row):
             # A cell merged down the rows or over columns (a part's label, 总分, the telephone) printed inside the
-            # goals' texts.
+            # goals' texts or their header's labels.
             aside.append((n, p, new_page))
             continue
         new = _starts(p, row)
