@@ -330,7 +330,7 @@ def _rows(pieces: list[tuple[int, Piece, bool]]) -> list[tuple[int, list[Piece],
         if kind == "goals" and row and len(row) < goal_texts and (
                 label_key(text).startswith(_PART_LABELS) or label_key(text) in TOTALS
                 or _PHONE.fullmatch(label_key(text))) \
-                or kind == "funds" and row and label_key(text) in TOTALS \
+                or kind == "funds" and row and (label_key(text) in TOTALS or _PHONE.fullmatch(label_key(text))) \
                 and all(label_key(q.text) in GOAL_LABELS for q in row):
             # A cell merged down the rows or over columns (a part's label, 总分, the telephone) printed inside the
             # goals' texts or their header's labels.
@@ -443,6 +443,7 @@ def _levels_in_place(rows: list[Line]) -> list[Line]:
     return out
 
 
+_SENTENCE = re.compile(r"[，。；,;]")  # a goal's text is a sentence
 _PROSE_LEN = 6  # a goal's text is a sentence; a value in a cell of the table is shorter or a number
 
 
@@ -464,6 +465,8 @@ def _stray_text(row: list[Piece]) -> bool:
                              or _year_line(row[0])):
         return False
     key = label_key(row[1].text)
+    if _header_label(row[0]) and not _SENTENCE.search(key):
+        return False  # a header's own value (测试项目46号经费), not a goal's sentence
     return len(key) >= _PROSE_LEN and piece_kind("indicators", row[1].text) == "word" and not _opens(row[1].text)
 
 
