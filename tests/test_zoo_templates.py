@@ -151,6 +151,9 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # 总分 printed between the goals' labels 预期目标 and 实际完成情况 (before: read as a goal label, the goals and
     # the telephone out of place and 总分 read under none).
     (251, 26, "pdftext/zoo251-file26.text.txt"),
+    # 部门整体: 项目支出's label printed after its amounts, which ran on in 基本支出's row (before: read as 基本支出's
+    # 分值, 执行率 and 得分); the second form's 部门(单位)名称 value printed after two part labels.
+    (223, 31, "pdftext/zoo223-file31.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])
@@ -167,6 +170,10 @@ def test_forms_of_a_30_file_zoo_read_to_the_generators_golden(seed: int, k: int,
     # sentence) left where they are (before: taken for the first form's 实际完成情况). The third form's last
     # 二级指标, wrapped, prints apart from its row, a note between its two lines: not read.
     (251, 29, "pdftext/zoo251-file29.text.txt", (0, 1)),
+    # The second form's 其他资金 label printed after its cells, which ran on in 上年结转资金's row, twice the header's
+    # cells (before: 上年结转资金's amounts read a column off, 其他资金's not at all). The third form's 其他资金 prints
+    # its 得分 far from its row: not read.
+    (223, 13, "pdftext/zoo223-file13.text.txt", (0, 1)),
 ])
 def test_forms_of_a_30_file_zoo_file_read_to_the_generators_golden(seed: int, k: int, name: str,
                                                                    which: tuple[int, ...]) -> None:

@@ -523,7 +523,7 @@ def _title_in_place(rows: list[Line]) -> list[Line]:
 
 _ORG = re.compile(r".{2,}(?:局|中心|院|厅|委|办|站|所|校|馆|队|会|部|处|公司|单位|办公室|幼儿园|医院)\d*$")
 _PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}")
-_WANTS = {"implementing_unit": "org", "manager": "person", "achieved": "prose"}
+_WANTS = {"implementing_unit": "org", "manager": "person", "achieved": "prose", "unit_name": "org"}
 
 
 def _value_type(text: str) -> str | None:
@@ -540,6 +540,8 @@ def _header_field(p: Piece) -> str | None:
     key = label_key(p.text)
     if key in ("年度目标完成情况", "全年实际完成情况"):
         return "achieved"
+    if key in DEPARTMENT_NAME_LABELS:
+        return "unit_name"  # 部门整体's 部门(单位)名称, the one organisation in its header
     field = next((f for label, f in HEADER_FIELDS.items() if key.startswith(label)), None) \
         if len(key) <= _LABEL_LEN else None
     return field if field in _WANTS else None
@@ -567,8 +569,8 @@ def _header_values_in_place(rows: list[Line]) -> list[Line]:
                  and not _opens(out[k][1][0].text) and not label_key(out[k][1][0].text).startswith(_HEADER_LABELS)]
         found = {f: [k for k in hosts if _value_type(out[k][1][-1].text) == _WANTS[f]
                      and k != labelled[f]] for f in holes}
-        if any(len(ks) != 1 for ks in found.values()):
-            continue
+        if any(len(ks) != 1 for ks in found.values()) or len({ks[0] for ks in found.values()}) < len(found):
+            continue  # a value two labels want (实施单位 and 部门名称 both an organisation) goes to neither
         values = {f: out[ks[0]][1][-1] for f, ks in found.items()}
         for f in holes:
             del out[labelled[f]][1][1:]
@@ -632,10 +634,8 @@ def _rate_columns_in_place(rows: list[Line]) -> list[Line]:
     amount under each of the header's labels."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in _forms(out):
-        h = _header_at(out, form, "funds")
-        while h is not None and h + 1 in form and header_kind(out[h + 1][1]) == "funds":
-            h += 1  # the part's label (预算执行情况（万元）) on a line of its own above the columns' labels
-        if h is None or h + 3 not in form or any_funds_row_kind(label_key(out[h + 1][1][0].text)) != "total":
+        h = _funds_header(out, form)
+        if h is None or h + 3 not in form:
             continue
         head, total = out[h][1], out[h + 1][1]
         k = next((k for k in range(h + 2, form.stop - 1) if header_kind(out[k][1]) == "funds"), None)
@@ -650,6 +650,48 @@ def _rate_columns_in_place(rows: list[Line]) -> list[Line]:
             labels.clear()
             numbers.clear()
     return [line for line in out if line[1]]
+
+
+def _funds_header(rows: list[Line], form: range) -> int | None:
+    """The row of the form's funds column labels, where 年度资金总额's row follows it."""
+    h = _header_at(rows, form, "funds")
+    while h is not None and h + 1 in form and header_kind(rows[h + 1][1]) == "funds":
+        h += 1  # the part's label (预算执行情况（万元）) on a line of its own above the columns' labels
+    if h is None or h + 1 not in form or any_funds_row_kind(label_key(rows[h + 1][1][0].text)) != "total":
+        return None
+    return h
+
+
+def _funds_rows_apart(rows: list[Line]) -> list[Line]:
+    """A funds row's label merged over two lines may print after its amounts, which then run on in the row above
+    (其中：基本支出 | its three amounts | 项目支出's three, then 项目支出 alone). Where the row holds twice the header's
+    cells, or twice its amounts with each of the second adding up with the one above it to 年度资金总额's, the
+    second half is the lone label's."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    for form in _forms(out):
+        h = _funds_header(out, form)
+        if h is None:
+            continue
+        fields = [f for q in out[h][1] if (f := _funds_field(q.text)) is not None]
+        amounts = sum(1 for f in fields if f in ("initial", "full_year", "executed"))
+        total = [decimal_of(q.text) for q in out[h + 1][1][1:1 + amounts]]
+        for k in range(h + 2, form.stop - 1):
+            row, label = out[k][1], out[k + 1][1]
+            if any_funds_row_kind(label_key(row[0].text)) is None \
+                    or len(label) != 1 or any_funds_row_kind(label_key(label[0].text)) is None:
+                continue
+            first = [decimal_of(q.text) for q in row[1:1 + amounts]]
+            second = [decimal_of(q.text) for q in row[1 + amounts:]]
+            if len(row) == 1 + 2 * len(fields):  # twice the header's cells
+                cut = 1 + len(fields)
+            elif len(row) == 1 + 2 * amounts and all(a is not None and b is not None and t is not None and a + b == t
+                                                     for a, b, t in zip(first, second, total)):
+                cut = 1 + amounts  # as many amounts again, adding up to the total's
+            else:
+                continue
+            label.extend(row[cut:])
+            del row[cut:]
+    return out
 
 
 def _funds_field(text: str) -> str | None:
@@ -1176,10 +1218,11 @@ def _wrapped_cells(p: Piece) -> list[Piece]:
 
 
 # In this order: a pass finds the rows the ones before it put together.
-_FIXES = (_holes_filled, _title_in_place, _goal_pairs_together, _notes_back_from_next_form, _total_back_from_next_title,
-          _funds_label_in_place, _rate_columns_in_place, _phone_in_place, _levels_in_place, _note_label_in_place,
-          _notes_back_from_next_header, _page_columns_in_place, _unit_in_place, _total_in_place,
-          _header_values_in_place, _names_in_place, _notes_in_place)
+_FIXES = (_holes_filled, _title_in_place, _goal_pairs_together, _notes_back_from_next_form,
+          _total_back_from_next_title, _funds_label_in_place, _funds_rows_apart, _rate_columns_in_place,
+          _phone_in_place, _levels_in_place, _note_label_in_place, _notes_back_from_next_header,
+          _page_columns_in_place, _unit_in_place, _total_in_place, _header_values_in_place, _names_in_place,
+          _notes_in_place)
 
 
 @register("blocks", _is_blocks, priority=-5)
