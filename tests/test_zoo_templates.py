@@ -154,6 +154,9 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # 部门整体: 项目支出's label printed after its amounts, which ran on in 基本支出's row (before: read as 基本支出's
     # 分值, 执行率 and 得分); the second form's 部门(单位)名称 value printed after two part labels.
     (223, 31, "pdftext/zoo223-file31.text.txt"),
+    # The second form's indicator header ends at 分值: its 得分 and note label printed after the funds; 总分 atop
+    # the next page, before the rows, its number among the notes after them (before: every row read a column off).
+    (307, 3, "pdftext/zoo307-file03.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])

@@ -790,8 +790,8 @@ def _funds_label_back(p: Piece, header: list[Piece], nxt: Piece | None) -> bool:
 def _total_in_place(rows: list[Line]) -> list[Line]:
     """A 总分 label printed alone (its cell merged over the row's first columns prints where its middle falls:
     above the indicator table, among its rows, or below it before a footer's labels) goes with its numbers at the
-    end: the form's last row when it is only numbers (an indicator row always prints its 三级指标; a note after
-    them is left for :func:`_notes_in_place`), or the numbers that end the last row when they are the total's
+    end: the form's last row when it is only numbers (an indicator row always prints its 三级指标; notes among
+    them are left for :func:`_notes_in_place`), or the numbers that end the last row when they are the total's
     (:func:`_total_numbers`)."""
     out = [(n, list(row), pg) for n, row, pg in rows]
     for form in reversed(_forms(out)):  # rows put in leave the forms before where they were
@@ -806,7 +806,8 @@ def _total_in_place(rows: list[Line]) -> list[Line]:
         # Rows between it and the numbers that each end in their own 分值 and 得分 (and a note) leave no number
         # wanting.
         numeric = _numeric_columns(out[header][1])
-        if 1 <= len(_without_note(last)) <= 2 and all(_is_number(p) for p in _without_note(last)) \
+        numbers = [p for p in last if not _note_text([p])]
+        if 1 <= len(numbers) <= 2 and all(_is_number(p) for p in numbers) \
                 and all(_whole(_without_note(out[k][1]), numeric) or not any(_is_number(p) for p in out[k][1])
                         for k in between):
             last.insert(0, out[lone[0]][1].pop())
@@ -1043,6 +1044,24 @@ def _names_in_place(rows: list[Line]) -> list[Line]:
     return [line for line in out if line[1]]
 
 
+def _score_label_in_place(rows: list[Line]) -> list[Line]:
+    """The indicator header's 得分 (and the note label after it), cells merged down the header's rows, may print
+    between the funds and the goals. Where the header ends at its 分值, a row of just those labels there goes at its
+    end."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    for form in _forms(out):
+        header = _header_at(out, form, "indicators")
+        funds = _header_at(out, form, "funds")
+        if header is None or funds is None or label_key(out[header][1][-1].text) != "分值":
+            continue
+        lone = [k for k in range(funds + 1, header) if label_key(out[k][1][0].text) == "得分"
+                and all(label_key(q.text).startswith(_NOTE_LABELS) and _column_label(q.text) for q in out[k][1][1:])]
+        if len(lone) == 1:
+            out[header][1].extend(out[lone[0]][1])
+            out[lone[0]][1].clear()
+    return [line for line in out if line[1]]
+
+
 def _note_label_in_place(rows: list[Line]) -> list[Line]:
     """The indicator header's note column label (偏差原因分析及改进措施), its cell merged down the header's rows and
     more, prints alone where its middle falls: after the funds, after the header, or with the goals' header labels.
@@ -1220,9 +1239,9 @@ def _wrapped_cells(p: Piece) -> list[Piece]:
 # In this order: a pass finds the rows the ones before it put together.
 _FIXES = (_holes_filled, _title_in_place, _goal_pairs_together, _notes_back_from_next_form,
           _total_back_from_next_title, _funds_label_in_place, _funds_rows_apart, _rate_columns_in_place,
-          _phone_in_place, _levels_in_place, _note_label_in_place, _notes_back_from_next_header,
-          _page_columns_in_place, _unit_in_place, _total_in_place, _header_values_in_place, _names_in_place,
-          _notes_in_place)
+          _phone_in_place, _levels_in_place, _score_label_in_place, _note_label_in_place,
+          _notes_back_from_next_header, _page_columns_in_place, _unit_in_place, _total_in_place,
+          _header_values_in_place, _names_in_place, _notes_in_place)
 
 
 @register("blocks", _is_blocks, priority=-5)
