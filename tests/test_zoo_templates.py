@@ -157,6 +157,8 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # The second form's indicator header ends at 分值: its 得分 and note label printed after the funds; 总分 atop
     # the next page, before the rows, its number among the notes after them (before: every row read a column off).
     (307, 3, "pdftext/zoo307-file03.text.txt"),
+    # 其他资金's label printed after its cells (run on in 上年结转资金's row) and after the note column's label.
+    (307, 21, "pdftext/zoo307-file21.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])

@@ -1238,8 +1238,8 @@ def _wrapped_cells(p: Piece) -> list[Piece]:
 
 # In this order: a pass finds the rows the ones before it put together.
 _FIXES = (_holes_filled, _title_in_place, _goal_pairs_together, _notes_back_from_next_form,
-          _total_back_from_next_title, _funds_label_in_place, _funds_rows_apart, _rate_columns_in_place,
-          _phone_in_place, _levels_in_place, _score_label_in_place, _note_label_in_place,
+          _total_back_from_next_title, _funds_label_in_place, _rate_columns_in_place, _phone_in_place,
+          _levels_in_place, _score_label_in_place, _note_label_in_place, _funds_rows_apart,
           _notes_back_from_next_header, _page_columns_in_place, _unit_in_place, _total_in_place,
           _header_values_in_place, _names_in_place, _notes_in_place)
 
