@@ -159,6 +159,9 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     (307, 3, "pdftext/zoo307-file03.text.txt"),
     # 其他资金's label printed after its cells (run on in 上年结转资金's row) and after the note column's label.
     (307, 21, "pdftext/zoo307-file21.text.txt"),
+    # The third form's 附件1： and 单位：万元 printed among the second form's goals, before its 实际完成情况 (before:
+    # read into both of its goals); they go back above the third form's title.
+    (307, 9, "pdftext/zoo307-file09.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])

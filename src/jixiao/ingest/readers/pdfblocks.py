@@ -460,14 +460,15 @@ def _year_line(p: Piece) -> bool:
 
 def _stray_text(row: list[Piece]) -> bool:
     """A sentence after a cell it cannot be the value of: 总分 (numbers), a 一级指标 label, a header label, the year's
-    line under a title."""
-    if len(row) != 2 or not (_total(row[0]) or _level1(row[0]) is not None or _header_label(row[0])
-                             or _year_line(row[0])):
+    line under a title, the lines above the next form's title."""
+    above = len(row) >= 2 and all(_above_title_line(q) for q in row[:-1])
+    if not above and (len(row) != 2 or not (_total(row[0]) or _level1(row[0]) is not None
+                                            or _header_label(row[0]) or _year_line(row[0]))):
         return False
-    key = label_key(row[1].text)
-    if _header_label(row[0]) and not _SENTENCE.search(key):
+    text = row[-1].text
+    if _header_label(row[0]) and not _SENTENCE.search(label_key(text)):
         return False  # a header's own value (测试项目46号经费), not a goal's sentence
-    return len(key) >= _PROSE_LEN and piece_kind("indicators", row[1].text) == "word" and not _opens(row[1].text)
+    return len(label_key(text)) >= _PROSE_LEN and piece_kind("indicators", text) == "word" and not _opens(text)
 
 
 def _holes_filled(rows: list[Line]) -> list[Line]:
@@ -490,6 +491,11 @@ def _holes_filled(rows: list[Line]) -> list[Line]:
             if len(texts) == wanted - 1 else None
         if stray is not None:
             texts.append(out[stray][1].pop())
+            title = next((k for k in range(stray + 1, len(out)) if any(w in out[k][1][0].text for w in TITLES)), None)
+            if title is not None and all(_above_title_line(q) for q in out[stray][1]):
+                # The lines above the next form's title, printed here, go back above it.
+                out.insert(title, (out[stray][0], out[stray][1][:], False))
+                out[stray][1].clear()
         if label_key(out[head][1][0].text) == "二级指标" and (
                 lone := next((k for k in after if [label_key(q.text) for q in out[k][1]] == ["一级指标"]), None)):
             out[head][1].insert(0, out[lone][1].pop())
@@ -732,7 +738,12 @@ def _header_at(rows: list[Line], form: range, kind: str) -> int | None:
 
 
 def _above_title(row: list[Piece]) -> bool:
-    key = label_key(row[0].text)
+    return _above_title_line(row[0])
+
+
+def _above_title_line(p: Piece) -> bool:
+    """A line printed above a form's title: 附件1：, 单位：万元, 报表编号."""
+    key = label_key(p.text)
     return bool(_ATTACHMENT.match(key) or _UNIT_LINE.match(key)) or key.startswith("报表编号")
 
 
