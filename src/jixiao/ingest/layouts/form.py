@@ -205,7 +205,7 @@ class FormReader(FlatReading, FormParser):
         part = {"indicators": "indicators", "funds": "funds", "goals": "funds"}.get(before)
         left = [c for c in row.cells if id(c) not in self.used and c.text.strip()] \
             if part is not None and self.phase == before else []
-        if any(is_number(c.text) for c in left):
+        if part is not None and any(is_number(c.text) for c in left):
             # A number left over in the indicator table is a row, or part of one, not read: without it no sum
             # over the indicators (weights to 100, scores to the total) is checked. One left over among the funds
             # or the goals may be a funds cell (重庆's 执行率得分 printed apart): no sum over the funds either.
