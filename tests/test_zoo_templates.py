@@ -162,6 +162,11 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     # The third form's 附件1： and 单位：万元 printed among the second form's goals, before its 实际完成情况 (before:
     # read into both of its goals); they go back above the third form's title.
     (307, 9, "pdftext/zoo307-file09.text.txt"),
+    # 四川: the note column's label printed between 项目负责人 and its name, with the next form's 原因 before it
+    # (before: the name lost, or 原因 read as the name).
+    (419, 5, "pdftext/zoo419-file05.text.txt"),
+    (419, 22, "pdftext/zoo419-file22.text.txt"),
+    (419, 23, "pdftext/zoo419-file23.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])
@@ -182,6 +187,9 @@ def test_forms_of_a_30_file_zoo_read_to_the_generators_golden(seed: int, k: int,
     # cells (before: 上年结转资金's amounts read a column off, 其他资金's not at all). The third form's 其他资金 prints
     # its 得分 far from its row: not read.
     (223, 13, "pdftext/zoo223-file13.text.txt", (0, 1)),
+    # 四川: 实施单位's and 项目负责人's values printed after the form's end, 原因 between the label and the name. The
+    # second form's indicator rows are read a column off where 度量单位 prints apart: not right yet.
+    (307, 2, "pdftext/zoo307-file02.text.txt", (0,)),
 ])
 def test_forms_of_a_30_file_zoo_file_read_to_the_generators_golden(seed: int, k: int, name: str,
                                                                    which: tuple[int, ...]) -> None:

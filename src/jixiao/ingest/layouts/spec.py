@@ -93,6 +93,10 @@ class FormSpec:
         """What an indicator header's labels are matched against: the optional columns first (指标性质 before 指标值)."""
         return self.optional_columns + self.indicator_columns
 
+    def column_labels(self) -> frozenset[str]:
+        """The labels of the funds' and the indicators' columns as they print whole (原因, 得分, 权重...)."""
+        return frozenset(label for label, _ in self.funds_columns + self.header_needles())
+
     def funds_kind(self, key: str) -> str | None:
         """Which funds row a row label names, if any."""
         kind = self.funds_rows.get(key.removeprefix("其中").lstrip(":"))

@@ -1088,11 +1088,21 @@ def _note_label_in_place(rows: list[Line]) -> list[Line]:
             continue
         [(k, i)] = lone
         out[header][1].append(out[k][1].pop(i))
-        if not out[k][1] and k + 1 in form and len(out[k - 1][1]) == 1 and _total(out[k - 1][1][0]) \
-                and _total_rest(out[k + 1][1]):
-            out[k - 1][1].extend(out[k + 1][1])  # printed between 总分 and the rest of its row, it parted them
+        if not out[k][1] and k + 1 in form and _parted(out[k - 1][1], out[k + 1][1]):
+            out[k - 1][1].extend(out[k + 1][1])  # printed between a label and the rest of its row, it parted them
             out[k + 1][1].clear()
     return [line for line in out if line[1]]
+
+
+def _parted(before: list[Piece], after: list[Piece]) -> bool:
+    """Whether two rows are one a column label printed between had parted: 总分 and its numbers, or a header
+    label (项目负责人, with another column's label pdftotext printed after it: 四川's 原因) and its one value."""
+    if len(before) == 1 and _total(before[0]):
+        return _total_rest(after)
+    labels = all(_column_label(q.text) or label_key(q.text) == "原因" for q in before[1:])
+    return bool(before) and _header_field(before[0]) is not None and labels \
+        and len(after) == 1 and _header_field(after[0]) is None and _column_label(after[0].text) is None \
+        and _value_type(after[0].text) is not None
 
 
 def _total_rest(row: list[Piece]) -> bool:
