@@ -167,6 +167,11 @@ def test_pdftotext_raw_with_the_funds_header_wrapped_twice_is_read_as_raw() -> N
     (419, 5, "pdftext/zoo419-file05.text.txt"),
     (419, 22, "pdftext/zoo419-file22.text.txt"),
     (419, 23, "pdftext/zoo419-file23.text.txt"),
+    # Three notes, for rows 7, 9 and 10, printed after rows 9, 10 and the placeholder 指标 11： (before: the
+    # placeholder took the last, row 7 none).
+    (419, 14, "pdftext/zoo419-file14.text.txt"),
+    # The third form's telephone printed between 总分 and its number (before: not read, named as no number).
+    (419, 29, "pdftext/zoo419-file29.text.txt"),
     # Two of 重庆's 部门整体绩效自评表 copied as tables without their titles: 主管部门 and 部门联系人 open each.
     (123, 30, "zoo/zoo123-file30.web-tables.txt"),
 ])
@@ -231,3 +236,15 @@ def test_chongqing_rows_whose_names_cannot_be_paired_are_read_incomplete_with_no
     assert not codes & {"total-mismatch", "weights-not-100"}
     [note] = [f for f in second.findings if f.code == "form-incomplete"]
     assert "绩效指标未读全" in note.message
+
+
+def test_goals_printed_right_cell_first_and_a_funds_label_beside_the_note_label_are_read_in_place() -> None:
+    """Zoo seed 419, file 25: pdftotext prints 已完成… right after 预期目标 and 实际完成情况 with the expected goal
+    after the table; 年初预算数 prints at the end beside the note column's label (before: the goals swapped, every
+    sub-row's 年初预算数 unread). 其他资金's 得分, printed after 总分, is still not read."""
+    form = make_files(419, 30)[25][0]
+    ev = check_document(read_path(FIXTURES / "pdftext" / "zoo419-file25.text.txt")).results[0].ev
+    want = expected(form)
+    assert (ev.goals.expected, ev.goals.achieved) == (want["goals"]["expected"], want["goals"]["achieved"])
+    assert [str(getattr(ev.funds, k).initial.amount) for k in ("appropriation", "carryover", "other")] \
+        == [want["funds"][k]["initial"] for k in ("appropriation", "carryover", "other")]

@@ -604,7 +604,26 @@ def _goals_as_table(rows: list[Line]) -> list[Line]:
             lines[pairs[0]:pairs[0] + 1] = [(n, [label, done], pg), (n, [text, said], pg)]
             del lines[achieved[0] + 1]
         out += lines
+    return _goals_by_wording(out)
+
+
+def _goals_by_wording(rows: list[Line]) -> list[Line]:
+    """The two goals' texts under their labels, in pdftotext's reading order, which may print the right-hand cell
+    first (its label after the table): a text that says the work is done (已完成…) under 预期目标 and one that does
+    not under 实际完成情况 change places, since a goal set before the year never reads as done."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    for k in range(len(out) - 1):
+        labels, texts = out[k][1], out[k + 1][1]
+        if len(labels) == 2 == len(texts) and label_key(labels[0].text) in GOAL_LABELS - _ACHIEVED \
+                and label_key(labels[1].text) in _ACHIEVED and all(_value_type(q.text) == "prose" for q in texts) \
+                and _done(texts[0].text) and not _done(texts[1].text):
+            texts.reverse()
     return out
+
+
+def _done(text: str) -> bool:
+    """A text that says the work is done: 已完成…, 已按期…"""
+    return label_key(text).startswith("已")
 
 
 def _goal_pairs_together(rows: list[Line]) -> list[Line]:
@@ -708,8 +727,9 @@ def _funds_field(text: str) -> str | None:
 def _phone_in_place(rows: list[Line]) -> list[Line]:
     """The 联系电话 a form prints with no value after it, given the telephone number its form prints elsewhere
     (its cell merged over two columns prints where its middle falls): only a number of a telephone's shape,
-    one per form, from the end of another row (or a row of its own), after the label or else before it. A number
-    with a decimal point after the label is no telephone: it goes on a row of its own (总分's, printed apart)."""
+    one per form, from the end of another row (or a row of its own, or among 总分's numbers), after the label or
+    else before it. A number with a decimal point after the label is no telephone: it goes on a row of its own
+    (总分's, printed apart)."""
     out: list[Line] = []
     for n, row, pg in rows:
         if len(row) == 2 and label_key(row[0].text).startswith("联系电话") and "." in row[1].text \
@@ -726,8 +746,11 @@ def _phone_in_place(rows: list[Line]) -> list[Line]:
             before = [j for j in reversed(form) if j < k]
             for j in after + before:
                 other = out[j][1]
-                if other and _PHONE.fullmatch(label_key(other[-1].text)):
-                    row.append(other.pop())
+                # A 总分 row holds its numbers only: a telephone among them is anywhere in it.
+                at = [i for i, q in enumerate(other) if _PHONE.fullmatch(label_key(q.text))
+                      and (i == len(other) - 1 or _total(other[0]))]
+                if at:
+                    row.append(other.pop(at[-1]))
                     break
     return [line for line in out if line[1]]
 
@@ -775,8 +798,8 @@ _FUNDS_REASONS = frozenset({"原因", "偏差原因", "说明", "原因说明", 
 def _funds_label_back(p: Piece, header: list[Piece], nxt: Piece | None) -> bool:
     """Put a funds header's label that printed away from it (its cell merged down the header's rows and more
     prints where its middle falls: 年初预算数 among the goals, 原因 after the form) back into the header, when
-    the header lacks it: an amount before the amounts that follow it in every template (unless other labels
-    follow it: a header of its own), a reason last."""
+    the header lacks it: an amount before the amounts that follow it in every template (unless other funds
+    labels follow it: a header of its own; the note column's label may, printed beside it), a reason last."""
     key = label_key(p.text)
     if len(key) > _LABEL_LEN or any(label_key(q.text) == key for q in header):
         return False
@@ -787,7 +810,7 @@ def _funds_label_back(p: Piece, header: list[Piece], nxt: Piece | None) -> bool:
         return True
     field = _amount(p.text)
     have = [_amount(q.text) for q in header]
-    if field is None or field in have or nxt is not None and _column_label(nxt.text) is not None:
+    if field is None or field in have or nxt is not None and _column_label(nxt.text) == "funds":
         return False
     k = _AMOUNTS.index(field)
     later = [i for i, f in enumerate(have) if f in _AMOUNTS[k + 1:]]
@@ -1217,7 +1240,9 @@ def _notes_in_place(rows: list[Line]) -> list[Line]:
         short = [k for k in table if _short(out[k][1])]
         # A note printed after the row under its own (a cell taller than its row, its middle lower) went on that
         # row: where some row falls short of its 分值 with no note, a note on a row with all its 分值 is in the pool.
-        moved = [k for k in table if _noted_row(out[k][1]) and not _short(out[k][1][:-1])] if short else []
+        # So is one on a row with no points at all (a placeholder, 指标11：).
+        moved = [k for k in table if _noted_row(out[k][1]) and not _short(out[k][1][:-1])
+                 or _noted_unscored(out[k][1])] if short else []
         own = [q for q in out[total][1][1:] if _note_text([q])]  # before its numbers or after them
         after = list(itertools.takewhile(lambda k: _note_text(out[k][1]), range(total + 1, form.stop)))
         stray = [k for k in table if _note_text(out[k][1])]
@@ -1242,6 +1267,12 @@ def _notes_in_place(rows: list[Line]) -> list[Line]:
 def _noted_row(row: list[Piece]) -> bool:
     """An indicator row ending in a note after its 得分."""
     return len(row) > 3 and _note_text([row[-1]]) and _is_number(row[-2])
+
+
+def _noted_unscored(row: list[Piece]) -> bool:
+    """An indicator row with no number, ending in a note: a placeholder row (指标11：) that a note printed past
+    its own row ran on into."""
+    return len(row) > 1 and _note_text([row[-1]]) and not any(_is_number(q) for q in row)
 
 
 def _wrapped_cells(p: Piece) -> list[Piece]:
