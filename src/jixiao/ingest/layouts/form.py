@@ -414,7 +414,7 @@ class FormReader(FlatReading, FormParser):
             values = [c for c in cells[i + 1:end] if c.text.strip()]
             if not values or label_key("".join(c.text for c in values)) in self.spec.header_fields:
                 continue  # a label a copy broke at a space ("项目主管单 位") is the next label, not this one's value
-            while len(values) > 1 and label_key(values[0].text) in self.spec.column_labels():
+            while len(values) > 1 and label_key(values[0].text) in self.spec.column_labels:
                 # A column's label pdftotext's reading order printed between 项目负责人 and its name (四川's 原因)
                 # is no one's name: it stays unplaced, the value after it is the label's.
                 values = values[1:]

@@ -9,6 +9,7 @@ labels from it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -93,8 +94,10 @@ class FormSpec:
         """What an indicator header's labels are matched against: the optional columns first (指标性质 before 指标值)."""
         return self.optional_columns + self.indicator_columns
 
+    @functools.cached_property
     def column_labels(self) -> frozenset[str]:
-        """The labels of the funds' and the indicators' columns as they print whole (原因, 得分, 权重...)."""
+        """The labels of the funds' and the indicators' columns as they print whole (原因, 得分, 权重...): asked of
+        every header row's values, so made once per spec."""
         return frozenset(label for label, _ in self.funds_columns + self.header_needles())
 
     def funds_kind(self, key: str) -> str | None:
