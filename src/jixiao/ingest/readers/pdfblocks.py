@@ -604,7 +604,7 @@ def _goals_as_table(rows: list[Line]) -> list[Line]:
             lines[pairs[0]:pairs[0] + 1] = [(n, [label, done], pg), (n, [text, said], pg)]
             del lines[achieved[0] + 1]
         out += lines
-    return _goals_by_wording(out)
+    return out
 
 
 def _goals_by_wording(rows: list[Line]) -> list[Line]:
@@ -1293,7 +1293,7 @@ _FIXES = (_holes_filled, _title_in_place, _goal_pairs_together, _notes_back_from
           _total_back_from_next_title, _funds_label_in_place, _rate_columns_in_place, _phone_in_place,
           _levels_in_place, _score_label_in_place, _note_label_in_place, _funds_rows_apart,
           _notes_back_from_next_header, _page_columns_in_place, _unit_in_place, _total_in_place,
-          _header_values_in_place, _names_in_place, _notes_in_place)
+          _header_values_in_place, _goals_by_wording, _names_in_place, _notes_in_place)
 
 
 @register("blocks", _is_blocks, priority=-5)
