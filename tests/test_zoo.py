@@ -106,3 +106,15 @@ def test_a_funds_row_atop_the_next_pdf_page_is_read_under_its_header() -> None:
     assert tally.wrong == []
     assert files[3][1].golden.funds["other"] == {"initial": "0.00", "full_year": "0.00", "executed": "0.00",
                                                  "weight": "0", "rate": None, "score": "0"}
+
+
+def test_funds_rows_carried_over_above_an_indicator_table_keep_the_columns_of_their_header() -> None:
+    """Zoo seed 503, file 22, printed by LibreOffice (tests/fixtures/zoo/zoo503-file22.pdf): the second form's
+    funds table breaks before 上年结转资金, and page 2 draws the grid of its indicator table (9 columns), where the
+    label spans three and 年初预算数 stands in column 4 where its header on page 1 has it in column 2. Before,
+    117.44 was read as 执行率 and 0.00 as 全年执行数."""
+    files = make_files(503, 23)
+    tally = measure("pdf", [Path(__file__).parent / "fixtures" / "zoo" / "zoo503-file22.pdf"], [files[22]])
+    assert tally.wrong == []
+    assert files[22][1].golden.funds["carryover"] == {"initial": "0.00", "full_year": "117.44", "executed": "117.44",
+                                                     "weight": None, "rate": None, "score": None}

@@ -18,7 +18,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pypdfium2 as pdfium
@@ -267,6 +267,8 @@ class TableEnd:
     row: Row
     columns: list[tuple[float, float] | None]
     room: list[float | None]  # per column: see cell_text; None for a cell with no text
+    # The left edges of the table's columns and its right edge: the frame a continuing page's rows are read in.
+    frame: list[float] = field(default_factory=list)
 
     def _column(self, bounds: tuple[float, float] | None) -> int | None:
         for j, mine in enumerate(self.columns):
@@ -292,6 +294,41 @@ class TableEnd:
             self.room[j] = room[i]  # type: ignore[index]
         self.row._keys = None
         return True
+
+
+def column_edges(table: Table) -> list[float]:
+    """The left edge of each of the table's columns, then its right edge."""
+    # pdfplumber's columns are its cells' distinct left edges
+    return [*sorted({box[0] for row in table.rows for box in row.cells if box}), table.bbox[2]]
+
+
+def _edge_at(frame: list[float], x: float) -> int | None:
+    k = bisect_left(frame, x - _TOLERANCE)
+    return k if k < len(frame) and abs(frame[k] - x) <= _TOLERANCE else None
+
+
+def reframe(frame: list[float], columns: list[tuple[float, float] | None]) -> list[int] | None:
+    """Where each cell of a continuing page's row stands in the columns of the page before (-1 for a covered
+    cell), when every cell spans whole columns of that frame; else None. A page draws the grid of its own rows: a
+    funds row carried over above an indicator table has its amounts in other column numbers than its header's."""
+    out = []
+    for bounds in columns:
+        if bounds is None:
+            out.append(-1)
+            continue
+        lo, hi = _edge_at(frame, bounds[0]), _edge_at(frame, bounds[1])
+        if lo is None or hi is None or hi <= lo:
+            return None
+        out.append(lo)
+    return out
+
+
+def _in_frame(values: list[Any], where: list[int], width: int, empty: Any) -> list[Any]:
+    out = [empty] * width
+    for value, k in zip(values, where):
+        if k >= 0:
+            out[k] = value
+    return out
 
 
 def lay_out_page(grid: Grid, chars: list[Char], tables: list[Table], number: int,
@@ -322,6 +359,9 @@ def lay_out_page(grid: Grid, chars: list[Char], tables: list[Table], number: int
             add_row(grid, [text], Place(page=number, line=n), lambda _c, n=n: Place(page=number, line=n))
             continue
         t, table = payload  # type: ignore[misc]
+        own = column_edges(table)
+        # The table the page before ended in goes on here while its rows fit its columns.
+        frame = before.frame if before is not None and before.frame and before.frame != own else None
         for r, row in enumerate(table.rows, start=1):
             texts: list[str] = []
             room: list[float | None] = []
@@ -339,10 +379,18 @@ def lay_out_page(grid: Grid, chars: list[Char], tables: list[Table], number: int
                 end, before = before, None  # the joined row may run over yet another page
                 continue
             before = None
+            if frame is not None:
+                where = reframe(frame, columns)
+                if where is None:
+                    frame = None  # a row in the page's own grid: so is the rest of the table
+                else:
+                    width = len(frame) - 1
+                    texts, columns, room = (_in_frame(texts, where, width, ""), _in_frame(columns, where, width, None),
+                                            _in_frame(room, where, width, None))
             count = len(grid.rows)
             add_row(grid, texts, Place(page=number, table=t, row=r),
                     lambda c, t=t, r=r: Place(col=c + 1, page=number, table=t, row=r))
-            end = TableEnd(grid.rows[-1], columns, room) if len(grid.rows) > count else None
+            end = TableEnd(grid.rows[-1], columns, room, frame or own) if len(grid.rows) > count else None
     return end
 
 
