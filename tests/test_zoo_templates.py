@@ -241,10 +241,13 @@ def test_chongqing_rows_whose_names_cannot_be_paired_are_read_incomplete_with_no
 def test_goals_printed_right_cell_first_and_a_funds_label_beside_the_note_label_are_read_in_place() -> None:
     """Zoo seed 419, file 25: pdftotext prints 已完成… right after 预期目标 and 实际完成情况 with the expected goal
     after the table; 年初预算数 prints at the end beside the note column's label (before: the goals swapped, every
-    sub-row's 年初预算数 unread). 其他资金's 得分, printed after 总分, is still not read."""
+    sub-row's 年初预算数 unread). 其他资金's 得分, printed after 总分 (its blank 执行率 split the row), goes back on
+    its row, where the rows above settle it as 得分."""
     form = make_files(419, 30)[25][0]
     ev = check_document(read_path(FIXTURES / "pdftext" / "zoo419-file25.text.txt")).results[0].ev
     want = expected(form)
     assert (ev.goals.expected, ev.goals.achieved) == (want["goals"]["expected"], want["goals"]["achieved"])
     assert [str(getattr(ev.funds, k).initial.amount) for k in ("appropriation", "carryover", "other")] \
         == [want["funds"][k]["initial"] for k in ("appropriation", "carryover", "other")]
+    assert (str(ev.funds.other.weight), str(ev.funds.other.score)) == (want["funds"]["other"]["weight"],
+                                                                      want["funds"]["other"]["score"]) == ("0", "0")

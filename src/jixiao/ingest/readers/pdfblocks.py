@@ -719,6 +719,49 @@ def _funds_rows_apart(rows: list[Line]) -> list[Line]:
     return out
 
 
+def _funds_cells_back(rows: list[Line]) -> list[Line]:
+    """A funds row with a blank cell (其他资金's 执行率 where its budget is 0) may print its last cell apart: after the
+    goals' texts, or after 总分 when the total's two numbers print before its label. Where the form has one funds row
+    short of the header's cells and such a stray number (a goal text is prose; 总分 holds two numbers), the number
+    goes back on that row, where its column is decided like any other's (or named in a note), and 总分 with
+    its numbers."""
+    out = [(n, list(row), pg) for n, row, pg in rows]
+    for form in _forms(out):
+        h = _funds_header(out, form)
+        if h is None:
+            continue
+        fields = sum(1 for q in out[h][1] if _funds_field(q.text) is not None)
+        funds = list(itertools.takewhile(lambda k: any_funds_row_kind(label_key(out[k][1][0].text)) is not None,
+                                         range(h + 1, form.stop)))
+        short = [k for k in funds if len(out[k][1]) - 1 < fields]
+        if len(short) != 1:
+            continue
+        stray = [(k, i) for k in range(funds[-1] + 1, form.stop) if (i := _stray_number(out, k)) is not None]
+        if len(stray) == 1 and len(out[short[0]][1]) - 1 + len(out[stray[0][0]][1][stray[0][1]:]) <= fields:
+            k, i = stray[0]
+            out[short[0]][1].extend(out[k][1][i:])
+            del out[k][1][i:]
+            if i == 1 and label_key(out[k][1][0].text) in TOTALS:
+                out[k - 1][1].insert(0, out[k][1].pop())  # 总分 then goes with its numbers
+    return [line for line in out if line[1]]
+
+
+def _stray_number(out: list[Line], k: int) -> int | None:
+    """Where the bare numbers that end row ``k`` begin, when no cell of that row can hold them: the row of texts
+    under the goals' labels, or 总分 after a row of the total's two numbers."""
+    row = out[k][1]
+    i = len(row)
+    while i > 1 and _is_number(row[i - 1]):
+        i -= 1
+    if i == len(row):
+        return None
+    labels = out[k - 1][1]
+    under_goals = len(labels) == i and all(label_key(q.text) in GOAL_LABELS for q in labels) \
+        and all(_value_type(q.text) == "prose" for q in row[:i])
+    after_total = i == 1 and label_key(row[0].text) in TOTALS and len(labels) == 2 and all(map(_is_number, labels))
+    return i if under_goals or after_total else None
+
+
 def _funds_field(text: str) -> str | None:
     key = label_key(text)
     return next((field for needle, field in FUNDS_COLUMNS if needle in key), None)
@@ -1293,7 +1336,7 @@ _FIXES = (_holes_filled, _title_in_place, _goal_pairs_together, _notes_back_from
           _total_back_from_next_title, _funds_label_in_place, _rate_columns_in_place, _phone_in_place,
           _levels_in_place, _score_label_in_place, _note_label_in_place, _funds_rows_apart,
           _notes_back_from_next_header, _page_columns_in_place, _unit_in_place, _total_in_place,
-          _header_values_in_place, _goals_by_wording, _names_in_place, _notes_in_place)
+          _header_values_in_place, _goals_by_wording, _names_in_place, _notes_in_place, _funds_cells_back)
 
 
 @register("blocks", _is_blocks, priority=-5)
